@@ -1,0 +1,23 @@
+# The two commands: `make run` and `make test`. Everything they need is installed by bin/bootstrap.
+.PHONY: run test bootstrap bootstrap-test lint bench messages
+
+run: bootstrap
+	bin/run
+
+test: bootstrap-test
+	bin/test
+
+bootstrap:
+	bin/bootstrap
+
+bootstrap-test:
+	WITH_BROWSER=1 bin/bootstrap
+
+lint: bootstrap
+	.venv/bin/ruff check .
+
+messages: bootstrap
+	bin/makemessages
+
+bench: bootstrap
+	.venv/bin/python -m bench

@@ -1,0 +1,25 @@
+"""The one beat schedule. Each entry says when and why.
+
+Admin-editable times (digest hour, report day) are data read by a frequent task, so this table
+stays static; see reports/ and core/.
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # SPEC X-04: find due deadlines, record the breach, run its action exactly once.
+    "deadline-sweep": {"task": "core.tasks.deadline_sweep_task", "schedule": 30.0},
+    # Outbox: re-send notifications still pending after a Redis or SMTP outage.
+    "notification-resend": {"task": "core.tasks.notification_resend_pending_task", "schedule": 60.0},
+    # SPEC D-02/D-03: digests and reports due now per their admin-editable schedules.
+    "scheduled-mailings": {"task": "reports.tasks.scheduled_mailings_task", "schedule": crontab(minute="*")},
+    # SPEC S-02: propose the next routine survey campaign when a site's last one is 6 months old.
+    "surveys-propose-routine": {"task": "surveys.tasks.propose_routine_campaigns_task",
+                                "schedule": crontab(hour=7, minute=0)},
+    # SPEC CB-04: the month's routine-visit plans (10 for the director, 15 per zone manager).
+    "visit-plans-monthly": {"task": "callbacks.tasks.visit_plans_monthly_task",
+                            "schedule": crontab(day_of_month="1", hour=0, minute=30)},
+    # SPEC CB-06: draw last month's closed complaints for quality re-visits.
+    "callback-sampling-monthly": {"task": "callbacks.tasks.sampling_monthly_task",
+                                  "schedule": crontab(day_of_month="1", hour=1, minute=0)},
+}

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("core/", include("core.urls")),
+    path("estates/", include("estates.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("reception/", include("reception.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("callbacks/", include("callbacks.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("fees/", include("fees.urls")),
+    path("keys/", include("keys.urls")),
+    path("renovation/", include("renovation.urls")),
+    path("reports/", include("reports.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += []
