@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import CalendarYear, DeadlinePolicy, HolidayOverride
+
+
+def _role_codes() -> set[str]:
+    from estates.roles import Role
+
+    return set(Role.values)
+
+
+class _PolicyBase(forms.ModelForm):
+    def clean_notify_roles(self) -> str:
+        roles = [r.strip() for r in self.cleaned_data.get("notify_roles", "").split(",") if r.strip()]
+        unknown = [r for r in roles if r not in _role_codes()]
+        if unknown:
+            raise forms.ValidationError(_("Unknown role code: %(codes)s") % {"codes": ", ".join(unknown)})
+        return ",".join(roles)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        unit, amount = data.get("unit"), data.get("amount")
+        timed = {DeadlinePolicy.Unit.MINUTES, DeadlinePolicy.Unit.HOURS, DeadlinePolicy.Unit.DAYS,
+                 DeadlinePolicy.Unit.WORKING_DAYS}
+        if unit in timed and not amount:
+            self.add_error("amount", _("Enter a limit greater than zero for this unit."))
+        return data
+
+
+class PolicyForm(_PolicyBase):
+    class Meta:
+        model = DeadlinePolicy
+        fields = ["name", "amount", "unit", "from_next_opening", "repeat", "action", "notify_roles",
+                  "site_editable", "description"]
+
+
+class PolicyOverrideForm(_PolicyBase):
+    """What a site may change of a ✎ policy: the limit and who is told."""
+
+    class Meta:
+        model = DeadlinePolicy
+        fields = ["amount", "unit", "from_next_opening", "notify_roles"]
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = HolidayOverride
+        fields = ["date", "kind", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class CalendarYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "complete"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+        return year

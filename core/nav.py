@@ -1,0 +1,17 @@
+"""Menu entries of the engine's supervisor pages."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import permissions
+
+
+def items(user) -> list[dict]:  # noqa: ANN001
+    out = []
+    if permissions.can_view_timers(user):
+        out.append({"label": _("Timers"), "url": reverse("core:deadline_list"), "icon": "stopwatch"})
+    if permissions.can_view_policies(user):
+        out.append({"label": _("Deadline policies"), "url": reverse("core:policy_list"), "icon": "sliders"})
+    if permissions.can_view_calendar(user):
+        out.append({"label": _("Holiday calendar"), "url": reverse("core:holiday_list"), "icon": "calendar3"})
+    return out

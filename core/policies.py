@@ -1,0 +1,104 @@
+"""SPEC §15: every timer in one table. The default (company) rows; the DB rows are editable,
+per-site overrides (✎ → site_editable) are extra rows with `site` set. `policy_table_sync` adds
+missing codes after every migrate and never overwrites an edit. App code names policies by code
+only: no duration lives anywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class P(NamedTuple):
+    code: str
+    name: str
+    amount: int
+    unit: str  # DeadlinePolicy.Unit value
+    action: str  # DeadlinePolicy.Action value
+    roles: str = ""
+    from_next_opening: bool = False
+    repeat: bool = False
+    site_editable: bool = False
+    rule: str = ""
+
+
+POLICY_TABLE: list[P] = [
+    # ---- work orders (SPEC §2)
+    P("ticket.emergency.dispatch", "Emergency order dispatched", 3, "minutes", "notify",
+      "cs_supervisor,site_director", rule="T-03"),
+    P("ticket.urgent.complete", "24-hour repair completed", 24, "hours", "overdue",
+      "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04, T-11"),
+    P("ticket.urgent.complete.wd", "24-hour (working day) repair completed", 24, "hours", "overdue",
+      "cs_supervisor,front_desk,dept_supervisor", from_next_opening=True, site_editable=True, rule="T-04, W-04"),
+    P("ticket.cleaning.complete", "Move-in cleaning completed", 3, "working_days", "overdue",
+      "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04"),
+    P("ticket.normal.complete", "Repair or service completed", 3, "working_days", "overdue",
+      "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04, T-11"),
+    P("ticket.supervisor.complete", "Completed by the supervisor's deadline", 0, "set", "overdue",
+      "cs_supervisor,front_desk,dept_supervisor", rule="T-04"),
+    P("ticket.agreement.complete", "Completed per signed agreement", 0, "set", "overdue",
+      "cs_supervisor,front_desk", rule="T-04, T-15"),
+    P("ticket.agreement.return", "Agreement order returned before month end", 0, "set", "notify",
+      "center_head,front_desk", rule="T-15"),
+    P("ticket.extension.director", "Two weeks from acceptance", 14, "days", "notify",
+      "site_director,center_head", rule="T-05"),
+    P("ticket.followup.engineering", "Engineering order follow-up", 7, "days", "followup",
+      "front_desk,zone_staff", repeat=True, rule="T-10"),
+    P("ticket.followup.property", "Property order follow-up", 3, "days", "followup",
+      "front_desk,zone_staff", repeat=True, rule="T-10"),
+    P("ticket.status.report", "Status report to the front desk", 3, "working_days", "notify",
+      "cs_supervisor", rule="T-14"),
+    P("ticket.callback", "Callback of a returned order", 1, "working_days", "overdue",
+      "cs_supervisor", rule="CB-01"),
+    P("ticket.developer.repair", "Developer warranty repair", 0, "set", "notify",
+      "center_head,cs_supervisor", rule="T-16"),
+    # ---- complaints (SPEC §3)
+    P("complaint.forward", "Passed to the front desk", 24, "hours", "notify", "cs_supervisor", rule="C-01"),
+    P("complaint.first_contact", "Complainant contacted today", 0, "end_of_day", "notify",
+      "cs_supervisor", rule="C-12"),
+    P("complaint.first_reply", "First reply to the complainant", 24, "hours", "notify",
+      "cs_supervisor", rule="C-12"),
+    P("complaint.dispatch", "Classified and dispatched", 12, "hours", "escalate", "", rule="C-02"),
+    P("complaint.handling", "Handled by the department's deadline", 0, "set", "escalate", "", rule="C-06, C-07"),
+    P("complaint.dept.response", "Department's answer if it will be late", 2, "hours", "escalate",
+      "", rule="C-04, C-07"),
+    P("complaint.dept.feedback", "Completion reported to the front desk", 2, "hours", "notify",
+      "dept_supervisor,front_desk", rule="C-04"),
+    P("complaint.form.return", "Written complaint form returned", 3, "working_days", "overdue",
+      "front_desk", rule="C-04"),
+    P("complaint.emergency.notify", "Department notified of an emergency", 3, "minutes", "notify",
+      "center_head,site_director", rule="C-05"),
+    P("complaint.emergency.company", "Emergency resolved on site", 5, "minutes", "escalate",
+      "company_leader", rule="C-05"),
+    P("complaint.emergency.report24", "Written report to the company", 24, "hours", "notify",
+      "company_leader", rule="C-05"),
+    P("complaint.emergency.executive", "Resolved by the company leader", 10, "minutes", "escalate",
+      "executive", rule="C-05"),
+    P("complaint.emergency.report48", "Written report to the executive", 48, "hours", "notify",
+      "executive", rule="C-05"),
+    P("complaint.verify", "Resolution verified", 8, "hours", "notify", "company_leader", rule="C-05"),
+    P("complaint.first_responder", "First-responder told", 2, "hours", "notify", "", rule="C-08"),
+    P("complaint.callback", "Complaint callback", 2, "working_days", "escalate", "cs_supervisor", rule="C-09"),
+    # ---- callbacks and visits (SPEC §4), reception (SPEC §10)
+    P("callback.promised_reply", "Promised reply given", 0, "set", "notify", "cs_supervisor", rule="CB-05"),
+    P("reception.promised_reply", "Promised reply to a visitor or caller", 0, "set", "notify",
+      "cs_supervisor,front_desk", rule="RC-01"),
+    P("callback.sampling", "Quality-sampling re-visit done", 0, "end_of_month", "overdue",
+      "cs_supervisor", rule="CB-06"),
+    P("visit.monthly", "Monthly routine visits done", 0, "end_of_month", "overdue",
+      "site_director,cs_supervisor", site_editable=True, rule="CB-04"),
+    # ---- surveys, keys, renovation, reports
+    P("survey.collection", "Survey collection open", 7, "days", "close", "", rule="S-03"),
+    P("key.use.return", "Key back by the planned time", 0, "set", "notify",
+      "security_supervisor,center_head", site_editable=True, rule="K-06"),
+    P("key.use.endofday", "Key back by the end of the working day", 0, "end_of_day", "escalate",
+      "site_director", site_editable=True, rule="K-06"),
+    P("key.reconcile", "Weekly key reconciliation", 7, "days", "followup",
+      "security_supervisor,center_head", repeat=True, rule="K-02"),
+    P("renovation.acceptance", "Acceptance applied for", 7, "working_days", "overdue",
+      "center_head", rule="R-07"),
+    P("renovation.permit.expiry", "Renovation permit end date", 0, "set", "notify",
+      "center_head,front_desk", rule="R-06"),
+    P("reports.monthly", "Monthly report ready", 5, "days", "notify",
+      "site_director,cs_supervisor", rule="D-02, C-10"),
+]

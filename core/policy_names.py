@@ -1,0 +1,50 @@
+"""Policy names of core/policies.py marked for translation (regenerate when rows are appended).
+
+The names are data in DeadlinePolicy; the engine translates them with gettext when it writes a notice.
+"""
+
+from django.utils.translation import gettext_noop
+
+POLICY_NAMES = [
+    gettext_noop('Emergency order dispatched'),
+    gettext_noop('24-hour repair completed'),
+    gettext_noop('24-hour (working day) repair completed'),
+    gettext_noop('Move-in cleaning completed'),
+    gettext_noop('Repair or service completed'),
+    gettext_noop("Completed by the supervisor's deadline"),
+    gettext_noop('Completed per signed agreement'),
+    gettext_noop('Agreement order returned before month end'),
+    gettext_noop('Two weeks from acceptance'),
+    gettext_noop('Engineering order follow-up'),
+    gettext_noop('Property order follow-up'),
+    gettext_noop('Status report to the front desk'),
+    gettext_noop('Callback of a returned order'),
+    gettext_noop('Developer warranty repair'),
+    gettext_noop('Passed to the front desk'),
+    gettext_noop('Complainant contacted today'),
+    gettext_noop('First reply to the complainant'),
+    gettext_noop('Classified and dispatched'),
+    gettext_noop("Handled by the department's deadline"),
+    gettext_noop("Department's answer if it will be late"),
+    gettext_noop('Completion reported to the front desk'),
+    gettext_noop('Written complaint form returned'),
+    gettext_noop('Department notified of an emergency'),
+    gettext_noop('Emergency resolved on site'),
+    gettext_noop('Written report to the company'),
+    gettext_noop('Resolved by the company leader'),
+    gettext_noop('Written report to the executive'),
+    gettext_noop('Resolution verified'),
+    gettext_noop('First-responder told'),
+    gettext_noop('Complaint callback'),
+    gettext_noop('Promised reply given'),
+    gettext_noop('Promised reply to a visitor or caller'),
+    gettext_noop('Quality-sampling re-visit done'),
+    gettext_noop('Monthly routine visits done'),
+    gettext_noop('Survey collection open'),
+    gettext_noop('Key back by the planned time'),
+    gettext_noop('Key back by the end of the working day'),
+    gettext_noop('Weekly key reconciliation'),
+    gettext_noop('Acceptance applied for'),
+    gettext_noop('Renovation permit end date'),
+    gettext_noop('Monthly report ready'),
+]

@@ -1,0 +1,266 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import permissions, selectors, services
+from core.errors import DomainError
+from core.forms import CalendarYearForm, HolidayForm, PolicyForm, PolicyOverrideForm
+from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
+from core.notifications import notification_acknowledge, notification_mark_read, notifications_awaiting_ack
+
+# Where `/` takes each role: supervisors their dashboard (asked of reports by name, so core imports
+# no domain app), others their working screen; roles without one get the menu.
+DASHBOARD_LANDING = "reports.nav.landing_url"
+ROLE_HOME = [("front_desk", "tickets:order_list"), ("dept_staff", "tickets:my_orders"),
+             ("zone_staff", "callbacks:queue"), ("zone_manager", "callbacks:queue")]
+
+
+def _landing(user) -> str | None:  # noqa: ANN001
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.module_loading import import_string
+
+    try:
+        url = import_string(DASHBOARD_LANDING)(user)
+    except ImportError:
+        url = None
+    if url:
+        return url
+    groups = set(user.groups.values_list("name", flat=True))
+    for role, name in ROLE_HOME:
+        if role in groups:
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    url = _landing(request.user)
+    if url and not request.GET.get("menu"):
+        return redirect(url)
+    return render(request, "core/home.html")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    if request.GET.get("unacked"):
+        qs = qs.filter(requires_ack=True, acknowledged_at__isnull=True)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    awaiting = notifications_awaiting_ack(request.user).order_by("-created_at")
+    return render(request, "core/inbox.html", {"page": page, "awaiting": awaiting[:20],
+                                               "awaiting_count": awaiting.count(),
+                                               "unacked": bool(request.GET.get("unacked"))})
+
+
+@login_required
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    awaiting = notifications_awaiting_ack(request.user).count()
+    return render(request, "core/partials/_inbox_badge.html", {"unread": unread, "awaiting": awaiting})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    n = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(user=request.user, notification_id=n.pk)
+    return redirect(n.url or "core:inbox")
+
+
+@login_required
+@require_POST
+def notification_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_acknowledge(user=request.user, notification_id=pk)
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("core:inbox")
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
+    notification_mark_read(user=request.user)
+    return redirect("core:inbox")
+
+
+# ---- supervisor pages: policy table, holiday table, timers (SPEC §15, W-02, X-04)
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _site_choices(user) -> list:
+    from estates.models import Site
+
+    return list(Site.objects.filter(pk__in=selectors.site_ids_visible_to(user)).order_by("name"))
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_policies(request.user))
+    own_site = permissions.own_site_id(request.user)
+    rows = selectors.policy_table_for(request.user)
+    for row in rows:
+        row["can_edit"] = permissions.can_edit_company_policy(request.user)
+        row["can_override"] = permissions.can_override_policy(request.user, row["policy"], own_site) or (
+            permissions.is_company_admin(request.user) and row["policy"].site_editable)
+    return render(request, "core/policy_list.html", {"rows": rows, "own_site": own_site})
+
+
+@login_required
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(selectors.company_policies(), pk=pk)
+    _require(permissions.can_edit_company_policy(request.user))
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(user=request.user, policy=DeadlinePolicy.objects.get(pk=pk),
+                                   data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("core:policy_list")
+        except DomainError as err:
+            form.add_error(None, err.message)
+    return render(request, "core/policy_form.html", {"form": form, "policy": policy,
+                                                     "history": policy.history.all()[:20]})
+
+
+@login_required
+def policy_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Override for my site": create or edit the site row of a ✎ company policy."""
+    policy = get_object_or_404(selectors.company_policies(), pk=pk)
+    sites = _site_choices(request.user)
+    wanted = request.POST.get("site") or request.GET.get("site")
+    own = permissions.own_site_id(request.user)
+    site_id = int(wanted) if wanted and wanted.isdigit() else own
+    if site_id is None or site_id not in {s.pk for s in sites}:
+        raise Http404
+    _require(permissions.can_override_policy(request.user, policy, site_id))
+    current = DeadlinePolicy.objects.filter(code=policy.code, site_id=site_id).first()
+    form = PolicyOverrideForm(request.POST or None, instance=current or DeadlinePolicy(
+        amount=policy.amount, unit=policy.unit, from_next_opening=policy.from_next_opening,
+        notify_roles=policy.notify_roles))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_override_save(user=request.user, policy=policy, site_id=site_id, data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("core:policy_list")
+        except DomainError as err:
+            form.add_error(None, err.message)
+    return render(request, "core/policy_form.html", {
+        "form": form, "policy": policy, "override": current, "site_id": site_id,
+        "sites": sites if permissions.is_company_admin(request.user) else [],
+        "history": current.history.all()[:20] if current else []})
+
+
+@login_required
+def override_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An existing site row; another site's override is a 404 (SPEC X-02)."""
+    row = get_object_or_404(selectors.overrides_visible_to(request.user), pk=pk)
+    company = get_object_or_404(selectors.company_policies(), code=row.code)
+    return redirect(f"{reverse('core:policy_override', args=[company.pk])}?site={row.site_id}")
+
+
+@login_required
+def holiday_list(request: HttpRequest) -> HttpResponse:
+    from core.calendar_source import calendar_warnings, load_work_calendar, year_source
+
+    _require(permissions.can_view_calendar(request.user))
+    now = timezone.localtime()
+    year = request.GET.get("year", "")
+    rows = HolidayOverride.objects.all()
+    if year.isdigit():
+        rows = rows.filter(date__year=int(year))
+    cal = load_work_calendar()
+    years = [{"year": y, "source": year_source(y, cal),
+              "covered": cal.year_is_covered(y)} for y in range(now.year - 1, now.year + 3)]
+    return render(request, "core/holiday_list.html", {
+        "rows": rows, "calendar_years": CalendarYear.objects.all(), "years": years, "year": year,
+        "warnings": calendar_warnings(now), "can_edit": permissions.can_edit_calendar(request.user)})
+
+
+def _calendar_form(request: HttpRequest, form_class, instance, save, title) -> HttpResponse:  # noqa: ANN001
+    _require(permissions.can_edit_calendar(request.user))
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(user=request.user, data=form.cleaned_data, instance=instance)
+            messages.success(request, _("Saved."))
+            return redirect("core:holiday_list")
+        except DomainError as err:
+            form.add_error(None, err.message)
+    return render(request, "core/simple_form.html", {"form": form, "title": title,
+                                                     "back": reverse("core:holiday_list"),
+                                                     "history": instance.history.all()[:20] if instance else []})
+
+
+@login_required
+def holiday_add(request: HttpRequest) -> HttpResponse:
+    return _calendar_form(request, HolidayForm, None, services.holiday_save, _("Add a holiday or working day"))
+
+
+@login_required
+def holiday_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(HolidayOverride, pk=pk)
+    return _calendar_form(request, HolidayForm, row, services.holiday_save, _("Edit holiday"))
+
+
+@login_required
+def calendar_year_add(request: HttpRequest) -> HttpResponse:
+    return _calendar_form(request, CalendarYearForm, None, services.calendar_year_save, _("Calendar year"))
+
+
+@login_required
+def calendar_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(CalendarYear, pk=pk)
+    return _calendar_form(request, CalendarYearForm, row, services.calendar_year_save, _("Calendar year"))
+
+
+@login_required
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Running and breached timers with filters (state, code, site, overdue, subject type)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.paginator import Paginator
+
+    _require(permissions.can_view_timers(request.user))
+    g = request.GET
+    qs = selectors.deadline_list(request.user, state=g.get("state", ""), code=g.get("code", ""),
+                                 site=g.get("site", ""), overdue=g.get("overdue") == "1",
+                                 subject_type=g.get("subject_type", ""))
+    page = Paginator(qs, 50).get_page(g.get("page"))
+    params = g.copy()
+    params.pop("page", None)
+    type_ids = Deadline.objects.values_list("subject_type_id", flat=True).distinct().order_by()
+    return render(request, "core/deadline_list.html", {
+        "page": page, "states": Deadline.State.choices, "codes": selectors.company_policies(),
+        "sites": _site_choices(request.user), "filters": g, "query": params.urlencode(),
+        "subject_types": ContentType.objects.filter(pk__in=list(type_ids)),
+        "counts": selectors.deadline_counts(request.user), "now": timezone.now()})
+
+
+@login_required
+def awaiting_ack(request: HttpRequest) -> HttpResponse:
+    """Escalation notices not yet acknowledged: stay listed until they are (SPEC X-04)."""
+    return render(request, "core/partials/_awaiting_ack.html",
+                  {"items": notifications_awaiting_ack(request.user).order_by("-created_at")[:20]})

@@ -1,0 +1,34 @@
+"""Demo data for every app, idempotent: each app's `<app>/demo.py` has `seed(*, now, stdout)`.
+
+Apps seed in INSTALLED_APPS order (estates first), each skipping what it already made.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = "Load the demo company, two sites and every app's demo records (idempotent)."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--once", action="store_true", help="Do nothing if demo data was loaded before.")
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        from estates.models import Company
+
+        if options["once"] and Company.objects.exists():
+            self.stdout.write("demo data already loaded")
+            return
+        now = timezone.now()
+        for app in [a for a in settings.INSTALLED_APPS if "." not in a]:
+            try:
+                demo = import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            with transaction.atomic():
+                demo.seed(now=now, stdout=self.stdout)
+            self.stdout.write(f"demo: {app} done")

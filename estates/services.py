@@ -1,0 +1,313 @@
+"""Registry use cases (SPEC O-01..O-03, X-01): services write, each re-checks permission."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from estates import permissions as perms
+from estates.models import (
+    Building,
+    Department,
+    DutyShift,
+    RegistryEvent,
+    Resident,
+    Site,
+    Staff,
+    Unit,
+    UnitDocument,
+    Zone,
+)
+from estates.roles import Role, user_roles
+
+
+def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | None = None,  # noqa: ANN001
+                   now: datetime | None = None) -> RegistryEvent:
+    site_id = obj.pk if isinstance(obj, Site) else getattr(obj, "site_id", None)
+    return RegistryEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, site_id=site_id,
+        at=now or timezone.now(), actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind, note=note, data=data or {})
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise DomainError(_("You are not allowed to do this."), code="not_allowed")
+
+
+def _may_save(actor, instance) -> bool:  # noqa: ANN001
+    if isinstance(instance, Site):
+        return perms.can_manage_sites(actor)
+    if isinstance(instance, Zone | Building | Department):
+        return perms.can_manage_structure(actor, instance.site_id)
+    if isinstance(instance, Unit | Resident):
+        return perms.can_edit_registry(actor, instance.site_id)
+    if isinstance(instance, Staff):
+        return perms.can_manage_staff(actor, instance.site_id)
+    return False
+
+
+@transaction.atomic
+def registry_record_save(*, instance, actor, reason: str = ""):  # noqa: ANN001, ANN201
+    """Create or change a site, zone, building, unit, resident, department or staff row.
+
+    simple-history keeps who, when and before → after (SPEC X-01)."""
+    _require(_may_save(actor, instance))
+    if isinstance(instance, Resident) and instance.unit.site_id != instance.site_id:
+        raise DomainError(_("The unit belongs to another site."), code="site_mismatch")
+    if isinstance(instance, Unit) and instance.building.site_id != instance.site_id:
+        raise DomainError(_("The building belongs to another site."), code="site_mismatch")
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    if reason:
+        instance._change_reason = reason
+    instance.full_clean(validate_unique=True)
+    instance.save()
+    return instance
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None) -> Unit:  # noqa: ANN001
+    _require(perms.can_manage_structure(actor, unit.site_id))
+    reason = _reason(reason)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.archived, unit.archived_reason = True, reason
+    unit._history_user, unit._change_reason = actor, reason
+    unit.save(update_fields=["archived", "archived_reason", "updated_at"])
+    registry_event(unit, kind=RegistryEvent.Kind.ARCHIVED, actor=actor, note=reason, now=now)
+    return unit
+
+
+@transaction.atomic
+def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime | None = None) -> Resident:  # noqa: ANN001
+    """Residents are never deleted: marked moved-out with a reason (SPEC X-01)."""
+    _require(perms.can_edit_registry(actor, resident.site_id))
+    reason = _reason(reason)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if not resident.is_active:
+        raise DomainError(_("This resident has already moved out."), code="already_moved_out")
+    resident.is_active, resident.moved_out_reason = False, reason
+    resident._history_user, resident._change_reason = actor, reason
+    resident.save(update_fields=["is_active", "moved_out_reason", "updated_at"])
+    registry_event(resident, kind=RegistryEvent.Kind.MOVED_OUT, actor=actor, note=reason, now=now)
+    return resident
+
+
+@transaction.atomic
+def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None = None) -> str:  # noqa: ANN001
+    """The full ID number, for CS supervisor and above; every look is recorded (SPEC §0, X-01)."""
+    _require(perms.can_reveal_id_number(actor, resident.site_id))
+    registry_event(resident, kind=RegistryEvent.Kind.ID_REVEALED, actor=actor, now=now)
+    return resident.id_number
+
+
+# ---- staff -----------------------------------------------------------------------------------------
+
+def _check_roles(actor, roles) -> list[str]:  # noqa: ANN001
+    roles = [str(r) for r in roles]
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise DomainError(_("Unknown role."), code="unknown_role")
+    if not all(perms.can_grant_role(actor, r) for r in roles):
+        raise DomainError(_("Only head office may grant company roles."), code="not_allowed")
+    return roles
+
+
+@transaction.atomic
+def staff_create(*, actor, site: Site | None, username: str, password: str, name: str, phone: str = "",  # noqa: ANN001
+                 employee_no: str = "", department: Department | None = None, zone: Zone | None = None,
+                 roles=(), email: str = "") -> Staff:  # noqa: ANN001
+    _require(perms.can_manage_staff(actor, site.pk if site else None) if site else perms.can_manage_sites(actor))
+    roles = _check_roles(actor, roles)
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise DomainError(_("This login name is taken."), code="username_taken")
+    user = User(username=username, email=email or f"{username}@propserv.local")
+    user.set_password(password)
+    user.save()
+    staff = Staff(user=user, site=site, name=name, phone=phone, employee_no=employee_no, department=department,
+                  zone=zone)
+    registry_record_save(instance=staff, actor=actor)
+    if roles:
+        user.groups.set(Group.objects.filter(name__in=roles))
+        registry_event(staff, kind=RegistryEvent.Kind.ROLES_CHANGED, actor=actor,
+                       data={"changes": {_("roles"): ["", _role_labels(roles)]}})
+    return staff
+
+
+def _role_labels(codes) -> str:  # noqa: ANN001
+    return "、".join(str(Role(c).label) for c in sorted(codes))
+
+
+@transaction.atomic
+def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:  # noqa: ANN001
+    _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
+    new = set(_check_roles(actor, roles))
+    old = set(staff.user.groups.values_list("name", flat=True))
+    if new == old:
+        return staff
+    # A site user cannot take away a company role either.
+    _check_roles(actor, old ^ new)
+    staff.user.groups.set(Group.objects.filter(name__in=new))
+    staff.user.__dict__.pop("_role_codes", None)
+    registry_event(staff, kind=RegistryEvent.Kind.ROLES_CHANGED, actor=actor,
+                   data={"changes": {_("roles"): [_role_labels(old), _role_labels(new)]}})
+    return staff
+
+
+@transaction.atomic
+def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> Staff:  # noqa: ANN001
+    """Staff are deactivated, never deleted; a deactivated login cannot sign in."""
+    _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
+    reason = _reason(reason) if not active else reason
+    if staff.user_id == getattr(actor, "pk", None) and not active:
+        raise DomainError(_("You cannot deactivate yourself."), code="self")
+    staff = Staff.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    if staff.is_active == active:
+        return staff
+    staff.is_active = active
+    staff._history_user, staff._change_reason = actor, reason
+    staff.save(update_fields=["is_active", "updated_at"])
+    staff.user.is_active = active
+    staff.user.save(update_fields=["is_active"])
+    registry_event(staff, kind=RegistryEvent.Kind.REACTIVATED if active else RegistryEvent.Kind.DEACTIVATED,
+                   actor=actor, note=reason)
+    return staff
+
+
+# ---- documents (SPEC O-02, X-03) ------------------------------------------------------------------
+
+ALLOWED_DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_EXT_ALIASES = {"jpeg": "jpg"}
+
+
+def sniff_file_type(upload) -> str | None:  # noqa: ANN001
+    """The real type by the first bytes (and the zip contents for Office files), not the name."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as zf:
+                names = zf.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+    return None
+
+
+def validate_upload(upload) -> str:  # noqa: ANN001
+    """Raises DomainError (code "file_type" / "file_size") with a message for the file field."""
+    from django.template.defaultfilters import filesizeformat
+
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(_("The file is too large (%(size)s); the limit is %(limit)s.")
+                          % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}, code="file_size")
+    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    ext = _EXT_ALIASES.get(ext, ext)
+    kind = sniff_file_type(upload)
+    if kind is None or ext != kind:
+        raise DomainError(_("Only PDF, JPG, PNG, DOCX and XLSX files are accepted, and the content must match "
+                            "the file name."), code="file_type")
+    return kind
+
+
+@transaction.atomic
+def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = "",  # noqa: ANN001
+                      now: datetime | None = None) -> UnitDocument:
+    _require(perms.can_edit_registry(actor, unit.site_id))
+    kind = validate_upload(upload)
+    doc = UnitDocument(unit=unit, site_id=unit.site_id, doc_type=doc_type, title=title,
+                       original_name=upload.name[:200], content_type=ALLOWED_DOCUMENT_TYPES[kind],
+                       size=upload.size, uploaded_by=actor)
+    doc.file.save(upload.name, upload, save=False)
+    doc._history_user = actor
+    doc.save()
+    registry_event(unit, kind=RegistryEvent.Kind.DOCUMENT_ADDED, actor=actor,
+                   note=f"{doc.get_doc_type_display()}: {doc.original_name}", now=now)
+    return doc
+
+
+@transaction.atomic
+def unit_document_void(*, document: UnitDocument, actor, reason: str, now: datetime | None = None) -> UnitDocument:  # noqa: ANN001
+    _require(perms.can_edit_registry(actor, document.site_id))
+    reason = _reason(reason)
+    document = UnitDocument.objects.select_for_update().get(pk=document.pk)
+    if document.voided:
+        raise DomainError(_("This document is already voided."), code="already_voided")
+    document.voided, document.void_reason = True, reason
+    document._history_user, document._change_reason = actor, reason
+    document.save(update_fields=["voided", "void_reason", "updated_at"])
+    registry_event(document.unit, kind=RegistryEvent.Kind.DOCUMENT_VOIDED, actor=actor,
+                   note=f"{document.original_name}: {reason}", now=now)
+    return document
+
+
+# ---- duty roster (SPEC O-03) ----------------------------------------------------------------------
+
+FRONT_DESK_CAPABLE = (Role.FRONT_DESK.value, Role.CS_SUPERVISOR.value, Role.ZONE_STAFF.value)
+
+
+@transaction.atomic
+def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: time, actor) -> DutyShift:  # noqa: ANN001
+    _require(perms.can_keep_roster(actor, site.pk))
+    if staff.site_id != site.pk or not staff.is_active:
+        raise DomainError(_("Choose an active staff member of this site."), code="staff_site")
+    if end <= start:
+        raise DomainError(_("The shift must end after it starts."), code="shift_times")
+    if not user_roles(staff.user) & set(FRONT_DESK_CAPABLE):
+        raise DomainError(_("Only customer-service staff can keep the front desk."), code="staff_role")
+    overlap = DutyShift.objects.filter(site=site, staff=staff, date=day, cancelled=False, start__lt=end,
+                                       end__gt=start).exists()
+    if overlap:
+        raise DomainError(_("This person already has a shift at that time."), code="overlap")
+    shift = DutyShift(site=site, staff=staff, date=day, start=start, end=end)
+    shift._history_user = actor
+    shift.save()
+    return shift
+
+
+@transaction.atomic
+def duty_shift_cancel(*, shift: DutyShift, actor, reason: str) -> DutyShift:  # noqa: ANN001
+    _require(perms.can_keep_roster(actor, shift.site_id))
+    reason = _reason(reason)
+    shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
+    shift.cancelled, shift.cancel_reason = True, reason
+    shift._history_user, shift._change_reason = actor, reason
+    shift.save(update_fields=["cancelled", "cancel_reason", "updated_at"])
+    registry_event(shift, kind=RegistryEvent.Kind.SHIFT_CANCELLED, actor=actor, note=reason)
+    return shift
