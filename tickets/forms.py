@@ -1,0 +1,205 @@
+"""Form shapes only; the rules are in services (STYLE §2)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from estates.models import Department, Resident, Staff, Unit
+from tickets.models import Category, Charge, PriceItem, WorkOrder
+
+DT = {"type": "datetime-local"}
+
+
+class MultiFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiImageField(forms.FileField):
+    widget = MultiFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultiImageField, self).clean(f, initial) for f in files]
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RegisterForm(forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False,
+                                  widget=forms.HiddenInput)
+    unit_code = forms.CharField(label=_("Unit"), required=False, help_text=_("e.g. 3-2-1502, or a name or phone"),
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+    resident = forms.ModelChoiceField(Resident.objects.none(), label=_("Resident"), required=False,
+                                      widget=forms.HiddenInput)
+    location = forms.CharField(label=_("Location (public areas)"), required=False, max_length=120)
+    reporter_name = forms.CharField(label=_("Reported by"), required=False, max_length=60)
+    phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
+    category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiImageField(label=_("Photos"), required=False)
+    is_warranty = forms.BooleanField(label=_("Developer warranty defect (in-house repair at contractor's cost)"),
+                                     required=False)
+
+    def __init__(self, *args, site_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
+        self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("unit_code") or "").strip()
+        if not data.get("unit") and code:
+            unit = self.fields["unit"].queryset.filter(code=code).first()
+            if unit is None:
+                self.add_error("unit_code", _("No such unit at your site."))
+            data["unit"] = unit
+        return data
+
+
+class DispatchForm(VersionMixin):
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"))
+    assignee = forms.ModelChoiceField(Staff.objects.none(), label=_("Worker"), required=False)
+    due_at = forms.DateTimeField(label=_("Deadline (internal jobs)"), required=False,
+                                 widget=forms.DateTimeInput(attrs=DT))
+    contractor_name = forms.CharField(label=_("Special contractor"), required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(site_id=order.site_id)
+        self.fields["assignee"].queryset = Staff.objects.filter(site_id=order.site_id, is_active=True,
+                                                                department__isnull=False)
+        self.initial.setdefault("department", order.department_id)
+
+
+class CompleteForm(VersionMixin):
+    arrived_at = forms.DateTimeField(label=_("Arrival time"), widget=forms.DateTimeInput(attrs=DT))
+    finished_at = forms.DateTimeField(label=_("Completion time"), widget=forms.DateTimeInput(attrs=DT))
+    cause = forms.CharField(label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
+    labour_hours = forms.DecimalField(label=_("Labour hours"), min_value=0, decimal_places=2)
+    prep_hours = forms.DecimalField(label=_("Preparation hours"), min_value=0, decimal_places=2, required=False)
+    materials = forms.CharField(label=_("Materials (one per line: name, quantity, unit)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    price_item = forms.ModelChoiceField(PriceItem.objects.none(), label=_("Paid service"), required=False)
+    price_qty = forms.DecimalField(label=_("Quantity"), required=False, min_value=0)
+    material_charge = forms.DecimalField(label=_("Materials charged (¥)"), required=False, min_value=0)
+    labour_charge = forms.DecimalField(label=_("Labour charged (¥)"), required=False, min_value=0)
+    price_told = forms.BooleanField(label=_("The resident was told the price before work started"), required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        self.fields["price_item"].queryset = PriceItem.objects.filter(Q(site__isnull=True) | Q(site_id=order.site_id),
+                                                                      is_active=True)
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        materials = []
+        for line in (d.get("materials") or "").splitlines():
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if parts and parts[0]:
+                materials.append((parts[0], parts[1] if len(parts) > 1 and parts[1] else "1",
+                                  parts[2] if len(parts) > 2 else ""))
+        charges = []
+        if d.get("price_item"):
+            charges.append((d["price_item"], d.get("price_qty") or 1))
+        if d.get("material_charge"):
+            charges.append((Charge.Kind.MATERIAL, _("Materials"), 1, d["material_charge"]))
+        if d.get("labour_charge"):
+            charges.append((Charge.Kind.LABOUR, _("Labour"), 1, d["labour_charge"]))
+        return {"arrived_at": d["arrived_at"], "finished_at": d["finished_at"], "cause": d.get("cause") or "",
+                "work_done": d["work_done"], "labour_hours": d["labour_hours"], "prep_hours": d.get("prep_hours") or 0,
+                "materials": materials, "charges": charges, "price_told": d.get("price_told", False)}
+
+
+class EvaluateForm(VersionMixin):
+    evaluation = forms.ChoiceField(label=_("Resident evaluation"), choices=WorkOrder.Evaluation.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Resident comment"), required=False)
+    signer_name = forms.CharField(label=_("Signed by"), required=False)
+    signed_on_paper = forms.BooleanField(label=_("Signed on the paper receipt"), required=False)
+    signature_png = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(VersionMixin):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnresolvableForm(VersionMixin):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(label=_("Explanation given to the resident"),
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(VersionMixin):
+    new_due_at = forms.DateTimeField(label=_("New deadline"), widget=forms.DateTimeInput(attrs=DT))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    head = forms.ModelChoiceField(Staff.objects.none(), label=_("Signed by the service-center head"), required=False)
+    director = forms.ModelChoiceField(Staff.objects.none(), label=_("Approved by the site director"), required=False)
+    resident_consent = forms.BooleanField(label=_("The resident consents"), required=False)
+    consent_note = forms.CharField(label=_("How the resident consented"), required=False)
+    resident_caused = forms.BooleanField(label=_("The resident caused the delay"), required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Staff.objects.filter(site_id=order.site_id, is_active=True)
+        self.fields["head"].queryset = staff.filter(user__groups__name="center_head")
+        self.fields["director"].queryset = staff.filter(user__groups__name="site_director")
+
+
+class AgreementForm(VersionMixin):
+    agreement_no = forms.CharField(label=_("Agreement number"))
+    due_at = forms.DateTimeField(label=_("Agreed completion"), widget=forms.DateTimeInput(attrs=DT))
+    file = forms.FileField(label=_("Agreement"), required=False)
+
+
+class DeveloperForm(VersionMixin):
+    due_at = forms.DateTimeField(label=_("Developer's deadline"), widget=forms.DateTimeInput(attrs=DT))
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ReinspectForm(forms.Form):
+    passed = forms.BooleanField(label=_("Passed"), required=False)
+    note = forms.CharField(label=_("Findings"))
+    new_due_at = forms.DateTimeField(label=_("New developer deadline (if failed)"), required=False,
+                                     widget=forms.DateTimeInput(attrs=DT))
+
+
+class JointInspectionForm(forms.Form):
+    cs_staff = forms.ModelChoiceField(Staff.objects.none(), label=_("CS inspector"))
+    engineer = forms.ModelChoiceField(Staff.objects.none(), label=_("Engineer"))
+    note = forms.CharField(label=_("Findings"))
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Staff.objects.filter(site_id=order.site_id, is_active=True).select_related("department")
+        self.fields["cs_staff"].queryset = staff
+        self.fields["engineer"].queryset = staff
+
+
+class ContractorForm(forms.Form):
+    contractor_name = forms.CharField(label=_("Special contractor"))
+    review = forms.CharField(label=_("Review record"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithinAgreementForm(forms.Form):
+    within_agreement_by = forms.ModelChoiceField(Staff.objects.none(), label=_("'Within agreement' signed by"),
+                                                 required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["within_agreement_by"].queryset = Staff.objects.filter(
+            site_id=order.site_id, user__groups__name="center_head")
+
+
+class VersionOnlyForm(VersionMixin):
+    pass
