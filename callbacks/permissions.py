@@ -1,0 +1,39 @@
+"""Who may do what with callbacks (re-checked in services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from estates.roles import Role, has_role, is_company_level
+from estates.selectors import site_ids_visible_to
+
+WORKERS = (Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.FRONT_DESK, Role.CENTER_HEAD,
+           Role.SITE_DIRECTOR)
+CHECKERS = (Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+MANAGERS = (Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+
+
+def _at_site(user: Any, site_id: int) -> bool:
+    return is_company_level(user) or site_id in site_ids_visible_to(user)
+
+
+def can_work_callback(user: Any, callback: Any) -> bool:
+    return bool(user) and _at_site(user, callback.site_id) and has_role(user, *WORKERS)
+
+
+def can_check_mismatch(user: Any, callback: Any) -> bool:
+    """CB-03: the zone manager sent to check (or a supervisor of the site)."""
+    if not _at_site(user, callback.site_id):
+        return False
+    if callback.mismatch_checker_id and callback.mismatch_checker_id == user.pk:
+        return True
+    return has_role(user, *CHECKERS)
+
+
+def can_manage_callbacks(user: Any, site_id: int) -> bool:
+    """Cancel, reassign, sampling settings, generate plans."""
+    return _at_site(user, site_id) and has_role(user, *MANAGERS)
+
+
+def can_record_visit(user: Any, visit: Any) -> bool:
+    return _at_site(user, visit.site_id) and (visit.plan.visitor_id == user.pk or has_role(user, *MANAGERS))

@@ -1,0 +1,323 @@
+"""Thin views: selector → form → one service call (SPEC CB-01..CB-07)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from callbacks import selectors, services
+from callbacks.forms import (
+    AnswerForm,
+    AttemptForm,
+    FindingForm,
+    GenerateForm,
+    PromisedReplyForm,
+    ReasonForm,
+    SettingsForm,
+    VisitForm,
+)
+from callbacks.models import Callback
+from callbacks.permissions import can_check_mismatch, can_manage_callbacks, can_record_visit, can_work_callback
+from core.errors import DomainError
+from estates.roles import Role, has_role
+from estates.selectors import site_list_visible_to, staff_of, zone_list_visible_to
+
+STATES = ("due_today", "overdue", "open", "done")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """CB-01/CB-07: the day's queue per staff member, zone or site; phone-friendly."""
+    state = request.GET.get("state") or "due_today"
+    if state not in STATES:
+        state = "due_today"
+    staff_param = request.GET.get("staff", "")
+    zone_id, site_id = _int(request.GET.get("zone")), _int(request.GET.get("site"))
+    if staff_param == "me" or (not staff_param and not zone_id and not site_id
+                               and has_role(request.user, Role.ZONE_STAFF)):
+        staff_id: int | None = request.user.pk
+        staff_param = "me"
+    else:
+        staff_id = _int(staff_param)
+    now = timezone.now()
+    kw = {"user": request.user, "now": now, "staff_id": staff_id, "zone_id": zone_id, "site_id": site_id}
+    page = Paginator(selectors.callback_queue(state=state, **kw), 30).get_page(request.GET.get("page"))
+    return render(request, "callbacks/queue.html", {
+        "page": page, "state": state, "counts": selectors.callback_queue_counts(**kw), "now": now,
+        "staff_param": staff_param, "zone_id": zone_id, "site_id": site_id,
+        "zones": zone_list_visible_to(request.user), "sites": site_list_visible_to(request.user),
+        "states": [(s, label) for s, label in (("due_today", _("Due today")), ("overdue", _("Overdue")),
+                                                 ("open", _("All open")), ("done", _("Done")))],
+    })
+
+
+def _detail_context(request: HttpRequest, cb: Callback, **forms) -> dict:
+    initial_number = cb.phone or ""
+    return {
+        "callback": cb, "now": timezone.now(),
+        "subject": cb.subject,
+        "attempts": cb.attempt_rows.select_related("staff__staff"),
+        "events": cb.events.select_related("actor__staff"),
+        "replies": cb.promised_replies.all(),
+        "attempt_form": forms.get("attempt_form") or AttemptForm(initial={"number_dialled": initial_number}),
+        "finding_form": forms.get("finding_form") or FindingForm(),
+        "cancel_form": forms.get("cancel_form") or ReasonForm(),
+        "reply_form": forms.get("reply_form") or PromisedReplyForm(),
+        "can_work": can_work_callback(request.user, cb),
+        "can_check": can_check_mismatch(request.user, cb),
+        "can_manage": can_manage_callbacks(request.user, cb.site_id),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
+    return render(request, "callbacks/detail.html", _detail_context(request, cb))
+
+
+@login_required
+@require_POST
+def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
+    form = AttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_attempt_record(callback=cb, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Callback recorded."))
+            nxt = request.POST.get("next", "")
+            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else cb.get_absolute_url())
+    cb = Callback.objects.get(pk=cb.pk)
+    return render(request, "callbacks/detail.html", _detail_context(request, cb, attempt_form=form), status=422)
+
+
+@login_required
+@require_POST
+def finding(request: HttpRequest, pk: int) -> HttpResponse:
+    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_mismatch_finding_record(callback=cb, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Site check recorded; the callback is closed."))
+            return redirect(cb)
+    return render(request, "callbacks/detail.html", _detail_context(request, cb, finding_form=form), status=422)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        if not can_manage_callbacks(request.user, cb.site_id):
+            form.add_error(None, _("Only the site's supervisors cancel callbacks."))
+        else:
+            try:
+                services.callback_cancel(callback=cb, actor=request.user, **form.cleaned_data)
+            except DomainError as err:
+                form.add_error(None, err.message)
+            else:
+                messages.success(request, _("Callback cancelled."))
+                return redirect(cb)
+    return render(request, "callbacks/detail.html", _detail_context(request, cb, cancel_form=form), status=422)
+
+
+@login_required
+@require_POST
+def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """CB-05 from a callback."""
+    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
+    form = PromisedReplyForm(request.POST)
+    if form.is_valid():
+        if not can_work_callback(request.user, cb):
+            form.add_error(None, _("You may not record callbacks of this site."))
+        else:
+            try:
+                services.promised_reply_create(site_id=cb.site_id, callback=cb, actor=request.user,
+                                               **form.cleaned_data)
+            except DomainError as err:
+                form.add_error(None, err.message)
+            else:
+                messages.success(request, _("Promised reply recorded."))
+                return redirect(cb)
+    return render(request, "callbacks/detail.html", _detail_context(request, cb, reply_form=form), status=422)
+
+
+@login_required
+def promised_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "open")
+    qs = selectors.promised_reply_list_visible_to(request.user)
+    if state in ("open", "answered"):
+        qs = qs.filter(status=state)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "callbacks/promised_list.html",
+                  {"page": page, "state": state, "now": timezone.now(), "answer_form": AnswerForm()})
+
+
+@login_required
+@require_POST
+def promised_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_object_or_404(selectors.promised_reply_list_visible_to(request.user), pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.promised_reply_answer(reply=reply, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, _("Answer recorded."))
+    else:
+        messages.error(request, _("Write down the answer given."))
+    return redirect("callbacks:promised_list")
+
+
+def _month_param(value: str | None) -> date:
+    today = timezone.localdate()
+    if value:
+        try:
+            y, m = value.split("-")[:2]
+            return date(int(y), int(m), 1)
+        except ValueError:
+            pass
+    return today.replace(day=1)
+
+
+@login_required
+def visit_plans(request: HttpRequest) -> HttpResponse:
+    """CB-04: this month's plans with progress bars."""
+    month = _month_param(request.GET.get("month"))
+    site_ids = list(site_list_visible_to(request.user).values_list("pk", flat=True))
+    site_id = _int(request.GET.get("site"))
+    if site_id in site_ids:
+        site_ids = [site_id]
+    rows = selectors.visit_plan_progress(site_ids=site_ids, month=month)
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        rows = [r for r in rows if r["plan"].visitor_id == request.user.pk]
+    can_generate = any(can_manage_callbacks(request.user, s) for s in site_ids)
+    return render(request, "callbacks/visit_plans.html", {
+        "rows": rows, "month": month, "mine": mine, "can_generate": can_generate,
+        "generate_form": GenerateForm(initial={"month": month.strftime("%Y-%m")}),
+        "sites": site_list_visible_to(request.user),
+    })
+
+
+@login_required
+@require_POST
+def visit_plans_generate(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a month."))
+        return redirect("callbacks:visit_plans")
+    month = form.cleaned_data["month"].replace(day=1)
+    made = 0
+    for site in site_list_visible_to(request.user):
+        if can_manage_callbacks(request.user, site.pk):
+            made += len(services.visit_plan_generate(site=site, month=month, now=timezone.now()))
+    if not made:
+        raise Http404
+    messages.success(request, _("Visit plans are ready."))
+    return redirect(f"{_url('callbacks:visit_plans')}?month={month:%Y-%m}")
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.visit_plan_list_visible_to(request.user), pk=pk)
+    visits = plan.visits.select_related("unit__building", "visited_by__staff").prefetch_related("unit__residents")
+    return render(request, "callbacks/visit_plan.html", {"plan": plan, "visits": visits,
+                                                          "percent": round(100 * min(plan.done, plan.target)
+                                                                           / plan.target) if plan.target else 100})
+
+
+@login_required
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(selectors.visit_list_visible_to(request.user), pk=pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(visit=visit, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect(visit.plan)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "callbacks/visit_record.html",
+                  {"visit": visit, "form": form, "can_record": can_record_visit(request.user, visit),
+                   "residents": visit.unit.residents.filter(is_active=True)}, status=status)
+
+
+@login_required
+def sampling(request: HttpRequest) -> HttpResponse:
+    """CB-06: the share per site and the draws made."""
+    me = staff_of(request.user)
+    site = me.site if me and me.site_id else None
+    site_id = _int(request.GET.get("site"))
+    if site_id:
+        site = get_object_or_404(site_list_visible_to(request.user), pk=site_id)
+    if site is None:
+        site = site_list_visible_to(request.user).first()
+    if site is None:
+        raise Http404
+    row = services.callback_settings_for(site)
+    form = SettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.callback_settings_update(site=site, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect(f"{_url('callbacks:sampling')}?site={site.pk}")
+    draws = selectors.sampling_draw_list_visible_to(request.user).filter(site=site)[:24]
+    return render(request, "callbacks/sampling.html", {
+        "site": site, "form": form, "draws": draws, "can_manage": can_manage_callbacks(request.user, site.pk),
+        "sites": site_list_visible_to(request.user)}, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def rates(request: HttpRequest) -> HttpResponse:
+    """CB-07 for the chosen month."""
+    month = _month_param(request.GET.get("month"))
+    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    sites = list(site_list_visible_to(request.user))
+    data = selectors.callback_rates(site_ids=[s.pk for s in sites], start=month, end=end)
+    from django.contrib.auth import get_user_model
+
+    from estates.models import Zone
+
+    zones = {z.pk: z for z in Zone.objects.filter(pk__in=list(data["zones"]))}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(data["staff"])).select_related("staff")}
+    return render(request, "callbacks/rates.html", {
+        "month": month, "data": data,
+        "site_rows": [(s, data["sites"][s.pk]) for s in sites if s.pk in data["sites"]],
+        "zone_rows": [(zones[k], v) for k, v in data["zones"].items() if k in zones],
+        "staff_rows": [(users[k], v) for k, v in data["staff"].items() if k in users],
+    })

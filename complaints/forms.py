@@ -1,0 +1,235 @@
+"""Shapes only; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Category, Complaint, ComplaintReport, Severity
+from complaints.services import MAX_PHOTOS, photo_check
+from core.errors import DomainError
+from estates.models import Department, Resident, Site, Unit
+
+DT = {"type": "datetime-local"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ComplaintForm(forms.Form):
+    """C-01: the short intake form any employee fills in."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Complaint.Kind.choices, initial=Complaint.Kind.COMPLAINT)
+    received_at = forms.DateTimeField(label=_("Received at"), widget=forms.DateTimeInput(attrs=DT))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
+    severity = forms.ChoiceField(label=_("Urgency"), choices=Severity.choices, initial=Severity.NORMAL,
+                                 help_text=_("Emergency: the department must be notified within 3 minutes."))
+    unit_code = forms.CharField(label=_("Unit"), max_length=32, required=False,
+                                help_text=_("e.g. 3-2-1502"))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    complainant_name = forms.CharField(label=_("Resident"), max_length=60, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from estates.selectors import site_list_visible_to
+
+        self.user = user
+        staff = getattr(user, "staff", None)
+        self.fixed_site = staff.site if staff and staff.site_id else None
+        self.fields["site"].queryset = site_list_visible_to(user)
+        if self.fixed_site:
+            del self.fields["site"]
+        else:
+            self.fields["site"].required = True
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        for f in photos:
+            try:
+                photo_check(f)
+            except DomainError as err:
+                raise forms.ValidationError(err.message) from err
+        return photos
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("The time received cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        site = self.fixed_site or data.get("site")
+        data["site_obj"] = site
+        code = (data.get("unit_code") or "").strip()
+        data["unit"] = data["resident"] = None
+        if site and code:
+            unit = Unit.objects.filter(site=site, code=code).first()
+            if unit is None:
+                self.add_error("unit_code", _("No such unit at this site."))
+            else:
+                data["unit"] = unit
+                residents = Resident.objects.filter(unit=unit)
+                name, phone = data.get("complainant_name"), data.get("phone")
+                match = (residents.filter(phone=phone).first() if phone else None) or (
+                    residents.filter(name=name).first() if name else None)
+                data["resident"] = match
+        if not code and not (data.get("address") or "").strip():
+            self.add_error("address", _("Enter the unit or an address."))
+        return data
+
+
+class ClassifyForm(forms.Form):
+    """C-02 classification: proposed by the front desk, confirmed by the service-center head."""
+
+    is_valid = forms.TypedChoiceField(label=_("Validity"), coerce=lambda v: v == "1",
+                                      choices=[("1", _("Valid complaint")), ("0", _("Invalid complaint"))])
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none(),
+                                        required=False)
+    handling_deadline = forms.DateTimeField(label=_("Handling deadline"), required=False,
+                                            widget=forms.DateTimeInput(attrs=DT))
+    cross_department = forms.BooleanField(label=_("Cross-department matter"), required=False)
+    explanation = forms.CharField(label=_("Explanation to the resident (invalid complaints)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(site_id=complaint.site_id)
+        if not self.is_bound:
+            c = complaint
+            self.initial.update({
+                "is_valid": "0" if c.is_valid is False else "1", "category": c.category,
+                "severity": c.severity, "department": c.department_id,
+                "handling_deadline": timezone.localtime(c.handling_deadline).strftime("%Y-%m-%dT%H:%M")
+                if c.handling_deadline else "",
+                "cross_department": c.cross_department, "explanation": c.invalid_explanation,
+            })
+
+
+class _SiteDeptForm(forms.Form):
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "department" in self.fields:
+            self.fields["department"].queryset = Department.objects.filter(site_id=complaint.site_id)
+            if complaint.department_id and not self.is_bound:
+                self.initial["department"] = complaint.department_id
+
+
+class TakeOverForm(_SiteDeptForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    handling_deadline = forms.DateTimeField(label=_("Handling deadline"), widget=forms.DateTimeInput(attrs=DT))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeadlineForm(_SiteDeptForm):
+    handling_deadline = forms.DateTimeField(label=_("New handling deadline"), widget=forms.DateTimeInput(attrs=DT))
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class NotifyDeptForm(_SiteDeptForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.ENGINEERING)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ContactForm(_SiteDeptForm):
+    reply = forms.BooleanField(label=_("This was the first reply to the complainant"), required=False)
+    note = forms.CharField(label=_("What was said"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(_SiteDeptForm):
+    will_be_late = forms.BooleanField(label=_("It will be late"), required=False)
+    late_reason = forms.CharField(label=_("Why"), required=False)
+    expected_at = forms.DateTimeField(label=_("Expected completion"), required=False,
+                                      widget=forms.DateTimeInput(attrs=DT))
+
+
+class ResultForm(_SiteDeptForm):
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalResultForm(_SiteDeptForm):
+    result = forms.CharField(label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FormReturnForm(_SiteDeptForm):
+    returned = forms.TypedChoiceField(label=_("Written form"), coerce=lambda v: v == "1",
+                                      choices=[("1", _("Returned")), ("0", _("Not returned"))])
+    reason = forms.CharField(label=_("Reason it is not returned"), required=False)
+
+
+class WorkOrderForm(_SiteDeptForm):
+    content = forms.CharField(label=_("Repair content"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(_SiteDeptForm):
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class EmptyForm(_SiteDeptForm):
+    pass
+
+
+class ReportForm(_SiteDeptForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ComplaintReport.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReminderForm(_SiteDeptForm):
+    text = forms.CharField(label=_("Reminder text"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InquiryForm(_SiteDeptForm):
+    delay_cause = forms.CharField(label=_("Cause of delay"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CallbackForm(_SiteDeptForm):
+    result = forms.ChoiceField(label=_("Callback result"), choices=[
+        ("satisfied", _("Satisfied")), ("basically", _("Basically satisfied")), ("unsatisfied", _("Unsatisfied")),
+        ("unreachable", _("Unreachable"))])
+    number_dialled = forms.CharField(label=_("Number dialled"), max_length=30, required=False)
+    note = forms.CharField(label=_("Resident's comments"), required=False)
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, complaint=complaint, **kwargs)
+        if not self.is_bound:
+            self.initial["number_dialled"] = complaint.phone
+
+
+class AnalysisForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
+                            input_formats=["%Y-%m", "%Y-%m-%d"])
+    causes = forms.CharField(label=_("Causes"), widget=forms.Textarea(attrs={"rows": 4}))
+    proposals = forms.CharField(label=_("Improvement proposals"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from estates.selectors import site_list_visible_to
+
+        self.fields["site"].queryset = site_list_visible_to(user)

@@ -1,0 +1,90 @@
+"""Who may do what with a complaint; re-checked in the services."""
+
+from __future__ import annotations
+
+from estates.roles import Role, has_role, is_company_level
+from estates.selectors import site_ids_visible_to
+
+FRONT_ROLES = (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.ZONE_STAFF, Role.ZONE_MANAGER)
+CONFIRM_ROLES = (Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+SUPERVISOR_ROLES = (Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+DEPT_ROLES = (Role.DEPT_SUPERVISOR, Role.DEPT_STAFF, Role.SECURITY_SUPERVISOR, Role.SECURITY_OFFICER)
+DEPT_HEAD_ROLES = (Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+
+
+def _staff(user):
+    return getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+
+
+def can_see(user, complaint) -> bool:
+    return complaint.site_id in site_ids_visible_to(user)
+
+
+def can_receive(user) -> bool:
+    """C-01: any employee (a staff member with a site, or company level)."""
+    staff = _staff(user)
+    return staff is not None and staff.is_active
+
+
+def is_front_desk(user) -> bool:
+    return has_role(user, *FRONT_ROLES)
+
+
+def can_register(user, complaint) -> bool:
+    return can_see(user, complaint) and is_front_desk(user)
+
+
+def can_propose(user, complaint) -> bool:
+    return can_see(user, complaint) and is_front_desk(user)
+
+
+def can_confirm(user, complaint) -> bool:
+    return can_see(user, complaint) and (has_role(user, *CONFIRM_ROLES) or is_company_level(user))
+
+
+def in_department(user, complaint) -> bool:
+    staff = _staff(user)
+    return bool(staff and complaint.department_id and staff.department_id == complaint.department_id
+                and has_role(user, *DEPT_ROLES))
+
+
+def can_work(user, complaint) -> bool:
+    """C-04 department actions: the responsible department, or a supervisor covering for it."""
+    if not can_see(user, complaint):
+        return False
+    return in_department(user, complaint) or has_role(user, *SUPERVISOR_ROLES) or is_company_level(user)
+
+
+def can_take_over(user, complaint) -> bool:
+    return can_see(user, complaint) and (has_role(user, *DEPT_HEAD_ROLES) or is_company_level(user))
+
+
+def can_notify_department(user, complaint) -> bool:
+    """C-05: the receiver (any employee of the site) notifies the department."""
+    return can_see(user, complaint) and can_receive(user)
+
+
+def can_verify(user, complaint) -> bool:
+    return can_see(user, complaint) and (has_role(user, *SUPERVISOR_ROLES) or is_company_level(user))
+
+
+def can_write_report(user, complaint) -> bool:
+    return can_see(user, complaint) and (has_role(user, *SUPERVISOR_ROLES) or is_company_level(user))
+
+
+def can_remind(user, complaint) -> bool:
+    return can_see(user, complaint) and (is_front_desk(user) or has_role(user, *SUPERVISOR_ROLES))
+
+
+def can_record_callback(user, complaint) -> bool:
+    return can_see(user, complaint) and (is_front_desk(user) or has_role(user, *SUPERVISOR_ROLES)
+                                         or is_company_level(user))
+
+
+def can_see_statistics(user) -> bool:
+    return has_role(user, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR, Role.DEPT_SUPERVISOR,
+                    Role.FRONT_DESK) or is_company_level(user)
+
+
+def can_write_analysis(user) -> bool:
+    return has_role(user, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR) or is_company_level(user)

@@ -1,0 +1,201 @@
+"""Thin views: selector → form → one service call → message + redirect (STYLE §2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import actions as act
+from complaints import permissions as perm
+from complaints import selectors as sel
+from complaints.forms import AnalysisForm, ComplaintForm
+from complaints.models import Category, Complaint, ComplaintReport, Level, Severity
+from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
+from core.deadlines import deadlines_of
+from core.errors import DomainError
+from estates.selectors import department_list_visible_to, site_list_visible_to, zone_list_visible_to
+
+
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    qs = sel.complaint_filter(sel.complaint_list_visible_to(request.user), request.GET)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "complaints/complaint_list.html", {
+        "page": page, "complaints": page.object_list, "filters": request.GET,
+        "statuses": Complaint.Status.choices, "severities": Severity.choices, "categories": Category.choices,
+        "levels": Level.choices, "departments": department_list_visible_to(request.user),
+        "zones": zone_list_visible_to(request.user), "sites": site_list_visible_to(request.user),
+    })
+
+
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    if not perm.can_receive(request.user):
+        raise Http404
+    form = ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            c = complaint_receive(site=d["site_obj"], actor=request.user.staff, subject=d["subject"],
+                                  description=d["description"], resident=d["resident"], unit=d["unit"],
+                                  address=d["address"], phone=d["phone"], complainant_name=d["complainant_name"],
+                                  channel=d["channel"], severity=d["severity"], kind=d["kind"],
+                                  received_at=d["received_at"], photos=d["photos"])
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Complaint %s recorded. You are its first-responder.") % c.number)
+            return redirect(c)
+    return render(request, "complaints/complaint_form.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, c: Complaint, bound: dict | None = None) -> dict:
+    forms = []
+    for a in act.available(request.user, c):
+        form = bound.get(a.key) if bound and a.key in bound else a.form(complaint=c, prefix=a.key)
+        forms.append({"action": a, "form": form, "open": bool(bound and a.key in bound)})
+    return {
+        "c": c, "actions": forms, "events": c.events.select_related("actor__staff"),
+        "deadlines": deadlines_of(c), "escalations": c.escalations.select_related("acknowledged_by")
+        .prefetch_related("notified"), "reports": c.reports.select_related("author"),
+        "reminders": c.reminders.select_related("department", "issued_by"), "photos": c.photos.all(),
+        "now": timezone.now(), "work_order": work_order_of(c),
+    }
+
+
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
+    return render(request, "complaints/complaint_detail.html", _detail_context(request, c))
+
+
+@require_POST
+def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
+    a = act.BY_KEY.get(action)
+    if a is None:
+        raise Http404
+    form = a.form(request.POST, complaint=c, prefix=a.key)
+    if not a.allowed(request.user, c):
+        form.is_valid()
+        form.add_error(None, _("This action is not available to you now."))
+    elif form.is_valid():
+        try:
+            a.run(c, request.user.staff, None, form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Saved: %s") % a.label)
+            return redirect(c)
+    c.refresh_from_db()
+    return render(request, "complaints/complaint_detail.html", _detail_context(request, c, {a.key: form}),
+                  status=422)
+
+
+def complaint_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+    c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
+    photo = get_object_or_404(c.photos, pk=photo_id)
+    return FileResponse(photo.file.open("rb"))
+
+
+def complaint_report_detail(request: HttpRequest, pk: int, report_id: int) -> HttpResponse:
+    c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
+    report = get_object_or_404(ComplaintReport.objects.select_related("author"), complaint=c, pk=report_id)
+    return render(request, "complaints/report_detail.html", {"c": c, "report": report})
+
+
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    unacked = request.GET.get("unacked") == "1"
+    mine = request.GET.get("mine") == "1"
+    qs = sel.escalation_list_visible_to(request.user, unacked=unacked, mine=mine).prefetch_related("notified")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "complaints/escalation_list.html", {"page": page, "escalations": page.object_list,
+                                                               "unacked": unacked, "mine": mine})
+
+
+@require_POST
+def escalation_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    esc = get_object_or_404(sel.escalation_list_visible_to(request.user), pk=pk)
+    try:
+        escalation_acknowledge(escalation=esc, actor=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Escalation acknowledged."))
+    return redirect(request.POST.get("next") or esc.complaint.get_absolute_url())
+
+
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    qs = sel.reminder_list_visible_to(request.user)
+    if request.GET.get("kind"):
+        qs = qs.filter(kind=request.GET["kind"])
+    page = Paginator(qs.order_by("-issued_at"), 30).get_page(request.GET.get("page"))
+    return render(request, "complaints/reminder_list.html", {"page": page, "reminders": page.object_list})
+
+
+def _period(request: HttpRequest) -> tuple[str, date, date, date]:
+    period = "week" if request.GET.get("period") == "week" else "month"
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    start, end = sel.week_bounds(day) if period == "week" else sel.month_bounds(day)
+    return period, day, start, end
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not perm.can_see_statistics(request.user):
+        raise Http404
+    period, day, start, end = _period(request)
+    site_ids = sel.visible_site_ids(request.user, request.GET.get("site"))
+    stats = sel.complaint_statistics(site_ids=site_ids, start=start, end=end)
+    prev = start - timezone.timedelta(days=1)
+    return render(request, "complaints/statistics.html", {
+        "stats": stats, "period": period, "start": start, "end": end - timezone.timedelta(days=1),
+        "prev": prev, "next": end, "sites": site_list_visible_to(request.user), "site": request.GET.get("site", ""),
+        "analyses": sel.analysis_list_visible_to(request.user).filter(site_id__in=site_ids, month=start.replace(day=1))
+        if period == "month" else [],
+        "analysis_due": sel.analysis_due(start) if period == "month" else None,
+    })
+
+
+def statistics_export(request: HttpRequest) -> HttpResponse:
+    if not perm.can_see_statistics(request.user):
+        raise Http404
+    from complaints.exports import statistics_xlsx
+
+    period, day, start, end = _period(request)
+    site_ids = sel.visible_site_ids(request.user, request.GET.get("site"))
+    stats = sel.complaint_statistics(site_ids=site_ids, start=start, end=end)
+    content = statistics_xlsx(stats, title=f"{start:%Y-%m-%d}")
+    resp = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="complaints-{period}-{start:%Y%m%d}.xlsx"'
+    return resp
+
+
+def analysis_list(request: HttpRequest) -> HttpResponse:
+    if not perm.can_see_statistics(request.user):
+        raise Http404
+    rows = sel.analysis_list_visible_to(request.user)
+    return render(request, "complaints/analysis_list.html", {"analyses": rows})
+
+
+def analysis_edit(request: HttpRequest) -> HttpResponse:
+    if not perm.can_write_analysis(request.user):
+        raise Http404
+    form = AnalysisForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            analysis_submit(site=d["site"], month=d["month"], causes=d["causes"], proposals=d["proposals"],
+                            actor=request.user.staff)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Monthly analysis saved."))
+            return redirect("complaints:analysis_list")
+    return render(request, "complaints/analysis_form.html", {"form": form})
