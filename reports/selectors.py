@@ -1,0 +1,125 @@
+"""Reads for the dashboard, reports and digests: periods in local time, visibility, calendar warnings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from estates.models import Site
+from estates.roles import SUPERVISOR_ROLES, has_role, is_company_level
+from estates.selectors import site_ids_visible_to
+from reports.models import MonthlyReport
+
+
+def local(dt: datetime | None = None) -> datetime:
+    return timezone.localtime(dt or timezone.now())
+
+
+def day_start(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def next_month(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(d: date) -> date:
+    return (d.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_range(month: date) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar month in local time, as aware datetimes."""
+    first = month_start(month)
+    return day_start(first), day_start(next_month(first))
+
+
+def months_back(month: date, count: int) -> list[date]:
+    """`count` months ending with `month`, oldest first (the 12-month trend)."""
+    out = [month_start(month)]
+    while len(out) < count:
+        out.insert(0, previous_month(out[0]))
+    return out
+
+
+def today_range(now: datetime) -> tuple[datetime, datetime]:
+    d = local(now).date()
+    return day_start(d), day_start(d + timedelta(days=1))
+
+
+def yesterday_range(now: datetime) -> tuple[datetime, datetime]:
+    d = local(now).date()
+    return day_start(d - timedelta(days=1)), day_start(d)
+
+
+def list_url(name: str, site_ids: list[int] | None = None, **params) -> str:
+    """URL of an app's filtered list; `site` is added when the figure is about one site.
+
+    Returns "" while the app's URL does not exist yet (apps land independently)."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return ""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if site_ids is not None and len(site_ids) == 1:
+        query["site"] = site_ids[0]
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def can_see_dashboard(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        has_role(user, *SUPERVISOR_ROLES) or is_company_level(user))
+
+
+def dashboard_sites(user) -> QuerySet[Site]:
+    return Site.objects.filter(pk__in=site_ids_visible_to(user)).order_by("name")
+
+
+def resolve_site_ids(user, site_param: str | None) -> tuple[list[int], Site | None] | None:
+    """Which sites a page shows: one visible site, or (company roles) all. None = not allowed (404)."""
+    visible_ids = site_ids_visible_to(user)
+    if site_param:
+        try:
+            site_id = int(site_param)
+        except (TypeError, ValueError):
+            return None
+        if site_id not in visible_ids:
+            return None
+        return [site_id], Site.objects.get(pk=site_id)
+    if is_company_level(user):
+        return list(visible_ids), None
+    if len(visible_ids) == 1:
+        return list(visible_ids), Site.objects.get(pk=visible_ids[0])
+    return list(visible_ids), None
+
+
+def monthly_report_list_visible_to(user) -> QuerySet[MonthlyReport]:
+    qs = MonthlyReport.objects.select_related("site")
+    visible_ids = site_ids_visible_to(user)
+    if is_company_level(user):
+        return qs.filter(site_id__in=visible_ids) | qs.filter(site__isnull=True)
+    return qs.filter(site_id__in=visible_ids)
+
+
+def calendar_warnings(now: datetime | None = None) -> list[str]:
+    """Banner lines such as "holiday calendar missing for 2027" (SPEC W-02), from core."""
+    now = local(now)
+    try:
+        from core.calendar_source import calendar_warnings as core_warnings
+    except ImportError:
+        core_warnings = None
+    if core_warnings is not None:
+        return [str(w) for w in core_warnings(now)]
+    from core.calendar_source import missing_calendar_years
+
+    years = [now.year] + ([now.year + 1] if now.month == 12 else [])
+    return [_("The holiday calendar for %(year)s is missing: enter it in the admin so deadlines count "
+              "working days correctly.") % {"year": y} for y in missing_calendar_years(years)]

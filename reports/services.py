@@ -1,0 +1,248 @@
+"""Writes: monthly reports (SPEC D-02) and scheduled mailings (SPEC D-03, C-10)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from estates.models import Site
+from reports import registry
+from reports.models import DigestSchedule, MailingKind, MailingRun, MonthlyReport
+from reports.selectors import local, month_range, month_start, previous_month
+
+log = logging.getLogger(__name__)
+
+REPORT_CLOCK = "reports.monthly"  # SPEC §15 timer: the previous month's report ready by the 5th
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly report (SPEC D-02)
+
+
+def report_scope_site_ids(site: Site | None) -> list[int]:
+    if site is not None:
+        return [site.pk]
+    return list(Site.objects.values_list("pk", flat=True))
+
+
+def report_title(site: Site | None, month: date) -> str:
+    scope = site.name if site else _("Company-wide")
+    return _("%(scope)s monthly report %(month)s") % {"scope": scope, "month": f"{month:%Y-%m}"}
+
+
+def monthly_blocks(*, site_ids: list[int], month: date) -> list[registry.Block]:
+    start, end = month_range(month)
+    return registry.collect("monthly", site_ids=site_ids, start=start, end=end)
+
+
+def _report_row(*, site: Site | None, month: date, now: datetime, actor=None,
+                start_clock: bool = False) -> tuple[MonthlyReport, bool]:
+    """Lock or create the one row of (site, month) and mark it queued. Returns (report, queue_it)."""
+    with transaction.atomic():
+        qs = MonthlyReport.objects.select_for_update(of=("self",)).order_by()
+        report = qs.filter(site=site, month=month).first()
+        created = False
+        if report is None:
+            try:
+                with transaction.atomic():
+                    report = MonthlyReport.objects.create(site=site, month=month)
+                    created = True
+            except IntegrityError:  # created by a concurrent request
+                report = qs.get(site=site, month=month)
+        busy = report.status in (MonthlyReport.Status.PENDING, MonthlyReport.Status.RUNNING)
+        if not created and busy and now - report.updated_at < timedelta(minutes=15):
+            return report, False  # already queued or being generated
+        report.status = MonthlyReport.Status.PENDING
+        report.progress = 0
+        report.error = ""
+        report.requested_by = actor if getattr(actor, "is_authenticated", False) else None
+        report.save(update_fields=["status", "progress", "error", "requested_by", "updated_at"])
+        if start_clock:
+            from core.deadlines import deadline_start
+
+            deadline_start(subject=report, code=REPORT_CLOCK, now=now, site_id=report.site_id)
+    return report, True
+
+
+def monthly_report_request(*, site: Site | None, month: date, actor=None,
+                           now: datetime | None = None) -> MonthlyReport:
+    """On demand (SPEC D-02): queue the report for (site, month) on a worker; the page polls its progress.
+
+    An existing report is regenerated in place, never duplicated."""
+    now = now or timezone.now()
+    month = month_start(month)
+    if month > local(now).date():
+        raise DomainError(_("A report cannot be made for a month that has not started."), code="future_month")
+    report, queue = _report_row(site=site, month=month, now=now, actor=actor)
+    if queue:
+        from reports.tasks import monthly_report_generate_task
+
+        transaction.on_commit(lambda: monthly_report_generate_task.delay(report.pk))
+    return report
+
+
+def monthly_reports_generate_all(*, month: date, now: datetime | None = None) -> list[MonthlyReport]:
+    """Beat on the 1st (SPEC D-02, C-10): each site's report and the company-wide one, with the
+    `reports.monthly` clock started (ready by the 5th) and stopped when the report is stored."""
+    now = now or timezone.now()
+    reports = []
+    scopes: list[Site | None] = [*Site.objects.order_by("pk"), None]
+    for site in scopes:
+        report, _queue = _report_row(site=site, month=month, now=now, start_clock=True)
+        reports.append(monthly_report_generate(report_id=report.pk, now=now))
+    return reports
+
+
+def _progress(report: MonthlyReport, value: int, status: str | None = None) -> None:
+    fields = {"progress": value, "updated_at": timezone.now()}
+    if status:
+        fields["status"] = status
+    MonthlyReport.objects.filter(pk=report.pk).update(**fields)
+
+
+def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> MonthlyReport:
+    """Compute every section, store figures, PDF and XLSX in place (regenerating replaces the files)."""
+    from reports.rendering import render_report_pdf, render_xlsx
+
+    now = now or timezone.now()
+    report = MonthlyReport.objects.select_related("site").get(pk=report_id)
+    _progress(report, 5, MonthlyReport.Status.RUNNING)
+    try:
+        site_ids = report_scope_site_ids(report.site)
+        start, end = month_range(report.month)
+        blocks = []
+        sections = registry.sections()
+        for i, section in enumerate(sections, start=1):
+            block = section.monthly(site_ids=site_ids, start=start, end=end)
+            if block is not None:
+                blocks.append(block)
+            _progress(report, 5 + int(55 * i / max(len(sections), 1)))
+        title = report_title(report.site, report.month)
+        pdf = render_report_pdf(blocks, title=title, scope=report.scope_name, period=f"{report.month:%Y-%m}")
+        _progress(report, 85)
+        xlsx = render_xlsx(blocks, title=title, month=report.month)
+        _progress(report, 95)
+    except Exception as exc:
+        log.exception("monthly report %s failed", report_id)
+        MonthlyReport.objects.filter(pk=report.pk).update(status=MonthlyReport.Status.FAILED, error=str(exc)[:2000],
+                                                           updated_at=timezone.now())
+        raise
+    stem = f"{report.site.code if report.site_id else 'company'}-{report.month:%Y-%m}"
+    old_files = [f.name for f in (report.pdf, report.xlsx) if f]
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update(of=("self",)).order_by().get(pk=report.pk)
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        report.figures = [b.to_dict() for b in blocks]
+        report.status = MonthlyReport.Status.READY
+        report.progress = 100
+        report.generated_at = now
+        report.error = ""
+        report.save()
+        from core.deadlines import deadline_stop
+
+        deadline_stop(subject=report, code=REPORT_CLOCK, now=now)
+    for name in old_files:  # replaced, never kept twice
+        if name not in (report.pdf.name, report.xlsx.name):
+            report.pdf.storage.delete(name)
+    return report
+
+
+def report_blocks(report: MonthlyReport) -> list[registry.Block]:
+    return [registry.Block.from_dict(d) for d in report.figures or []]
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedules (SPEC D-03): which mailings are due now, claimed once per period
+
+
+GRACE = timedelta(hours=6)  # a beat outage shorter than this still sends the day's mailing
+
+
+def schedule_period(schedule: DigestSchedule, now: datetime) -> tuple[str, datetime] | None:
+    """The period `now` falls in for this schedule and the local time it is due, or None (not its day)."""
+    now = local(now)
+    today = now.date()
+    if schedule.kind == MailingKind.DAILY_DIGEST:
+        period = today.isoformat()
+    elif schedule.kind == MailingKind.WEEKLY_COMPLAINTS:
+        if (schedule.weekday or 1) != today.isoweekday():
+            return None
+        year, week, _day = today.isocalendar()
+        period = f"{year}-W{week:02d}"
+    else:
+        if (schedule.day_of_month or 1) != today.day:
+            return None
+        period = f"{today:%Y-%m}"
+    due = timezone.make_aware(datetime.combine(today, time(schedule.hour, schedule.minute)))
+    return period, due
+
+
+def mailings_due(*, now: datetime | None = None) -> list[MailingRun]:
+    """Claim every enabled schedule due now (unique (schedule, period): a doubled beat claims nothing)."""
+    now = now or timezone.now()
+    runs = []
+    for schedule in DigestSchedule.objects.filter(enabled=True):
+        found = schedule_period(schedule, now)
+        if found is None:
+            continue
+        period, due = found
+        if not (due <= now < due + GRACE):
+            continue
+        try:
+            with transaction.atomic():
+                run, created = MailingRun.objects.get_or_create(schedule=schedule, period=period,
+                                                                defaults={"started_at": now})
+        except IntegrityError:
+            created = False
+        if created:
+            runs.append(run)
+    return runs
+
+
+def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
+    """Build and queue the mails of one claimed run; returns how many were queued."""
+    from reports import mailings
+
+    now = now or timezone.now()
+    run = MailingRun.objects.select_related("schedule").get(pk=run_id)
+    if run.status == MailingRun.Status.DONE:
+        return 0
+    builders = {
+        MailingKind.DAILY_DIGEST: mailings.daily_digest_messages,
+        MailingKind.WEEKLY_COMPLAINTS: mailings.weekly_complaint_messages,
+        MailingKind.MONTHLY_COMPLAINTS: mailings.monthly_complaint_messages,
+        MailingKind.MONTHLY_REPORT: mailings.monthly_report_messages,
+    }
+    try:
+        messages = builders[run.schedule.kind](now=now)
+    except Exception as exc:
+        MailingRun.objects.filter(pk=run.pk).update(status=MailingRun.Status.FAILED, error=str(exc)[:2000],
+                                                    finished_at=timezone.now())
+        raise
+    from reports.tasks import email_send_task
+
+    for message in messages:
+        email_send_task.delay(message)
+    MailingRun.objects.filter(pk=run.pk).update(status=MailingRun.Status.DONE, mails=len(messages),
+                                                finished_at=timezone.now())
+    return len(messages)
+
+
+def default_report_month(now: datetime) -> date:
+    return previous_month(local(now).date())
+
+
+def digest_preferences_set(*, user, choices: dict[str, bool]) -> None:
+    """Per-user opt-in/out of each mailing (SPEC D-03)."""
+    from reports.models import DigestPreference
+
+    for kind, enabled in choices.items():
+        if kind in MailingKind.values:
+            DigestPreference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": bool(enabled)})
