@@ -1,0 +1,178 @@
+"""Work-order benchmark (SPEC §2 at scale): one site with 1,000,000 orders on a scratch PostgreSQL DB.
+
+    python -m bench tickets [--orders 1000000] [--runs 15] [--keep]
+
+Creates the database (default propserv_bench_tickets on 127.0.0.1, user postgres; override with
+BENCH_DATABASE_URL), migrates it, bulk-inserts the orders with generate_series (one every 2 minutes
+backwards from now, 5 zones, 6 categories, statuses spread, 10 % of the last month open), ANALYZEs,
+then times through Django's test Client against the real views, logged in as the site's front desk
+(median of --runs after one warm-up): the front-desk list's first page, a filtered page
+(status + category + zone), an order detail; then one three-part PDF and a batch of 50 in one PDF.
+Prints medians, query counts and the peak RSS. Targets: lists and detail < 50 ms with ≤ 10 queries,
+one PDF < 150 ms, 50 in a batch < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import time
+
+from bench.common import pg, setup_django
+from bench.reports import _bulk_insert
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/propserv_bench_tickets"
+
+
+def _fixtures():
+    from django.contrib.auth.models import Group, User
+
+    from estates.models import Building, Company, Department, Site, Staff, Unit, Zone
+
+    company = Company.objects.create(name="Bench")
+    site = Site.objects.create(company=company, name="压测小区", code="BENCHT", households=5000)
+    zones = [Zone.objects.create(site=site, name=f"{i}片区") for i in range(1, 6)]
+    depts = {kind: Department.objects.create(site=site, kind=kind, name=str(label))
+             for kind, label in Department.Kind.choices}
+    units = []
+    for b in range(1, 26):
+        building = Building.objects.create(site=site, zone=zones[b % 5], number=str(b), floors=20)
+        units += [Unit(site=site, building=building, entrance="1", room=f"{f}{r:02d}", code=f"{b}-1-{f}{r:02d}",
+                       floor=f) for f in range(1, 21) for r in range(1, 5)]
+    Unit.objects.bulk_create(units)
+    user = User.objects.create_user("bench_front_desk", password="x")  # noqa: S106
+    user.groups.add(Group.objects.get_or_create(name="front_desk")[0])
+    staff = Staff.objects.create(user=user, site=site, name="前台压测", department=depts["cs"])
+    return site, zones, depts, list(Unit.objects.filter(site=site).order_by("pk")), staff
+
+
+def _load(n: int, site, zones, depts, units) -> float:
+    from tickets.models import Category, WorkOrder
+
+    cats = list(Category.objects.filter(code__in=["drain", "lamp", "repair", "cleaning", "order", "pipe-leak"])
+                .order_by("code"))
+    cat_ids = [c.pk for c in cats]
+    dept_of = [depts[c.department_kind].pk for c in cats]
+    unit_ids = [u.pk for u in units]
+    zone_of_unit = [u.building.zone_id for u in units]
+    statuses = ["closed"] * 14 + ["callback", "returned", "completed", "dispatched", "unresolvable", "cancelled"]
+    exprs = {
+        "site_id": "%(site)s",
+        "number": "'BS-' || to_char((now() - g * interval '2 minutes') AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')"
+                  " || '-' || lpad(g::text, 7, '0')",
+        "unit_id": "(%(units)s::bigint[])[1 + g %% %(nunits)s]",
+        "zone_id": "(%(zones)s::bigint[])[1 + g %% %(nunits)s]",
+        "category_id": "(%(cats)s::bigint[])[1 + g %% 6]",
+        "department_id": "(%(depts)s::bigint[])[1 + g %% 6]",
+        "reporter_name": "'业主' || (g %% 997)",
+        "phone": "'138' || lpad((g %% 100000)::text, 8, '0')",
+        "content": "'厨房下水道堵塞，水漫出到客厅，请尽快派人处理。编号' || g",
+        "status": "CASE WHEN g <= %(open)s THEN (ARRAY['registered','dispatched','on_site'])[1 + g %% 3] "
+                  "ELSE (%(statuses)s::text[])[1 + g %% 20] END",
+        "received_at": "now() - g * interval '2 minutes'",
+        "dispatched_at": "now() - g * interval '2 minutes' + interval '5 minutes'",
+        "due_at": "now() - g * interval '2 minutes' + interval '24 hours'",
+        "completion_policy": "'ticket.normal.complete'",
+        "is_emergency": "g %% 500 = 0",
+    }
+    params = {"site": site.pk, "units": unit_ids, "nunits": len(unit_ids), "zones": zone_of_unit, "cats": cat_ids,
+              "depts": dept_of, "open": n // 50, "statuses": statuses}
+    seconds = _bulk_insert(WorkOrder, n, exprs, params)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE tickets_workorder")
+    return seconds
+
+
+def _time(fn, runs: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm-up
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        queries = len(ctx.captured_queries)
+    return statistics.median(times), queries
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench tickets")
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    dbname = url.rsplit("/", 1)[1]
+    pg(url, "dropdb", "--if-exists", dbname)
+    pg(url, "createdb", dbname)
+    setup_django(url)
+    try:
+        return _run(args)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            pg(url, "dropdb", "--if-exists", dbname)
+
+
+def _run(args) -> int:
+    from django.core.management import call_command
+    from django.test import Client
+
+    from tickets.models import Category, WorkOrder
+    from tickets.printing import work_orders_pdf
+
+    call_command("migrate", verbosity=0)
+    site, zones, depts, units, staff = _fixtures()
+    load = _load(args.orders, site, zones, depts, units)
+    print(f"inserted {args.orders:,} work orders in {load:.1f} s")
+    client = Client()
+    client.force_login(staff.user)
+    cat = Category.objects.get(code="repair")
+    order = WorkOrder.objects.filter(site=site).order_by("-received_at")[1000]
+
+    def get(url, data=None):
+        r = client.get(url, data or {})
+        assert r.status_code == 200, r.status_code
+        return r
+
+    rows = []
+    for label, fn in [
+        ("front-desk list, first page", lambda: get("/tickets/")),
+        ("filtered page (status+category+zone)",
+         lambda: get("/tickets/", {"status": "closed", "category": cat.pk, "zone": zones[2].pk})),
+        ("filtered page 5 (open, overdue)", lambda: get("/tickets/", {"overdue": "1", "page": "5"})),
+        ("search by unit", lambda: get("/tickets/", {"q": units[123].code})),
+        ("order detail", lambda: get(order.get_absolute_url())),
+    ]:
+        ms, q = _time(fn, args.runs)
+        rows.append((label, f"{ms:.1f} ms", q))
+    pdf_orders = list(WorkOrder.objects.filter(site=site).order_by("-received_at")[:50])
+    ms, _q = _time(lambda: work_orders_pdf(pdf_orders[:1]), args.runs)
+    rows.append(("one work-order PDF (3 pages)", f"{ms:.1f} ms", "-"))
+    t0 = time.perf_counter()
+    batch = work_orders_pdf(pdf_orders)
+    rows.append(("batch of 50 in one PDF (150 pages)", f"{time.perf_counter() - t0:.2f} s", "-"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for label, url in [("list", "/tickets/"), ("detail", order.get_absolute_url())]:
+        with CaptureQueriesContext(connection) as ctx:
+            get(url)
+        slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        print(f"slowest queries of {label}: " + "; ".join(f"{q['time']} s {q['sql'][:160]}" for q in slow))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n| measurement ({args.orders:,} orders, median of {args.runs}) | time | queries |")
+    print("|---|---|---|")
+    for label, value, q in rows:
+        print(f"| {label} | {value} | {q} |")
+    print(f"\nbatch PDF size {len(batch) / 1024:.0f} KiB; peak RSS {rss:.0f} MiB")
+    return 0

@@ -1,0 +1,82 @@
+"""Root fixtures: two sites (A and B) with departments, a zone, units, and staff in every role."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from estates.models import Department
+from estates.roles import Role
+from tests.factories import (
+    BuildingFactory,
+    DepartmentFactory,
+    ResidentFactory,
+    SiteFactory,
+    UnitFactory,
+    ZoneFactory,
+    make_staff,
+)
+
+
+def pytest_runtest_setup(item):
+    """PostgreSQL-only tests: skipped on SQLite locally, but never in CI (they fail there instead)."""
+    if "postgres" not in item.keywords:
+        return
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI must run PostgreSQL-only tests on PostgreSQL; DATABASE_URL is not PostgreSQL")
+    pytest.skip("needs PostgreSQL (set DATABASE_URL); runs in CI")
+
+
+def _make_site(label: str):
+    site = SiteFactory(name=f"{label}小区", code=f"T{label}")
+    zone = ZoneFactory(site=site, name=f"{label}一片区")
+    building = BuildingFactory(site=site, zone=zone, number="3")
+    units = [UnitFactory(building=building, site=site, entrance="2", room=room, code=f"3-2-{room}",
+                         floor=int(room[:-2])) for room in ("1501", "1502", "1601")]
+    residents = [ResidentFactory(unit=u, site=site) for u in units]
+    depts = {kind: DepartmentFactory(site=site, kind=kind, name=f"{label}{kind.label}")
+             for kind in (Department.Kind.CUSTOMER_SERVICE, Department.Kind.ENGINEERING, Department.Kind.SECURITY,
+                          Department.Kind.CLEANING, Department.Kind.GREENING, Department.Kind.FINANCE)}
+    dept_for_role = {Role.DEPT_SUPERVISOR: depts[Department.Kind.ENGINEERING],
+                     Role.DEPT_STAFF: depts[Department.Kind.ENGINEERING],
+                     Role.SECURITY_SUPERVISOR: depts[Department.Kind.SECURITY],
+                     Role.SECURITY_OFFICER: depts[Department.Kind.SECURITY],
+                     Role.FINANCE: depts[Department.Kind.FINANCE]}
+    staff = {}
+    for role in Role:
+        if role in (Role.COMPANY_LEADER, Role.EXECUTIVE):
+            continue
+        dept = dept_for_role.get(role, depts[Department.Kind.CUSTOMER_SERVICE])
+        staff[role.value] = make_staff(site, role, department=dept,
+                                       zone=zone if role in (Role.ZONE_STAFF, Role.ZONE_MANAGER) else None,
+                                       username=f"{label.lower()}_{role.value}")
+    zone.manager = staff[Role.ZONE_MANAGER.value]
+    zone.save()
+    return SimpleNamespace(site=site, zone=zone, building=building, units=units, residents=residents,
+                           depts=depts, staff=staff, users={k: s.user for k, s in staff.items()})
+
+
+@pytest.fixture
+def site_a(db):
+    return _make_site("A")
+
+
+@pytest.fixture
+def site_b(db):
+    return _make_site("B")
+
+
+@pytest.fixture
+def company_staff(db):
+    return SimpleNamespace(leader=make_staff(None, Role.COMPANY_LEADER, username="company_leader"),
+                           executive=make_staff(None, Role.EXECUTIVE, username="executive"))
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
