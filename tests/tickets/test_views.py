@@ -1,7 +1,7 @@
 """Screens: lists (constant queries), detail, site isolation, registration form, conflicts, PDF."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,6 +11,16 @@ from tests.tickets.helpers import cat, dispatch, evaluate, register, to_complete
 from tickets.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def working_wednesday():
+    """A fixed mid-month working-day morning (clock ticking), so "today" and "this month" hold
+    whatever hour the suite runs at."""
+    import time_machine
+
+    with time_machine.travel(timezone.make_aware(datetime(2026, 11, 18, 10, 0)), tick=True):
+        yield
 
 
 def client_for(client, user):
