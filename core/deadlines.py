@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from core import worktime
 from core.errors import DomainError
-from core.models import Deadline, DeadlinePolicy, Notification
+from core.models import Deadline, DeadlinePolicy, NoticeFanout, Notification
 
 log = logging.getLogger(__name__)
 
@@ -344,7 +344,7 @@ def _claim(now: datetime, batch: int, skip: set[int]) -> list[Deadline]:
 def _breach_batch(due: list[Deadline], now: datetime) -> set[int]:
     """Run the actions of a marked batch; returns ids whose app handler failed (put back to
     running, retried by the next sweep)."""
-    _attach_subjects(due)
+    _attach_subjects([d for d in due if d.code in _handlers])
     failed: set[int] = set()
     for d in due:
         handlers = _handlers.get(d.code)
@@ -364,9 +364,69 @@ def _breach_batch(due: list[Deadline], now: datetime) -> set[int]:
         for d in back:
             if d.policy.action == DeadlinePolicy.Action.ESCALATE:
                 Deadline.objects.filter(pk=d.pk).update(level=F("level") - 1)
-    _deliver_after_commit(_insert_notifications(_breach_notifications(ok, now)))
+    _notify(ok, now)
     _rearm(ok, now)
     return failed
+
+
+def _notify(deadlines: list[Deadline], now: datetime) -> None:
+    """The generic breach notices of a batch, in the batch's transaction.
+
+    Up to PROPSERV_SWEEP_INLINE_NOTICES breaches: one notice per role holder, written here. More
+    (a backlog after an outage, a mass deadline): one `NoticeFanout` row naming the breaches,
+    turned into the same notices right after commit (`notice_fanout_run`), so the locking
+    transaction stays short (bench/deadlines.py).
+    """
+    notifying = [d for d in deadlines if d.policy.roles and d.site_id is not None]
+    if not notifying:
+        return
+    if len(notifying) <= settings.PROPSERV_SWEEP_INLINE_NOTICES:
+        field = Deadline._meta.get_field("subject")
+        _attach_subjects([d for d in notifying if not field.is_cached(d)])
+        _deliver_after_commit(_insert_notifications(_breach_notifications(notifying, now)))
+        return
+    fanout = NoticeFanout.objects.create(created_at=now, breached_at=now, deadline_ids=[d.pk for d in notifying])
+    transaction.on_commit(lambda: _enqueue_fanout(fanout.pk))
+
+
+def _enqueue_fanout(fanout_id: int) -> None:
+    from core.notifications import ENQUEUE_RETRY_POLICY
+    from core.tasks import notice_fanout_task
+
+    try:
+        notice_fanout_task.apply_async(args=[fanout_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+    except Exception:  # broker down: the row stays pending, the resend job fans it out (outbox)
+        log.warning("broker unavailable; notice fan-out %s stays pending", fanout_id, exc_info=True)
+
+
+def notice_fanout_run(*, fanout_id: int) -> int:
+    """Write the per-user notices of one pending fan-out row; returns how many breaches it covered.
+
+    Locked with SKIP LOCKED and marked done in the same transaction as the notices; the notices'
+    unique key (`deadline:<id>:breach`, recipient) makes a repeated run add nothing.
+    """
+    with transaction.atomic():
+        fanout = (NoticeFanout.objects.select_for_update(skip_locked=True)
+                  .filter(pk=fanout_id, done_at__isnull=True).first())
+        if fanout is None:
+            return 0
+        deadlines = list(Deadline.objects.select_related("policy").filter(pk__in=fanout.deadline_ids)
+                         .order_by("due_at"))
+        _attach_subjects(deadlines)
+        _deliver_after_commit(_insert_notifications(_breach_notifications(deadlines, fanout.breached_at)))
+        fanout.done_at = timezone.now()
+        fanout.attempts += 1
+        fanout.save(update_fields=["done_at", "attempts"])
+        return len(deadlines)
+
+
+def notice_fanout_pending(*, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30),
+                          limit: int = 20) -> int:
+    """Run the fan-outs whose after-commit task was lost (broker down, worker killed)."""
+    now = now or timezone.now()
+    ids = list(NoticeFanout.objects.filter(done_at__isnull=True, created_at__lte=now - older_than)
+               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    return sum(notice_fanout_run(fanout_id=pk) for pk in ids)
 
 
 def deadline_breach_due(*, now: datetime | None = None, batch: int = 2000) -> int:

@@ -162,11 +162,14 @@ class Deadline(models.Model):
         BREACHED = "breached", _("breached")
         CANCELLED = "cancelled", _("cancelled")
 
-    policy = models.ForeignKey(DeadlinePolicy, verbose_name=_("policy"), on_delete=models.PROTECT)
+    # No single-column FK indexes: every row written is an index entry to maintain at 1M timers, and
+    # "deadline_site_state" / "deadline_subject" already lead with site and subject type; policies
+    # are few and never deleted (bench/deadlines.py).
+    policy = models.ForeignKey(DeadlinePolicy, verbose_name=_("policy"), on_delete=models.PROTECT, db_index=False)
     code = models.CharField(_("code"), max_length=60)
     site = models.ForeignKey("estates.Site", verbose_name=_("site"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+                             on_delete=models.PROTECT, related_name="+", db_index=False)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     started_at = models.DateTimeField(_("started"))
@@ -212,10 +215,13 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("escalation")
         DIGEST = "digest", _("digest")
 
-    # no separate FK index: "notification_inbox" (recipient, read_at) serves recipient lookups
+    # no separate FK index: "notification_inbox" (recipient, -created_at) serves recipient lookups
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                                   db_index=False)
-    site = models.ForeignKey("estates.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # site, subject type and deadline are written by the engine from rows it holds; no index on them
+    # (nothing looks notices up by them), so a sweep's 20,000 notices maintain only the inbox index.
+    site = models.ForeignKey("estates.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INFO)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -224,10 +230,10 @@ class Notification(models.Model):
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     deadline = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="notifications")
+                                 related_name="notifications", db_index=False)
     # e.g. "deadline:42:breach" — one notice per recipient per event, even if an action runs twice
     dedupe_key = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     requires_ack = models.BooleanField(_("needs acknowledgement"), default=False)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
@@ -243,7 +249,8 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            # the inbox: a user's notices newest first (and the unread count)
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["created_at"], name="notification_email_pending",
                          condition=Q(send_email=True, email_sent_at__isnull=True)),
         ]
@@ -254,3 +261,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeFanout(models.Model):
+    """Outbox record of a large sweep batch's breach notices (SPEC X-04).
+
+    A sweep batch of more than `PROPSERV_SWEEP_INLINE_NOTICES` breaches writes this one row in its
+    own transaction instead of one notification per role holder: 10,000 breaches × 2 supervisors
+    would be 20,000 rows (and their key checks) inside the locking transaction. After commit a task
+    turns it into the per-user notices (deduplicated by `deadline:<id>:breach`, so running it twice
+    adds nothing); the resend job picks up a row whose task was lost.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    breached_at = models.DateTimeField()
+    deadline_ids = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="notice_fanout_pending",
+                                condition=Q(done_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"fan-out {self.pk}: {len(self.deadline_ids)} breach(es)"

@@ -27,7 +27,18 @@ def notification_deliver_batch_task(ids: list[int]) -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def notice_fanout_task(fanout_id: int) -> int:
+    """The per-user notices of a large sweep batch, right after the sweep commits."""
+    from core.deadlines import notice_fanout_run
+
+    return notice_fanout_run(fanout_id=fanout_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def notification_resend_pending_task() -> int:
+    """Beat, every minute: fan-outs and emails whose after-commit hand-over was lost."""
+    from core.deadlines import notice_fanout_pending
     from core.notifications import notification_resend_pending
 
+    notice_fanout_pending()
     return notification_resend_pending()

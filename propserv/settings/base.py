@@ -222,3 +222,6 @@ PDF_FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", sans
 
 # core knows no domain: who holds a role at a site is answered by estates.
 PROPSERV_ROLE_RESOLVER = "estates.selectors.users_with_roles"
+# A sweep batch with more breaches than this writes one fan-out outbox row instead of one notice per
+# role holder inside its locking transaction (core.models.NoticeFanout; docs/deadlines.md).
+PROPSERV_SWEEP_INLINE_NOTICES = env.int("PROPSERV_SWEEP_INLINE_NOTICES", default=200)
