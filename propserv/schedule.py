@@ -22,4 +22,6 @@ BEAT_SCHEDULE = {
     # SPEC CB-06: draw last month's closed complaints for quality re-visits.
     "callback-sampling-monthly": {"task": "callbacks.tasks.sampling_monthly_task",
                                   "schedule": crontab(day_of_month="1", hour=1, minute=0)},
+    # SPEC T-02: work-order forms rendered ahead are kept two weeks, then rendered again if reprinted.
+    "print-forms-prune": {"task": "tickets.tasks.prune_stored_forms_task", "schedule": crontab(hour=3, minute=15)},
 }

@@ -31,3 +31,18 @@ def batch_print_task(self, *, user_id: int, day: str, department: str | None = N
     batch_file_path(task_id).write_bytes(pdf)
     set_batch_progress(task_id, current=len(orders), percent=100, done=True)
     return task_id
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def work_order_prerender_task(order_id: int) -> bool:
+    """SPEC T-02: render an order's form ahead, so printing it (alone or in the day's batch) is instant."""
+    from tickets.printing import work_order_prerender
+
+    return work_order_prerender(order_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def prune_stored_forms_task() -> int:
+    from tickets.printing import prune_stored_forms
+
+    return prune_stored_forms()

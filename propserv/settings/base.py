@@ -225,3 +225,5 @@ PROPSERV_ROLE_RESOLVER = "estates.selectors.users_with_roles"
 # A sweep batch with more breaches than this writes one fan-out outbox row instead of one notice per
 # role holder inside its locking transaction (core.models.NoticeFanout; docs/deadlines.md).
 PROPSERV_SWEEP_INLINE_NOTICES = env.int("PROPSERV_SWEEP_INLINE_NOTICES", default=200)
+# Render a work order's printed form in the worker after each change (tickets/printing.py).
+PROPSERV_PDF_PRERENDER = env.bool("PROPSERV_PDF_PRERENDER", default=True)

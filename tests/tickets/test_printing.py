@@ -1,0 +1,111 @@
+"""The printed form rendered ahead and stored (SPEC T-02)."""
+
+import io
+import os
+import time
+
+import pytest
+from django.test import TestCase
+from pypdf import PdfReader
+
+from core import pdf
+from tests.tickets.helpers import complete, dispatch, register
+from tickets import printing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch, settings, tmp_path):
+    """Count WeasyPrint renders; stored forms go to a fresh folder."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    calls = []
+    real = printing.html_to_pdf
+
+    def counted(html, **kw):
+        calls.append(html)
+        return real(html, **kw)
+
+    monkeypatch.setattr(printing, "html_to_pdf", counted)
+    return calls
+
+
+def stored(order):
+    return sorted(p.name for p in printing.print_dir().glob(f"{order.pk}-*.pdf"))
+
+
+def fonts(data: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+# SPEC T-02: an unchanged order is read back; any printed change renders a new form
+def test_stored_form_is_reused_until_the_order_changes(site_a, renders):
+    order = dispatch(site_a, register(site_a))
+    first = printing.work_orders_pdf([order])
+    assert printing.work_orders_pdf([order]) == first and len(renders) == 1
+    assert len(stored(order)) == 1
+    order = complete(site_a, order)  # work done, materials: the form must show them
+    second = printing.work_orders_pdf([order])
+    assert len(renders) == 2 and second != first
+    assert "疏通下水道" in PdfReader(io.BytesIO(second)).pages[2].extract_text()
+    assert len(stored(order)) == 1  # the outdated form is gone
+
+
+# SPEC T-02: the language is part of what is printed
+def test_each_language_has_its_own_form(site_a, renders):
+    from django.utils import translation
+
+    order = dispatch(site_a, register(site_a))
+    printing.work_orders_pdf([order])
+    with translation.override("en"):
+        text = PdfReader(io.BytesIO(printing.work_orders_pdf([order]))).pages[0].extract_text()
+    assert len(renders) == 2 and "Received" in text
+
+
+# SPEC T-02: dispatch renders the form ahead in the worker; printing then renders nothing
+def test_dispatch_renders_the_form_ahead(site_a, renders, settings):
+    settings.PROPSERV_PDF_PRERENDER = True
+    order = register(site_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        order = dispatch(site_a, order)
+    assert len(stored(order)) == 1 and len(renders) == 1
+    data = printing.work_orders_pdf([order])
+    assert len(renders) == 1 and len(PdfReader(io.BytesIO(data)).pages) == 3
+
+
+# SPEC T-02: closed and cancelled orders are not rendered ahead (nobody prints them)
+def test_no_render_ahead_for_orders_nobody_prints(site_a, renders, settings):
+    from tickets.services import work_order_cancel
+
+    settings.PROPSERV_PDF_PRERENDER = True
+    order = register(site_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        work_order_cancel(order=order, actor=site_a.users["front_desk"], reason="住户自行修好")
+    assert renders == [] and stored(order) == []
+
+
+# SPEC T-02 / D-04: a batch is the stored forms one after another; Chinese font only, no fallback font
+def test_batch_merges_stored_forms(site_a, renders):
+    orders = [dispatch(site_a, register(site_a, unit=i)) for i in range(3)]
+    printing.work_orders_pdf(orders[:1])
+    data = printing.work_orders_pdf(orders)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 9 and len(renders) == 3  # the first order was not rendered again
+    for i, order in enumerate(orders):
+        assert order.number in reader.pages[3 * i + 2].extract_text()
+    assert fonts(data) == {f"{pdf.SUBSET_FAMILY.replace(' ', '-')}", f"{pdf.SUBSET_FAMILY.replace(' ', '-')}-Bold"}
+
+
+# stored forms not rewritten for two weeks are pruned
+def test_prune_stored_forms(site_a, renders):
+    old, new = (dispatch(site_a, register(site_a, unit=i)) for i in range(2))
+    printing.work_orders_pdf([old, new])
+    path = printing.print_dir() / stored(old)[0]
+    stamp = time.time() - 15 * 86400
+    os.utime(path, (stamp, stamp))
+    assert printing.prune_stored_forms() == 1
+    assert stored(old) == [] and len(stored(new)) == 1
