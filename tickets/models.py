@@ -258,6 +258,11 @@ class WorkOrder(FSMModelMixin, BaseModel):
         return self.status in self.OPEN_STATES
 
     @property
+    def status_label(self) -> str:
+        """get_status_display() without rebuilding the choices dict per call (a list shows 25)."""
+        return self.Status(self.status).label
+
+    @property
     def charges_total(self) -> Decimal:
         return sum((c.amount for c in self.charges.all()), Decimal("0.00"))
 

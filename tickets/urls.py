@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/signature.png", views.signature_image, name="signature"),
     path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
     path("<int:pk>/<slug:action>/", views.order_action, name="order_action"),
+    path("<int:pk>/<slug:action>/form/", views.order_action_form, name="order_action_form"),
 ]

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.deadlines import deadlines_of
@@ -207,17 +208,59 @@ def _actions(user, order: WorkOrder) -> dict:
     return acts
 
 
+ACTION_LABELS = {
+    "dispatch": gettext_lazy("Dispatch"),
+    "arrive": gettext_lazy("Arrived on site"),
+    "complete": gettext_lazy("Enter completion"),
+    "charges_check": gettext_lazy("Check charges"),
+    "charges_approve": gettext_lazy("Approve charges"),
+    "evaluate": gettext_lazy("Save evaluation and signature"),
+    "accept": gettext_lazy("Accept returned receipt"),
+    "rework": gettext_lazy("Send back for rework"),
+    "extend": gettext_lazy("Extend deadline"),
+    "followup": gettext_lazy("Record progress"),
+    "status_report": gettext_lazy("Report status"),
+    "unresolvable": gettext_lazy("Return as unresolvable"),
+    "agreement": gettext_lazy("Record agreement"),
+    "agreement_return": gettext_lazy("Return agreement"),
+    "developer": gettext_lazy("Route to the developer"),
+    "developer_done": gettext_lazy("Developer repaired"),
+    "reinspect": gettext_lazy("Record re-inspection"),
+    "joint_inspection": gettext_lazy("Record joint inspection"),
+    "contractor": gettext_lazy("Record contractor review"),
+    "cancel": gettext_lazy("Cancel order"),
+}
+# the steps of the order's main path are shown as open forms; the others load theirs when opened
+INLINE_ACTIONS = {"dispatch", "arrive", "complete", "charges_check", "charges_approve", "evaluate", "accept"}
+
+
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.work_order_get(request.user, pk)
     return render(request, "tickets/order_detail.html", _detail_ctx(request, order))
 
 
+@login_required
+def order_action_form(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The form of one less frequent step, fetched by htmx when its card is opened."""
+    order = selectors.work_order_get(request.user, pk)
+    form = _actions(request.user, order).get(action)
+    if form is None:
+        raise Http404
+    return render(request, "tickets/partials/_action_form.html",
+                  {"order": order, "name": action, "form": form, "label": ACTION_LABELS[action]})
+
+
 def _detail_ctx(request, order, override: tuple[str, object] | None = None) -> dict:
+    prefetch_related_objects([order], "charges", "materials", "extensions", "photos")  # asked twice below
     acts = _actions(request.user, order)
     if override:
         acts[override[0]] = override[1]
-    return {"order": order, "actions": acts, "events": order.events.select_related("actor__staff"),
+    failed = override[0] if override else None
+    cards = [(name, form, ACTION_LABELS[name], name not in INLINE_ACTIONS and name != failed)
+             for name, form in acts.items()]
+    return {"order": order, "actions": acts, "action_cards": cards,
+            "events": order.events.select_related("actor__staff"),
             "deadlines": deadlines_of(order), "charges": list(order.charges.all()),
             "materials": list(order.materials.all()), "extensions": list(order.extensions.all()),
             "photos": list(order.photos.all()), "problems": services.receipt_problems(order)

@@ -36,6 +36,13 @@ def test_blocked_drain_end_to_end(page, live_server, site_a):
     page.click("[data-testid=do-dispatch]")
     page.wait_for_selector("[data-testid=order-status][data-status=dispatched]")
 
+    # SPEC T-10: a less frequent step loads its form when opened — the front desk records progress
+    assert page.locator("[data-testid=action-followup] textarea").count() == 0
+    page.click("[data-testid=open-followup]")
+    page.fill("[data-testid=action-followup] textarea[name=note]", "已联系住户，下午上门")
+    page.click("[data-testid=do-followup]")
+    page.wait_for_selector("text=已联系住户，下午上门")
+
     # the department completes on a phone-sized screen, the resident signs on paper
     page.context.clear_cookies()
     login(page, live_server, "a_dept_staff")

@@ -224,3 +224,19 @@ def test_detail_of_chased_order(client, site_a):
     assert order.events.filter(kind="chased").exists()
     r = client_for(client, site_a.users["front_desk"]).get(order.get_absolute_url())
     assert r.status_code == 200 and 'data-state="breached"' in r.content.decode()
+
+
+# the detail page: main-path steps as open forms, the others fetched when opened (constant cost)
+def test_less_frequent_steps_load_their_form_when_opened(client, site_a, site_b):
+    order = dispatch(site_a, register(site_a))
+    c = client_for(client, site_a.users["front_desk"])
+    body = c.get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="open-cancel"' in body and 'data-testid="do-cancel"' not in body
+    r = c.get(reverse("tickets:order_action_form", args=[order.pk, "cancel"]))
+    assert r.status_code == 200 and 'data-testid="do-cancel"' in r.content.decode()
+    assert 'name="reason"' in r.content.decode()
+    # a step this user may not take, an unknown one, another site's order: not found
+    assert c.get(reverse("tickets:order_action_form", args=[order.pk, "dispatch"])).status_code == 404
+    assert c.get(reverse("tickets:order_action_form", args=[order.pk, "nonsense"])).status_code == 404
+    other = dispatch(site_b, register(site_b))
+    assert c.get(reverse("tickets:order_action_form", args=[other.pk, "cancel"])).status_code == 404
