@@ -89,6 +89,42 @@ def _load(n: int, site, zones, depts, units) -> float:
     return seconds
 
 
+def _role(kind: str, ids: list[int], username: str, out) -> None:
+    """In a fresh process: what a web process or a worker does, then its own peak RSS."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from tickets.models import WorkOrder
+    from tickets.printing import work_orders_pdf
+
+    if kind == "web":
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for _ in range(20):
+            for url in ["/tickets/", "/tickets/?status=closed", *[f"/tickets/{pk}/" for pk in ids[:10]],
+                        *[f"/tickets/{pk}/pdf/" for pk in ids[:3]]]:
+                assert client.get(url).status_code == 200
+    else:
+        _clear_stored_forms()
+        work_orders_pdf(list(WorkOrder.objects.filter(pk__in=ids)))
+    out.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _in_child(kind: str, ids: list[int], username: str) -> float:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # a clean interpreter, like a gunicorn or Celery child
+    out = ctx.Queue()
+    proc = ctx.Process(target=_role, args=(kind, ids, username, out))
+    proc.start()
+    rss = out.get(timeout=600)
+    proc.join()
+    return rss
+
+
 def _clear_stored_forms() -> None:
     from tickets.printing import print_dir
 
@@ -195,9 +231,16 @@ def _run(args) -> int:
         slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
         print(f"slowest queries of {label}: " + "; ".join(f"{q['time']} s {q['sql'][:160]}" for q in slow))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ids = [o.pk for o in pdf_orders]
+    web_rss = _in_child("web", ids, staff.user.username)
+    worker_rss = _in_child("worker", ids, staff.user.username)
     print(f"\n| measurement ({args.orders:,} orders, median of {args.runs}) | time | queries |")
     print("|---|---|---|")
     for label, value, q in rows:
         print(f"| {label} | {value} | {q} |")
-    print(f"\nbatch PDF size {len(batch) / 1024:.0f} KiB; peak RSS {rss:.0f} MiB")
+    print(f"\nbatch PDF size {len(batch) / 1024:.0f} KiB; peak RSS of this benchmark process {rss:.0f} MiB")
+    print(f"peak RSS of a fresh web process serving lists, details and stored forms: {web_rss:.0f} MiB"
+          " (budget 300 MiB)")
+    print(f"peak RSS of a fresh worker process rendering the batch of 50 from nothing: {worker_rss:.0f} MiB"
+          " (budget 1,024 MiB)")
     return 0
