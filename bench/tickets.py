@@ -184,8 +184,18 @@ def _run(args) -> int:
     cat = Category.objects.get(code="repair")
     order = WorkOrder.objects.filter(site=site).order_by("-received_at")[1000]
 
-    def get(url, data=None):
-        r = client.get(url, data or {})
+    from django.contrib.auth.models import Group, User
+
+    from estates.models import Staff
+
+    worker = User.objects.create_user("bench_worker", password="x")  # noqa: S106
+    worker.groups.add(Group.objects.get_or_create(name="dept_staff")[0])
+    Staff.objects.create(user=worker, site=site, name="维修工压测", department=order.department)
+    worker_client = Client()
+    worker_client.force_login(worker)
+
+    def get(url, data=None, as_client=None):
+        r = (as_client or client).get(url, data or {})
         assert r.status_code == 200, r.status_code
         return r
 
@@ -197,6 +207,8 @@ def _run(args) -> int:
         ("filtered page 5 (open, overdue)", lambda: get("/tickets/", {"overdue": "1", "page": "5"})),
         ("search by unit", lambda: get("/tickets/", {"q": units[123].code})),
         ("order detail", lambda: get(order.get_absolute_url())),
+        ("order detail, the department's worker (completion form open)",
+         lambda: get(order.get_absolute_url(), as_client=worker_client)),
     ]:
         ms, q = _time(fn, args.runs)
         rows.append((label, f"{ms:.1f} ms", q))

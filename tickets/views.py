@@ -232,6 +232,7 @@ ACTION_LABELS = {
 }
 # the steps of the order's main path are shown as open forms; the others load theirs when opened
 INLINE_ACTIONS = {"dispatch", "arrive", "complete", "charges_check", "charges_approve", "evaluate", "accept"}
+FIELD_ACTIONS = {"arrive", "complete"}  # open forms for the department's people
 
 
 @login_required
@@ -257,7 +258,11 @@ def _detail_ctx(request, order, override: tuple[str, object] | None = None) -> d
     if override:
         acts[override[0]] = override[1]
     failed = override[0] if override else None
-    cards = [(name, form, ACTION_LABELS[name], name not in INLINE_ACTIONS and name != failed)
+    inline = INLINE_ACTIONS
+    if not has_role(request.user, Role.DEPT_STAFF, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR,
+                    Role.SECURITY_OFFICER):
+        inline = inline - FIELD_ACTIONS  # the front desk copies the paper form only when it comes back
+    cards = [(name, form, ACTION_LABELS[name], name not in inline and name != failed)
              for name, form in acts.items()]
     return {"order": order, "actions": acts, "action_cards": cards,
             "events": order.events.select_related("actor__staff"),

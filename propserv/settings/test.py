@@ -19,6 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# test threads (live server, concurrency tests) must not keep connections that block dropping the test DB
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].pop("OPTIONS", None)
     DATABASES["default"]["NAME"] = ":memory:"

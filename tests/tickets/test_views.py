@@ -240,3 +240,12 @@ def test_less_frequent_steps_load_their_form_when_opened(client, site_a, site_b)
     assert c.get(reverse("tickets:order_action_form", args=[order.pk, "nonsense"])).status_code == 404
     other = dispatch(site_b, register(site_b))
     assert c.get(reverse("tickets:order_action_form", args=[other.pk, "cancel"])).status_code == 404
+
+
+# completion is the department's open form; the front desk (copying a paper form) opens it on demand
+def test_completion_form_open_for_the_department_on_demand_for_the_front_desk(client, site_a):
+    order = dispatch(site_a, register(site_a))
+    worker = client_for(client, site_a.users["dept_staff"]).get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="do-complete"' in worker
+    desk = client_for(client, site_a.users["front_desk"]).get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="open-complete"' in desk and 'data-testid="do-complete"' not in desk
