@@ -1,17 +1,16 @@
 """Large sweep batches: breach notices through a fan-out outbox row (SPEC X-04)."""
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import TestCase
 
 from core import deadlines as engine
 from core.deadlines import deadline_breach_due, deadline_start, notice_fanout_pending, notice_fanout_run
 from core.models import Deadline, NoticeFanout, Notification
 from core.worktime import TZ
+from tests.concurrency import errors_of, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -111,22 +110,7 @@ def test_concurrent_fanouts_write_each_notice_once(site_a, settings, monkeypatch
     start_emergencies(site_a, 3)
     deadline_breach_due(now=AFTER)
     fanout = NoticeFanout.objects.get()
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(notice_fanout_run(fanout_id=fanout.pk))
-        except Exception as err:  # pragma: no cover - reported below
-            errors.append(err)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == [] and sorted(results) == [0, 3]
+    outcomes = run_at_once([lambda: notice_fanout_run(fanout_id=fanout.pk)] * 2)
+    assert errors_of(outcomes) == [] and sorted(outcomes) == [0, 3]
     keys = breach_keys()
     assert len(keys) == 6 and len(set(keys)) == 6

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import TestCase, override_settings
 
 from core import deadlines as engine
@@ -14,6 +14,7 @@ from core.deadlines import deadline_breach_due, deadline_start
 from core.models import Deadline, Notification
 from core.notifications import notification_queue, notification_resend_pending
 from core.worktime import TZ
+from tests.concurrency import errors_of, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -157,27 +158,12 @@ def test_two_concurrent_sweeps_handle_each_breach_once(site_a):
 
     for code in codes:
         engine._handlers.setdefault(code, []).append(handler)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(deadline_breach_due(now=START + timedelta(days=3), batch=2))
-        except Exception as err:  # pragma: no cover - reported below
-            errors.append(err)
-        finally:
-            connection.close()
-
     try:
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        outcomes = run_at_once([lambda: deadline_breach_due(now=START + timedelta(days=3), batch=2)] * 2)
     finally:
         for code in codes:
             engine._handlers[code].remove(handler)
+    errors, results = errors_of(outcomes), outcomes
     assert errors == []
     assert sum(results) == len(running)
     assert sorted(calls) == sorted(running)  # each once, none lost

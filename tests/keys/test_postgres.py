@@ -1,39 +1,24 @@
 """SPEC K-01, X-02 on PostgreSQL: dual control holds under concurrent requests (row lock + constraint)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from core.errors import DomainError
 from estates.roles import Role
 from keys import services as svc
 from keys.models import KeyApproval, KeyDeposit
+from tests.concurrency import run_at_once
 from tests.factories import make_staff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            results.append("ok")
-        except DomainError as err:
-            results.append(err.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(results)
+    outcomes = run_at_once(calls)
+    for o in outcomes:
+        if isinstance(o, Exception) and not isinstance(o, DomainError):
+            raise o
+    return sorted(o.code if isinstance(o, DomainError) else "ok" for o in outcomes)
 
 
 # SPEC K-01: one person with both roles clicking both approvals at once still signs only one
