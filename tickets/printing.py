@@ -64,7 +64,9 @@ def work_order_pdf(order: WorkOrder) -> bytes:
     (`work_order_prerender`), so the front desk's print and the day's batch find it ready.
     """
     html = render_html(TEMPLATE, {"items": [order_context(order)], "parts": PARTS})
-    path = print_dir() / f"{order.pk}-{sha256(html.encode()).hexdigest()[:24]}.pdf"
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    # one stored form per order and language: a print in English does not evict the Chinese one
+    path = print_dir() / f"{order.pk}-{lang}-{sha256(html.encode()).hexdigest()[:24]}.pdf"
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -73,7 +75,7 @@ def work_order_pdf(order: WorkOrder) -> bytes:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(pdf)
     tmp.replace(path)  # atomic: a concurrent reader sees the whole file or none
-    for old in path.parent.glob(f"{order.pk}-*.pdf"):
+    for old in path.parent.glob(f"{order.pk}-{lang}-*.pdf"):
         if old != path:
             old.unlink(missing_ok=True)
     return pdf

@@ -64,6 +64,8 @@ def test_each_language_has_its_own_form(site_a, renders):
     with translation.override("en"):
         text = PdfReader(io.BytesIO(printing.work_orders_pdf([order]))).pages[0].extract_text()
     assert len(renders) == 2 and "Received" in text
+    printing.work_orders_pdf([order])  # the Chinese form is still stored
+    assert len(renders) == 2 and len(stored(order)) == 2
 
 
 # SPEC T-02: dispatch renders the form ahead in the worker; printing then renders nothing
