@@ -264,7 +264,7 @@ def _detail_ctx(request, order, override: tuple[str, object] | None = None) -> d
         inline = inline - FIELD_ACTIONS  # the front desk copies the paper form only when it comes back
     cards = [(name, form, ACTION_LABELS[name], name not in inline and name != failed)
              for name, form in acts.items()]
-    return {"order": order, "actions": acts, "action_cards": cards,
+    return {"order": order, "action_cards": cards,
             "events": order.events.select_related("actor__staff"),
             "deadlines": deadlines_of(order), "charges": list(order.charges.all()),
             "materials": list(order.materials.all()), "extensions": list(order.extensions.all()),

@@ -19,6 +19,7 @@ from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
 from tickets.models import Category, CompletionPolicy, OrderCounter, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+from tickets.printing import schedule_prerender
 
 ALLOWED_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
 COMPLETION_CODES = [c.value for c in CompletionPolicy]
@@ -43,8 +44,6 @@ def lock(order: WorkOrder, version: int | None = None) -> WorkOrder:
 
 
 def save(order: WorkOrder, fields: Iterable[str]) -> None:
-    from tickets.printing import schedule_prerender
-
     order.version += 1
     order.save(update_fields=[*set(fields), "status", "version", "updated_at"])
     schedule_prerender(order)  # the printed form follows every change, rendered ahead after commit
@@ -145,8 +144,6 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
         notification_queue(recipients=recipients, title=_("Emergency: %(n)s") % {"n": order.number},
                            body=order.content[:200], url=order.get_absolute_url(), kind="alert", site_id=site.pk,
                            subject=order, dedupe_key=f"wo:{order.pk}:emergency")
-    from tickets.printing import schedule_prerender
-
     schedule_prerender(order)
     return order
 
