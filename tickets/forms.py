@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import numbers
+from core.errors import DomainError
 from estates.models import Department, Resident, Staff, Unit
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
@@ -80,14 +84,15 @@ class CompleteForm(VersionMixin):
     finished_at = forms.DateTimeField(label=_("Completion time"), widget=forms.DateTimeInput(attrs=DT))
     cause = forms.CharField(label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
-    labour_hours = forms.DecimalField(label=_("Labour hours"), min_value=0, decimal_places=2)
-    prep_hours = forms.DecimalField(label=_("Preparation hours"), min_value=0, decimal_places=2, required=False)
+    # issue 13.3: bounded decimals; 1e309, NaN, 40 digits or a negative is a field error
+    labour_hours = numbers.HOURS.form_field(label=_("Labour hours"))
+    prep_hours = numbers.HOURS.form_field(label=_("Preparation hours"), required=False)
     materials = forms.CharField(label=_("Materials (one per line: name, quantity, unit)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
     price_item = forms.ModelChoiceField(PriceItem.objects.none(), label=_("Paid service"), required=False)
-    price_qty = forms.DecimalField(label=_("Quantity"), required=False, min_value=0)
-    material_charge = forms.DecimalField(label=_("Materials charged (¥)"), required=False, min_value=0)
-    labour_charge = forms.DecimalField(label=_("Labour charged (¥)"), required=False, min_value=0)
+    price_qty = numbers.QUANTITY.form_field(label=_("Quantity"), required=False)
+    material_charge = numbers.PRICE.form_field(label=_("Materials charged (¥)"), required=False)
+    labour_charge = numbers.PRICE.form_field(label=_("Labour charged (¥)"), required=False)
     price_told = forms.BooleanField(label=_("The resident was told the price before work started"), required=False)
 
     def __init__(self, *args, order=None, **kwargs):
@@ -97,14 +102,24 @@ class CompleteForm(VersionMixin):
         self.fields["price_item"].queryset = PriceItem.objects.filter(Q(site__isnull=True) | Q(site_id=order.site_id),
                                                                       is_active=True)
 
-    def service_kwargs(self) -> dict:
-        d = self.cleaned_data
+    def clean_materials(self) -> list[tuple[str, Decimal, str]]:
+        """One per line: name, quantity, unit; each quantity a bounded decimal (issue 13.3)."""
         materials = []
-        for line in (d.get("materials") or "").splitlines():
+        for line in (self.cleaned_data.get("materials") or "").splitlines():
             parts = [p.strip() for p in line.replace("，", ",").split(",")]
             if parts and parts[0]:
-                materials.append((parts[0], parts[1] if len(parts) > 1 and parts[1] else "1",
-                                  parts[2] if len(parts) > 2 else ""))
+                raw = parts[1] if len(parts) > 1 and parts[1] else "1"
+                try:
+                    qty = numbers.bounded_decimal(raw, numbers.QUANTITY, str(_("Quantity")))
+                except DomainError as err:
+                    raise forms.ValidationError(_("%(name)s: %(error)s")
+                                                % {"name": parts[0], "error": err.message}) from None
+                materials.append((parts[0], qty, parts[2] if len(parts) > 2 else ""))
+        return materials
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        materials = d.get("materials") or []
         charges = []
         if d.get("price_item"):
             charges.append((d["price_item"], d.get("price_qty") or 1))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core import numbers
 from core.models import BaseModel, EventBase
 from estates.models import Department
 
@@ -78,7 +79,7 @@ class PriceItem(BaseModel):
                              on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("service"), max_length=80)
     unit = models.CharField(_("unit of charge"), max_length=20, default="次")
-    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, validators=numbers.PRICE.validators())
     department_kind = models.CharField(_("department"), max_length=16, choices=Department.Kind.choices,
                                        default=Department.Kind.ENGINEERING)
     is_active = models.BooleanField(_("active"), default=True)
@@ -88,6 +89,7 @@ class PriceItem(BaseModel):
         ordering = ["department_kind", "name"]
         verbose_name = _("paid-service price")
         verbose_name_plural = _("paid-service price list")
+        constraints = [numbers.PRICE.constraint("price", "priceitem_price_bounds")]  # issue 13.3
 
     def __str__(self) -> str:
         return f"{self.name} ¥{self.price}/{self.unit}"
@@ -174,8 +176,10 @@ class WorkOrder(FSMModelMixin, BaseModel):
     # T-07 completion entry
     cause = models.TextField(_("cause"), blank=True)
     work_done = models.TextField(_("work done"), blank=True)
-    labour_hours = models.DecimalField(_("labour hours"), max_digits=6, decimal_places=2, null=True, blank=True)
-    prep_hours = models.DecimalField(_("preparation hours"), max_digits=6, decimal_places=2, null=True, blank=True)
+    labour_hours = models.DecimalField(_("labour hours"), max_digits=6, decimal_places=2, null=True, blank=True,
+                                       validators=numbers.HOURS.validators())
+    prep_hours = models.DecimalField(_("preparation hours"), max_digits=6, decimal_places=2, null=True, blank=True,
+                                     validators=numbers.HOURS.validators())
     price_told = models.BooleanField(_("resident told the price before work"), default=False)
     charges_checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("charges checked by"),
                                            null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -225,7 +229,10 @@ class WorkOrder(FSMModelMixin, BaseModel):
         ordering = ["-received_at", "-id"]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
-        constraints = [models.UniqueConstraint(fields=["site", "number"], name="workorder_number_per_site")]
+        constraints = [models.UniqueConstraint(fields=["site", "number"], name="workorder_number_per_site"),
+                       # issue 13.3: the database refuses what a form or service let through
+                       numbers.HOURS.constraint("labour_hours", "workorder_labour_hours_bounds", nullable=True),
+                       numbers.HOURS.constraint("prep_hours", "workorder_prep_hours_bounds", nullable=True)]
         indexes = [
             # front-desk list: newest first per site, and its filtered variants
             models.Index(fields=["site", "-received_at", "-id"], name="wo_site_received"),
@@ -382,12 +389,14 @@ class Material(models.Model):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="materials")
     name = models.CharField(_("material"), max_length=80)
-    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2,
+                                   validators=numbers.QUANTITY.validators())
     unit = models.CharField(_("unit of measure"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
+        constraints = [numbers.QUANTITY.constraint("quantity", "material_quantity_bounds")]  # issue 13.3
 
     def __str__(self) -> str:
         return f"{self.name} × {self.quantity}"
@@ -406,13 +415,18 @@ class Charge(models.Model):
     price_item = models.ForeignKey(PriceItem, verbose_name=_("price list item"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     description = models.CharField(_("description"), max_length=100)
-    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=Decimal("1"),
+                                   validators=numbers.QUANTITY.validators())
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2,
+                                     validators=numbers.PRICE.validators())
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, validators=numbers.AMOUNT.validators())
 
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
+        constraints = [numbers.QUANTITY.constraint("quantity", "charge_quantity_bounds"),  # issue 13.3
+                       numbers.PRICE.constraint("unit_price", "charge_unit_price_bounds"),
+                       numbers.AMOUNT.constraint("amount", "charge_amount_bounds")]
 
     def __str__(self) -> str:
         return f"{self.description} {self.amount}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 import calendar
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import numbers
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop, policy_for
 from core.errors import DomainError
 from core.notifications import notification_queue
@@ -42,14 +43,9 @@ def _need(ok: bool, message: str, code: str = "not_allowed") -> None:
         raise DomainError(message, code=code)
 
 
-def _dec(value, field: str) -> Decimal:
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        raise DomainError(_("%(f)s must be a number.") % {"f": field}, code="number") from None
-    if d < 0:
-        raise DomainError(_("%(f)s cannot be negative.") % {"f": field}, code="number")
-    return d
+def _dec(value, field: str, bound: numbers.Bound = numbers.QUANTITY) -> Decimal:
+    """Issue 13.3: a finite decimal within its bound, or a DomainError (nothing is written)."""
+    return numbers.bounded_decimal(value, bound, str(field))
 
 
 @transaction.atomic
@@ -85,8 +81,8 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     _need(arrived_at >= order.received_at.replace(second=0, microsecond=0),
           _("The arrival time is before the order was received."), "times")
     _need(bool(work_done.strip()), _("Describe the work done."), "work_done")
-    labour = _dec(labour_hours, _("Labour hours"))
-    prep = _dec(prep_hours or 0, _("Preparation hours"))
+    labour = _dec(labour_hours, _("Labour hours"), numbers.HOURS)
+    prep = _dec(prep_hours or 0, _("Preparation hours"), numbers.HOURS)
     _need(labour > 0, _("Enter the labour hours."), "labour_hours")
     rows = []
     for ch in charges:
@@ -99,7 +95,7 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
                                quantity=qty, unit_price=item.price, amount=amount))
         else:
             kind, desc, qty, unit_price = ch
-            qty, unit_price = _dec(qty, _("Quantity")), _dec(unit_price, _("Unit price"))
+            qty, unit_price = _dec(qty, _("Quantity")), _dec(unit_price, _("Unit price"), numbers.PRICE)
             rows.append(Charge(order=order, kind=kind, description=desc, quantity=qty, unit_price=unit_price,
                                amount=(qty * unit_price).quantize(Decimal("0.01"))))
     if rows:
@@ -189,7 +185,7 @@ def work_order_evaluate(*, order: WorkOrder, actor, evaluation: str, comment: st
     order.signer_name, order.signed_on_paper = signer_name.strip(), signed_on_paper
     image = signature_from_data_url(signature_png)
     if image is not None:
-        order.signature.save(f"{order.number}.png", image, save=False)
+        order.signature.save(image.name, image, save=False)  # a generated name
     save(order, ["evaluation", "evaluation_comment", "signer_name", "signed_on_paper", "signature"])
     WorkOrderEvent.record(order, actor=user, kind=E.EVALUATED, at=now,
                           data={"evaluation": evaluation, "paper": signed_on_paper, "drawn": image is not None})
