@@ -14,10 +14,28 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("PROPSERV_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
-env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
+ENV_FILE = Path(env.str("PROPSERV_ENV_FILE", default=str(BASE_DIR / ".env")))
+env.read_env(ENV_FILE) if ENV_FILE.exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# SECRET_KEY: required outside development (issue 13.8). A checkout gets its own random key in
+# var/secret_key from bin/bootstrap (make run / make test); DEBUG=true alone may use a built-in key.
+# Production (DEBUG false, no key file) refuses to start rather than sign sessions with a known key.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # noqa: S105 (refused below)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and (VAR_DIR / "secret_key").is_file():
+    SECRET_KEY = (VAR_DIR / "secret_key").read_text().strip()
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = DEV_SECRET_KEY
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY == DEV_SECRET_KEY
+                  or SECRET_KEY.startswith("django-insecure-")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or not a real secret (needs at least 50 random characters). Set it in the "
+        "environment or .env, e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+        "DEBUG=true allows a built-in development key. See docs/deployment.md."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -110,7 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # every outbound connection has a timeout (issue 23.3): a hung Redis fails fast instead of freezing
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 3}}}
 else:
     CACHES = {
         "default": {
@@ -159,9 +179,18 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"  # never served directly: attachments go through access-checked views
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
-UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # SPEC X-03
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# SPEC X-03, issue 13: every upload is judged by content in core/uploads.py (docs/security.md).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)  # the cap over every kind
+UPLOAD_LIMITS = {  # bytes per kind (≤ the cap), checked on UploadedFile.size before a byte is read
+    "image": env.int("UPLOAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024),
+    "document": env.int("UPLOAD_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024),
+    "table": env.int("UPLOAD_TABLE_MAX_BYTES", default=10 * 1024 * 1024),
+}
+UPLOAD_IMAGE_MAX_PIXELS = 40_000_000  # a 12 MP phone photo is far below; a decompression bomb is refused
+# form fields only (the signature pad's data URL is the largest, < 3 MB); files are not counted here
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# larger uploads are spooled to a temporary file, so a big upload never sits in memory
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -172,10 +201,33 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# A mail server that accepts and never answers must not hang a worker (issue 23.3): every SMTP
+# connect/read gives up after this many seconds and the message stays pending for the next attempt.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="propserv <noreply@propserv.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: no long ETAs — clocks are rows in core.Deadline, swept by beat (SPEC X-04).
+# Lost work (a killed worker's unacknowledged messages) re-runs after the visibility timeout; no task
+# may run longer than it (hard limit = timeout - 60 s), else a live task would be delivered twice.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT - 60
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Three queues (issue 13.9): the deadline sweep and its notices never wait behind PDF rendering,
+# reports or imports (default queue "celery"), nor behind mail (queue "mail"); each queue has its own
+# worker (Procfile.dev, docker-compose.yml; docs/deployment.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "core.tasks.deadline_sweep_task": {"queue": "deadlines"},
+    "core.tasks.notice_fanout_task": {"queue": "deadlines"},
+    "core.tasks.notification_deliver_task": {"queue": "mail"},
+    "core.tasks.notification_deliver_batch_task": {"queue": "mail"},
+    "core.tasks.notification_resend_pending_task": {"queue": "mail"},
+    "reports.tasks.email_send_task": {"queue": "mail"},
+    "reports.tasks.mailing_message_send_task": {"queue": "mail"},
+    "reports.tasks.mailing_resend_pending_task": {"queue": "mail"},
+}
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -188,7 +240,10 @@ if not REDIS_URL:
         "polling_interval": 0.2,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker that dies (kill -9) goes back to the queue after this long; every
+    # task's hard time limit is shorter (below), so no live task is ever handed out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+                                       "socket_timeout": 10, "socket_connect_timeout": 5}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_ACCEPT_CONTENT = ["json"]

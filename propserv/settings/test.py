@@ -1,9 +1,13 @@
 """Test settings: the base settings, made fast and deterministic."""
 
+import os
 import tempfile
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+# the base settings refuse to start without a real key outside development (issue 13.8)
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, env  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process unless a test exercises the broker itself.

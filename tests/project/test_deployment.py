@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -97,8 +98,131 @@ def test_deploy_check_passes_with_production_variables():
 
 def test_deploy_check_fails_with_the_development_defaults():
     env = {k: v for k, v in _clean_env().items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env["DJANGO_SETTINGS_MODULE"] = "propserv.settings.base"
+    env.update(DJANGO_SETTINGS_MODULE="propserv.settings.base", DEBUG="true")
     out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode != 0
     assert "security.W" in out.stdout + out.stderr
+
+
+# --- issue 13.8: deployment posture -------------------------------------------------------------
+
+_VAR = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
+
+
+def _interpolate(value: str, given: dict) -> str:
+    """Compose's variable substitution: ${X}, ${X:-default}, ${X:?error} (the error raises)."""
+    def one(m):
+        name, op, arg = m.group(1), m.group(2), m.group(3)
+        if given.get(name):
+            return given[name]
+        if op and op.endswith("?"):
+            raise KeyError(f"{name}: {arg}")
+        return arg if op else ""
+    return _VAR.sub(one, value.replace("$$", "\0")).replace("\0", "$")
+
+
+def _service_env(service: str, given: dict) -> dict:
+    env = _compose()["services"][service].get("environment") or {}
+    return {k: _interpolate(str(v), given) for k, v in env.items()}
+
+
+PROD_INPUT = {"SECRET_KEY": "k" * 20 + "-compose-test-" + "z" * 30, "POSTGRES_PASSWORD": "pw-from-dotenv",
+              "ALLOWED_HOSTS": "propserv.example.com", "SITE_URL": "https://propserv.example.com"}
+
+
+def _isolated_env(tmp_path, **extra) -> dict:
+    """The production settings with nothing from this checkout: no var/secret_key, no .env."""
+    env = {k: v for k, v in _clean_env().items()
+           if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}}
+    env.update(DJANGO_SETTINGS_MODULE="propserv.settings.base", PROPSERV_VAR_DIR=str(tmp_path),
+               PROPSERV_ENV_FILE=str(tmp_path / "no.env"), **extra)
+    return env
+
+
+def _manage(env, *args):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+# issue 13.8: the compose file's own environment passes `check --deploy`
+def test_compose_environment_passes_the_deploy_check(tmp_path):
+    web = _service_env("web", PROD_INPUT)
+    assert web["DEBUG"] == "false" and web["BEHIND_PROXY"] == "true"
+    env = _isolated_env(tmp_path, **web)
+    out = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert out.returncode == 0, out.stdout + out.stderr
+    # the same variables for every process of the image
+    assert _service_env("worker", PROD_INPUT) == web == _service_env("beat", PROD_INPUT)
+
+
+# issue 13.8: no password written in the compose file; the secrets are required variables
+def test_compose_holds_no_password():
+    compose = _compose()
+    for name, svc in compose["services"].items():
+        for key, value in (svc.get("environment") or {}).items():
+            value = str(value)
+            if any(word in key for word in ("PASSWORD", "SECRET")):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", value), (name, key, value)
+            for password in re.findall(r"://[^:/@]+:([^@]*)@", value):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", password), (name, key, value)
+    given = dict(PROD_INPUT)
+    assert _service_env("postgres", given)["POSTGRES_PASSWORD"] == "pw-from-dotenv"
+    assert "propserv:pw-from-dotenv@postgres" in _service_env("web", given)["DATABASE_URL"]
+    for required in ("POSTGRES_PASSWORD", "SECRET_KEY"):
+        with pytest.raises(KeyError):
+            _service_env("web", {k: v for k, v in given.items() if k != required})
+    example = (ROOT / ".env.example").read_text()
+    for var in ("SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS", "SITE_URL"):
+        assert re.search(rf"^{var}=", example, re.M), var
+    assert re.search(r"^SECRET_KEY=$", example, re.M) and re.search(r"^POSTGRES_PASSWORD=$", example, re.M)
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+# issue 13.8: the web port is published for a proxy on the host only, by default
+def test_compose_publishes_web_on_loopback_by_default():
+    (port,) = _compose()["services"]["web"]["ports"]
+    assert _interpolate(port, {}) == "127.0.0.1:8000:8000"
+
+
+# issue 13.8: production (DEBUG false) refuses to start without a real SECRET_KEY
+@pytest.mark.parametrize("key", [None, "short-key", "django-insecure-" + "a1b2c3" * 10,
+                                 "dev-only-insecure-key-change-me-in-production-0123456789", "x" * 60])
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, key):
+    env = _isolated_env(tmp_path, DEBUG="false")
+    if key is not None:
+        env["SECRET_KEY"] = key
+    out = _manage(env, "check")
+    assert out.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is missing or not a real secret" in out.stderr
+
+
+def test_a_real_key_a_checkout_key_file_or_debug_start(tmp_path):
+    assert _manage(_isolated_env(tmp_path, DEBUG="false", SECRET_KEY=PROD_INPUT["SECRET_KEY"]), "check").returncode == 0
+    assert _manage(_isolated_env(tmp_path, DEBUG="true"), "check").returncode == 0  # development only
+    (tmp_path / "secret_key").write_text("checkout-" + "q1w2e3r4t5" * 5 + "\n")  # written by bin/bootstrap
+    out = _manage(_isolated_env(tmp_path, DEBUG="false"), "check")
+    assert out.returncode == 0, out.stderr
+
+
+def _run_dry(**env):
+    base = {k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "ALLOWED_HOSTS"}}
+    out = subprocess.run(["bash", "bin/run", "--dry-run"], cwd=ROOT, env={**base, **env}, capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return dict(line.split(": ", 1) for line in out.stdout.splitlines())
+
+
+# issue 13.8: `make run` listens on loopback unless told otherwise; the printed URL follows HOST/PORT
+def test_make_run_binds_loopback_by_default():
+    run = _run_dry()
+    assert run["url"] == "http://127.0.0.1:8000/"
+    assert "--bind 127.0.0.1:8000 " in run["web"] and "0.0.0.0" not in run["web"]
+
+
+def test_make_run_host_and_port_are_followed():
+    run = _run_dry(HOST="0.0.0.0", PORT="8123")
+    assert "--bind 0.0.0.0:8123 " in run["web"]
+    assert run["url"].endswith(":8123/") and "127.0.0.1" not in run["url"]
+    assert run["url"].split("//")[1].split(":")[0] in run["allowed_hosts"].split(",")
+    assert "--bind [::1]:8001 " in _run_dry(HOST="::1", PORT="8001")["web"]
