@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from complaints.models import (
 )
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop
 from core.errors import DomainError
+from core.numbering import day_period, number_take
 from core.models import Notification
 from core.notifications import notification_queue
 from estates.roles import Role, is_company_level
@@ -95,11 +97,17 @@ def _inform_first_responder(c: Complaint, title: str, *, kind: str = "info", key
 
 
 def complaint_number(site: Any, now: datetime) -> str:
-    day = timezone.localtime(now).strftime("%Y%m%d")
-    prefix = f"TS{site.code}{day}-"
-    n = Complaint.objects.filter(number__startswith=prefix).count() + 1
-    while Complaint.objects.filter(number=f"{prefix}{n:03d}").exists():
-        n += 1
+    """TS<site code>YYYYMMDD-NNN, gapless per site and day from the shared locked counter (issue 23.1);
+    the counter row stays locked until commit, so intake takes it last."""
+    period = day_period(now)
+    prefix = f"TS{site.code}{period}-"
+
+    def seed() -> int:  # complaints numbered before the shared counter existed
+        last = (Complaint.objects.filter(number__startswith=prefix).order_by("-number")
+                .values_list("number", flat=True).first())
+        return int(last.rsplit("-", 1)[1]) if last else 0
+
+    n = number_take(site_id=site.pk, series="TS", period=period, seed=seed)
     return f"{prefix}{n:03d}"
 
 
@@ -143,8 +151,8 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
         address = address or unit.code
     if not (subject or "").strip():
         raise DomainError(_("Enter the subject of the complaint."), code="subject")
-    c = Complaint.objects.create(
-        site=site, number=complaint_number(site, now), kind=kind, channel=channel,
+    c = Complaint.objects.create(  # a placeholder number until the real one is taken, last
+        site=site, number="~" + uuid.uuid4().hex[:20], kind=kind, channel=channel,
         received_at=received_at or now, received_by=staff, resident=resident, unit=unit,
         complainant_name=complainant_name, address=address, phone=phone, subject=subject.strip(),
         description=description, severity=severity)
@@ -156,19 +164,28 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
         c.is_valid = True
         c.register(by=staff, at=now)
         c.close(at=now)
-        c.save()
         ComplaintEvent.record(c, actor=user, kind=E.CLOSED, note=_("Praise recorded."), at=now)
+        c.number = complaint_number(site, now)
+        c.save()
         return c
-    if perm.is_front_desk(user):
+    front_desk = perm.is_front_desk(user)
+    if front_desk:
         _register(c, staff=staff, now=now)
     else:
         deadline_start(subject=c, code="complaint.forward", now=c.received_at, site_id=c.site_id)  # C-01
+    if severity == Severity.EMERGENCY:
+        _emergency_clocks(c)
+    # Issue 23.1/13.11: the number last — its counter row stays locked until commit; only the
+    # notices that quote it follow.
+    c.number = complaint_number(site, now)
+    c.save()
+    if not front_desk:
         notification_queue(recipients=_front_desk(c.site_id), title=_("New complaint to register: %s") % c.number,
                            body=c.subject, url=c.get_absolute_url(), kind="info", site_id=c.site_id, subject=c,
                            dedupe_key=f"complaint:{c.pk}:forward")
     if severity == Severity.EMERGENCY:
-        _emergency_start(c, now=now)
-    c.save()
+        _emergency_notify(c, now=now)
+        c.save()
     return c
 
 
@@ -181,10 +198,13 @@ def _register(c: Complaint, *, staff: Any, now: datetime) -> None:
     ComplaintEvent.record(c, actor=staff.user if staff else None, kind=E.REGISTERED, at=now)
 
 
-def _emergency_start(c: Complaint, *, now: datetime) -> None:
+def _emergency_clocks(c: Complaint) -> None:
     """C-05: department within 3 min; resolved on site within 5 min of receipt, else the company leader."""
     deadline_start(subject=c, code="complaint.emergency.notify", now=c.received_at, site_id=c.site_id)
     deadline_start(subject=c, code="complaint.emergency.company", now=c.received_at, site_id=c.site_id)
+
+
+def _emergency_notify(c: Complaint, *, now: datetime) -> None:
     notification_queue(recipients=users_with_roles(site_id=c.site_id, roles=[Role.FRONT_DESK, Role.CENTER_HEAD,
                                                                                Role.SITE_DIRECTOR]),
                        title=_("EMERGENCY complaint %s") % c.number, body=c.subject, url=c.get_absolute_url(),

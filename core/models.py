@@ -286,3 +286,52 @@ class NoticeFanout(models.Model):
 
     def __str__(self) -> str:
         return f"fan-out {self.pk}: {len(self.deadline_ids)} breach(es)"
+
+
+class NumberCounter(models.Model):
+    """The last number handed out in one (site, series, period): BS work orders per day, TS complaints…
+
+    Taken by `core.numbering.number_take` with SELECT … FOR UPDATE, so numbers are gapless (a rolled
+    back record gives its number back) and two clerks never get the same one (issue 23.1).
+    """
+
+    site = models.ForeignKey("estates.Site", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=20)  # "BS" work orders, "TS" complaints, …
+    period = models.CharField(max_length=10)  # "20261201" for daily series
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "series", "period"], name="number_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.series} {self.period}: {self.last}"
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time submission key, claimed in the same transaction as the record it creates.
+
+    A repeated post (double click, second tab, a retry on a slow network) finds the key taken and is
+    sent to the first result instead of doing the work again (issue 23.2).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (`deadline-sweep`): the health view and the dashboards turn red
+    when it is older than its limit, so a stopped beat or a starved worker is noticed (issue 23.7)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

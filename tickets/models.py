@@ -95,20 +95,6 @@ class PriceItem(BaseModel):
         return f"{self.name} ¥{self.price}/{self.unit}"
 
 
-class OrderCounter(models.Model):
-    """Per-(site, day) number counter, locked with SELECT … FOR UPDATE: gapless BS-YYYYMMDD-NNNN."""
-
-    site = models.ForeignKey("estates.Site", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["site", "day"], name="ticket_counter_site_day")]
-
-    def __str__(self) -> str:
-        return f"{self.site_id} {self.day} {self.last}"
-
-
 class WorkOrder(FSMModelMixin, BaseModel):
     # Translators: 报事单 — the three-part printed work order
     class Status(models.TextChoices):

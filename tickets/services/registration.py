@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -14,11 +15,12 @@ from django_fsm import can_proceed
 
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import ConflictError, DomainError
+from core.numbering import day_period, number_take
 from core.notifications import notification_queue
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
-from tickets.models import Category, CompletionPolicy, OrderCounter, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+from tickets.models import Category, CompletionPolicy, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from tickets.printing import schedule_prerender
 
 ALLOWED_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -56,13 +58,23 @@ def refuse(order: WorkOrder, transition) -> None:
 
 
 def next_number(site, at: datetime) -> str:
-    """SPEC T-02: BS-YYYYMMDD-NNNN, gapless per site and day: the counter row is locked until commit."""
-    day = timezone.localdate(at)
-    counter, _created = OrderCounter.objects.get_or_create(site=site, day=day)
-    counter = OrderCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"BS-{day:%Y%m%d}-{counter.last:04d}"
+    """SPEC T-02: BS-YYYYMMDD-NNNN, gapless per site and day (core.numbering: the counter row stays
+    locked until commit, so take it last)."""
+    period = day_period(at)
+    prefix = f"BS-{period}-"
+
+    def seed() -> int:  # orders numbered before the shared counter existed
+        last = (WorkOrder.objects.filter(site=site, number__startswith=prefix)
+                .order_by("-number").values_list("number", flat=True).first())
+        return int(last.rsplit("-", 1)[1]) if last else 0
+
+    n = number_take(site_id=site.pk, series="BS", period=period, seed=seed)
+    return f"{prefix}{n:04d}"
+
+
+def pending_number() -> str:
+    """A placeholder unique to this transaction until the real number is taken just before commit."""
+    return "~" + uuid.uuid4().hex[:19]
 
 
 def department_for(site, category: Category) -> Department | None:
@@ -114,7 +126,7 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
     for photo in photos:
         check_photo(photo)
     order = WorkOrder(
-        site=site, number=next_number(site, now), unit=unit, resident=resident, reporter_name=reporter_name,
+        site=site, number=pending_number(), unit=unit, resident=resident, reporter_name=reporter_name,
         phone=phone, channel=channel, location=location, category=category, content=content.strip(),
         is_emergency=category.is_emergency if is_emergency is None else is_emergency,
         receiver=user, received_at=now, completion_policy=category.completion_policy,
@@ -135,9 +147,10 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
         start_completion_clock(order, now, due_at=due_at)  # "as agreed"
     else:
         start_completion_clock(order, now)
-    order.save(update_fields=["due_at"])
     WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.REGISTERED, at=now,
                           data={"channel": channel, "category": category.code})
+    order.number = next_number(site, now)  # last: the per-site counter row stays locked until commit
+    order.save(update_fields=["due_at", "number"])
     if order.is_emergency:
         recipients = list(users_with_roles(site_id=site.pk, roles=["dept_supervisor", "cs_supervisor",
                                                                       "security_supervisor"]))
