@@ -18,6 +18,7 @@ from complaints import selectors as sel
 from complaints.forms import AnalysisForm, ComplaintForm
 from complaints.models import Category, Complaint, ComplaintReport, Level, Severity
 from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
+from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from estates.selectors import department_list_visible_to, site_list_visible_to, zone_list_visible_to
@@ -99,7 +100,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def complaint_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
     photo = get_object_or_404(c.photos, pk=photo_id)
-    return FileResponse(photo.file.open("rb"))
+    return uploads.serve(photo.file)  # issue 13: type by content, nosniff, attachment unless a verified image
 
 
 def complaint_report_detail(request: HttpRequest, pk: int, report_id: int) -> HttpResponse:

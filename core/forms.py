@@ -62,3 +62,14 @@ class CalendarYearForm(forms.ModelForm):
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
         return year
+
+
+class SingleLineCharField(forms.CharField):
+    """A subject or title: any line break or whitespace run becomes one space (issue 23.5), so it is
+    safe as a notice title and an email subject (core.mail.single_line, the same rule for headers)."""
+
+    def to_python(self, value):  # noqa: ANN001, ANN201
+        from core.mail import single_line
+
+        value = super().to_python(value)
+        return single_line(value) if value else value

@@ -243,6 +243,10 @@ class Notification(models.Model):
     email_error = models.CharField(max_length=300, blank=True)
     # outbox backoff: the resend job leaves a failed email alone until then
     email_next_at = models.DateTimeField(null=True, blank=True)
+    # claimed by a sender (core/mail.py): nobody else sends it until the claim expires
+    email_claimed_at = models.DateTimeField(_("email claimed"), null=True, blank=True)
+    # given up after PROPSERV_EMAIL_MAX_ATTEMPTS: listed on the delivery problems page, resendable
+    email_failed_at = models.DateTimeField(_("email failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

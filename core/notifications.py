@@ -16,17 +16,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.mail import is_connection_error, outbox_retry, outbox_send, sendable, single_line
 from core.models import Notification
 
 log = logging.getLogger(__name__)
-MAX_EMAIL_ATTEMPTS = 20  # with the backoff below: about a day of SMTP outage before giving up
-BACKOFF_START = timedelta(minutes=1)
-BACKOFF_MAX = timedelta(hours=2)
 # after-commit hand-over to the broker: fail fast (the web request must not hang on a dead Redis)
 ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
@@ -50,7 +47,7 @@ def notification_queue(*, recipients: Iterable[Any], title: str, body: str = "",
         if user.pk in already:
             continue
         row = Notification(
-            recipient=user, title=str(title)[:200], body=str(body), url=url[:300], kind=kind, site_id=site_id,
+            recipient=user, title=single_line(title)[:200], body=str(body), url=url[:300], kind=kind, site_id=site_id,
             subject_type=ct, subject_id=getattr(subject, "pk", None), deadline=deadline,
             requires_ack=requires_ack, send_email=send_email and bool(user.email), dedupe_key=dedupe_key,
         )
@@ -84,14 +81,11 @@ def _enqueue_delivery(ids: list[int]) -> None:
         log.warning("broker unavailable; %d notification(s) stay pending", len(ids), exc_info=True)
 
 
-def _backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_START * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
-
-
 def _message(n: Notification) -> EmailMultiAlternatives:
     link = f"{settings.SITE_URL}{n.url}" if n.url else ""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = gettext("[Property service] %(title)s") % {"title": n.title}
+        # issue 23.5: a title with a line break must not make an invalid header
+        subject = gettext("[Property service] %(title)s") % {"title": single_line(n.title)}
         ctx = {"n": n, "link": link, "inbox": f"{settings.SITE_URL}/core/inbox/"}
         text = render_to_string("core/email/notification.txt", ctx)
         html = render_to_string("core/email/notification.html", ctx)
@@ -101,49 +95,55 @@ def _message(n: Notification) -> EmailMultiAlternatives:
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Send one notification's email; a no-op once sent. Raises on SMTP errors (the caller retries).
+    """Send one notification's email; a no-op once sent, failed or claimed by a live sender.
 
-    The row is locked while sending, so two workers never send the same email; the failure is
-    recorded with the next attempt time (exponential backoff, up to MAX_EMAIL_ATTEMPTS).
+    Claim first, send with the Message-ID of the notice, then mark (core/mail.py): no row lock is
+    held while the mail server is talked to, and a crash can at most re-send with the same
+    Message-ID. Raises the mail error after recording it (attempts, backoff, failed after N).
     """
-    failure: Exception | None = None
-    with transaction.atomic():
-        n = (Notification.objects.select_for_update(skip_locked=True)
-             .select_related("recipient").filter(pk=notification_id).first())
-        if n is None or not n.send_email or n.email_sent_at is not None or not n.recipient.email:
-            return False
-        attempts = n.email_attempts + 1
-        try:
-            _message(n).send()
-        except Exception as err:  # recorded (committed) before the caller sees it
-            at = now or timezone.now()
-            Notification.objects.filter(pk=n.pk).update(email_attempts=attempts, email_error=str(err)[:300],
-                                                        email_next_at=at + _backoff(attempts))
-            failure = err
-        else:
-            Notification.objects.filter(pk=n.pk).update(email_sent_at=timezone.now(), email_attempts=attempts,
-                                                        email_error="", email_next_at=None)
-    if failure is not None:
-        raise failure
-    return True
+    n = Notification.objects.filter(pk=notification_id).values("send_email", "recipient__email").first()
+    if n is None or not n["send_email"] or not n["recipient__email"]:
+        return False
+    return outbox_send(Notification, notification_id, kind="notice", now=now,
+                       build=lambda row: _message(Notification.objects.select_related("recipient").get(pk=row.pk)))
 
 
-def notification_deliver_many(*, ids: Iterable[int]) -> int:
-    """Deliver a batch; a failing email is left for the resend job (with its backoff)."""
+def _deliver_ids(ids: Iterable[int], *, now: datetime | None = None) -> int:
+    """A failing email is recorded and left for the resend job; an unreachable or hanging server
+    ends the batch (each try costs up to EMAIL_TIMEOUT), the rest stay pending, unclaimed."""
     sent = 0
     for pk in ids:
         try:
-            sent += notification_deliver(notification_id=pk)
-        except Exception:
-            log.warning("email for notification %s failed; will retry", pk, exc_info=True)
+            sent += notification_deliver(notification_id=pk, now=now)
+        except Exception as err:
+            log.warning("email for notification %s failed; will retry: %s", pk, err)
+            if is_connection_error(err):
+                break
     return sent
 
 
+def notification_deliver_many(*, ids: Iterable[int]) -> int:
+    """Deliver a batch; failures are left for the resend job (with its backoff)."""
+    return _deliver_ids(ids)
+
+
 def notification_pending(*, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30)):
+    """Emails the resend job may claim now (created a while ago, so the after-commit task goes first)."""
     now = now or timezone.now()
-    return (Notification.objects.filter(send_email=True, email_sent_at__isnull=True,
-                                        email_attempts__lt=MAX_EMAIL_ATTEMPTS, created_at__lte=now - older_than)
-            .filter(Q(email_next_at__isnull=True) | Q(email_next_at__lte=now)))
+    return Notification.objects.filter(sendable(now), send_email=True, created_at__lte=now - older_than)
+
+
+def notification_failed():
+    """Given up after PROPSERV_EMAIL_MAX_ATTEMPTS (issue 23.6): shown for a resend."""
+    return Notification.objects.filter(send_email=True, email_sent_at__isnull=True, email_failed_at__isnull=False)
+
+
+def notification_resend(*, ids: Iterable[int]) -> int:
+    """Staff resend failed or pending notices (delivery problems page): back to pending, sent now."""
+    ids = list(ids)
+    count = outbox_retry(Notification, ids)
+    enqueue_delivery_on_commit(ids)
+    return count
 
 
 def notification_resend_pending(*, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30),
@@ -151,13 +151,7 @@ def notification_resend_pending(*, now: datetime | None = None, older_than: time
     """Send pending emails the after-commit hook could not hand over (broker down, worker died)."""
     ids = list(notification_pending(now=now, older_than=older_than)
                .order_by("created_at").values_list("pk", flat=True)[:limit])
-    sent = 0
-    for pk in ids:
-        try:
-            sent += notification_deliver(notification_id=pk, now=now)
-        except Exception:
-            log.warning("email for notification %s failed; will retry", pk, exc_info=True)
-    return sent
+    return _deliver_ids(ids, now=now)
 
 
 def notification_mark_read(*, user: Any, notification_id: int | None = None, now: datetime | None = None) -> int:

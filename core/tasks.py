@@ -1,21 +1,29 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def deadline_sweep_task() -> int:
+    """Beat, every 30 s, on the "deadlines" queue; records its heartbeat for the health view."""
+    from django.utils import timezone
+
     from core.deadlines import deadline_breach_due
+    from core.health import SWEEP, heartbeat_record
 
-    return deadline_breach_due()
+    now = timezone.now()
+    handled = deadline_breach_due(now=now)
+    heartbeat_record(name=SWEEP, at=now)
+    return handled
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=6,
-             acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True)
 def notification_deliver_task(notification_id: int) -> bool:
+    """One email; a failure is recorded with its backoff and retried by the resend job (outbox)."""
     from core.notifications import notification_deliver
 
-    return notification_deliver(notification_id=notification_id)  # no-op once sent
+    try:
+        return notification_deliver(notification_id=notification_id)  # no-op once sent or claimed
+    except Exception:
+        return False
 
 
 @shared_task(acks_late=True, ignore_result=True)

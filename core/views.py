@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,9 +51,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"ok": True})
+    """Monitor: database, broker, workers per queue, last sweep age; 503 when any is red (core/health.py)."""
+    from core.health import health_report
+
+    report = health_report(scope="all")
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def healthz_web(request: HttpRequest) -> JsonResponse:
+    """Load balancer: this process answers and reaches the database."""
+    from core.health import health_report
+
+    report = health_report(scope="web")
+    return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
 @login_required

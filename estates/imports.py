@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.uploads import TABLE_KINDS, check_file
 from estates import permissions as perms
 from estates.models import Building, ImportJob, Resident, Site, Unit, Zone
 
@@ -278,19 +279,15 @@ class _ResidentChecker:
 @transaction.atomic
 def import_job_create(*, site: Site, kind: str, upload, actor) -> ImportJob:  # noqa: ANN001
     """Check the whole file and keep it for the preview; nothing is imported yet."""
-    from django.conf import settings
-
     if not perms.can_manage_structure(actor, site.pk):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(_("The file is too large; the limit is %(limit)s MB.")
-                          % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}, code="file_size")
-    rows = read_table(upload, upload.name)
+    stored = check_file(upload, TABLE_KINDS, group="table")  # issue 13: by content, before it is parsed
+    rows = read_table(stored, upload.name)
     checked = check_rows(site, kind, rows)
     job = ImportJob(site=site, kind=kind, original_name=upload.name[:200], created_by=actor,
                     total_rows=checked.total, good_rows=len(checked.good), errors=checked.errors)
-    upload.seek(0)
-    job.file.save(upload.name, upload, save=False)
+    stored.seek(0)
+    job.file.save(stored.name, stored, save=False)  # a generated name
     job.save()
     return job
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from core.errors import DomainError
 from estates import forms as f
 from estates import permissions as perms
@@ -375,8 +376,8 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     doc = get_object_or_404(sel.document_list_visible_to(request.user), pk=pk)
-    return FileResponse(doc.file.open("rb"), as_attachment=request.GET.get("inline") != "1",
-                        filename=doc.original_name, content_type=doc.content_type or "application/octet-stream")
+    # issue 13: type by content, nosniff; inline only on request and only for a verified image or PDF
+    return uploads.serve(doc.file, filename=doc.original_name, as_attachment=request.GET.get("inline") != "1")
 
 
 @login_required

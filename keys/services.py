@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
+from core.uploads import check_image
 from estates.roles import Role
 from estates.selectors import users_with_roles
 from keys import permissions as perm
@@ -327,6 +328,7 @@ def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
         raise DomainError(_("Items are listed while the key is out."), code="bad_state")
     if not description.strip():
         raise DomainError(_("Describe the item and where it was."), code="description_required")
+    photo = check_image(photo) if photo else None  # issue 13: by content, re-encoded, generated name
     item = KeyUseItem.objects.create(site_id=use.site_id, use=use, description=description.strip(),
                                      photo=photo or "", recorded_by=actor)
     KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ITEM_MOVED, at=now, note=item.description,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.pdf import render_pdf
@@ -292,9 +293,7 @@ def use_item_put_back(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 @login_required
 def use_item_photo(request: HttpRequest, pk: int, item_pk: int) -> FileResponse:
     item = get_object_or_404(sel.item_list_visible_to(request.user), pk=item_pk, use_id=pk)
-    if not item.photo:
-        raise Http404
-    return FileResponse(item.photo.open("rb"))
+    return uploads.serve(item.photo)  # issue 13: type by content, nosniff
 
 
 @login_required

@@ -8,9 +8,13 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
     # SPEC X-04: find due deadlines, record the breach, run its action exactly once.
-    "deadline-sweep": {"task": "core.tasks.deadline_sweep_task", "schedule": 30.0},
+    # Runs on its own "deadlines" queue (settings CELERY_TASK_ROUTES); a sweep not started within 25 s
+    # is dropped, the next one is 5 s behind it, so a stalled worker never finds a pile of sweeps.
+    "deadline-sweep": {"task": "core.tasks.deadline_sweep_task", "schedule": 30.0, "options": {"expires": 25}},
     # Outbox: re-send notifications still pending after a Redis or SMTP outage.
     "notification-resend": {"task": "core.tasks.notification_resend_pending_task", "schedule": 60.0},
+    # Mailing messages still unsent after an SMTP outage, on the notification backoff (issue 23.4).
+    "mailing-resend": {"task": "reports.tasks.mailing_resend_pending_task", "schedule": 60.0},
     # SPEC D-02/D-03: digests and reports due now per their admin-editable schedules.
     "scheduled-mailings": {"task": "reports.tasks.scheduled_mailings_task", "schedule": crontab(minute="*")},
     # SPEC S-02: propose the next routine survey campaign when a site's last one is 6 months old.

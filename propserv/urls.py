@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/web", core_views.healthz_web, name="healthz_web"),
     path("admin/", admin.site.urls),
     path("core/", include("core.urls")),
     path("estates/", include("estates.urls")),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -131,8 +132,9 @@ class MailingRun(models.Model):
     """One schedule fired for one period: the unique pair makes a doubled beat send nothing twice."""
 
     class Status(models.TextChoices):
-        STARTED = "started", _("Started")  # claimed; mails being queued
-        DONE = "done", _("Done")  # every mail queued
+        STARTED = "started", _("Started")  # claimed; mails being built
+        SENDING = "sending", _("Sending")  # messages written (MailingMessage), not all sent yet
+        DONE = "done", _("Done")  # every message sent (issue 23.4)
         FAILED = "failed", _("Failed")  # see `error`
 
     schedule = models.ForeignKey(DigestSchedule, verbose_name=_("schedule"), on_delete=models.PROTECT,
@@ -152,6 +154,37 @@ class MailingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule.kind} {self.period}"
+
+
+class MailingMessage(models.Model):
+    """One mail of a run, as an outbox row (issue 23.4): sent by core/mail.py's claim-send-mark with
+    a Message-ID from its id, retried on the notification backoff through an SMTP outage, marked
+    failed after PROPSERV_EMAIL_MAX_ATTEMPTS (delivery problems page). The run is done when all are sent."""
+
+    run = models.ForeignKey(MailingRun, verbose_name=_("mailing run"), on_delete=models.CASCADE,
+                            related_name="messages")
+    subject = models.CharField(_("subject"), max_length=300)
+    to = models.JSONField(_("recipients"), default=list)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [{"name", "file", "mimetype"}], file in storage
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    email_error = models.CharField(_("error"), max_length=300, blank=True)
+    email_next_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("email claimed"), null=True, blank=True)
+    email_failed_at = models.DateTimeField(_("email failed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("mailing message")
+        verbose_name_plural = _("mailing messages")
+        indexes = [models.Index(fields=["created_at"], name="mailing_message_pending",
+                                condition=Q(email_sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class DigestPreference(BaseModel):

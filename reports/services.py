@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.mail import is_connection_error, outbox_retry, outbox_send, sendable, single_line
 from estates.models import Site
 from reports import registry
-from reports.models import DigestSchedule, MailingKind, MailingRun, MonthlyReport
+from reports.models import DigestSchedule, MailingKind, MailingMessage, MailingRun, MonthlyReport
 from reports.selectors import local, month_range, month_start, previous_month
 
 log = logging.getLogger(__name__)
@@ -207,13 +210,17 @@ def mailings_due(*, now: datetime | None = None) -> list[MailingRun]:
 
 
 def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
-    """Build and queue the mails of one claimed run; returns how many were queued."""
+    """Build the mails of one claimed run and write them as outbox rows; returns how many.
+
+    Issue 23.4: the run is "sending" until every message is sent (`mailing_message_send`), each
+    message retried on the notification backoff through an SMTP outage and sent once when it is back.
+    """
     from reports import mailings
 
     now = now or timezone.now()
     run = MailingRun.objects.select_related("schedule").get(pk=run_id)
-    if run.status == MailingRun.Status.DONE:
-        return 0
+    if run.status != MailingRun.Status.STARTED:
+        return 0  # already written (a redelivered task) or failed
     builders = {
         MailingKind.DAILY_DIGEST: mailings.daily_digest_messages,
         MailingKind.WEEKLY_COMPLAINTS: mailings.weekly_complaint_messages,
@@ -226,13 +233,85 @@ def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
         MailingRun.objects.filter(pk=run.pk).update(status=MailingRun.Status.FAILED, error=str(exc)[:2000],
                                                     finished_at=timezone.now())
         raise
-    from reports.tasks import email_send_task
+    with transaction.atomic():
+        run = MailingRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != MailingRun.Status.STARTED:
+            return 0
+        rows = MailingMessage.objects.bulk_create([
+            MailingMessage(run=run, subject=single_line(m["subject"])[:300], to=m["to"], text=m["text"],
+                           html=m["html"], attachments=m.get("attachments", []), created_at=now)
+            for m in messages])
+        run.status = MailingRun.Status.SENDING if rows else MailingRun.Status.DONE
+        run.mails = len(rows)
+        run.finished_at = None if rows else timezone.now()
+        run.save(update_fields=["status", "mails", "finished_at"])
+        ids = [r.pk for r in rows]
+    _enqueue_messages(ids)  # after the commit above (a task runs this outside any transaction)
+    return len(ids)
 
-    for message in messages:
-        email_send_task.delay(message)
-    MailingRun.objects.filter(pk=run.pk).update(status=MailingRun.Status.DONE, mails=len(messages),
-                                                finished_at=timezone.now())
-    return len(messages)
+
+def _enqueue_messages(ids: list[int]) -> None:
+    from core.notifications import ENQUEUE_RETRY_POLICY
+    from reports.tasks import mailing_message_send_task
+
+    try:
+        for pk in ids:
+            mailing_message_send_task.apply_async(args=[pk], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+    except Exception:  # broker down: the rows stay pending, the resend job sends them
+        log.warning("broker unavailable; %d mailing message(s) stay pending", len(ids), exc_info=True)
+
+
+def _build(row: MailingMessage) -> EmailMultiAlternatives:
+    from django.core.files.storage import default_storage
+
+    mail = EmailMultiAlternatives(subject=single_line(row.subject), body=row.text,
+                                  from_email=settings.DEFAULT_FROM_EMAIL, to=row.to)
+    mail.attach_alternative(row.html, "text/html")
+    for att in row.attachments:
+        with default_storage.open(att["file"], "rb") as fh:
+            mail.attach(att["name"], fh.read(), att["mimetype"])
+    return mail
+
+
+def mailing_run_finish_if_sent(*, run_id: int) -> bool:
+    """A run is done when each of its messages is sent (issue 23.4)."""
+    if MailingMessage.objects.filter(run_id=run_id, email_sent_at__isnull=True).exists():
+        return False
+    return bool(MailingRun.objects.filter(pk=run_id, status=MailingRun.Status.SENDING)
+                .update(status=MailingRun.Status.DONE, finished_at=timezone.now()))
+
+
+def mailing_message_send(*, message_id: int, now: datetime | None = None) -> bool:
+    """Claim, send (Message-ID from the row), mark; raises the mail error after recording it."""
+    sent = outbox_send(MailingMessage, message_id, kind="mailing", build=_build, now=now)
+    if sent:
+        mailing_run_finish_if_sent(run_id=MailingMessage.objects.values_list("run_id", flat=True).get(pk=message_id))
+    return sent
+
+
+def mailing_resend_pending(*, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30),
+                           limit: int = 200) -> int:
+    """Beat, every minute: messages still unsent (SMTP outage, lost task), on the notification backoff.
+    An unreachable or hanging server ends the pass; the rest wait for the next one."""
+    now = now or timezone.now()
+    ids = list(MailingMessage.objects.filter(sendable(now), created_at__lte=now - older_than)
+               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    sent = 0
+    for pk in ids:
+        try:
+            sent += mailing_message_send(message_id=pk, now=now)
+        except Exception as err:
+            log.warning("mailing message %s failed; will retry: %s", pk, err)
+            if is_connection_error(err):
+                break
+    return sent
+
+
+def mailing_message_resend(*, ids: list[int]) -> int:
+    """Staff resend failed or pending messages (delivery problems page)."""
+    count = outbox_retry(MailingMessage, ids)
+    transaction.on_commit(lambda: _enqueue_messages(list(ids)))
+    return count
 
 
 def default_report_month(now: datetime) -> date:

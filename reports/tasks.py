@@ -35,7 +35,8 @@ def monthly_report_generate_task(report_id: int) -> int:
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=6, acks_late=True,
              ignore_result=True)
 def email_send_task(message: dict) -> int:
-    """Send one mail (HTML + plain text, attachments read from storage); retried on SMTP/network errors."""
+    """Superseded by mailing_message_send_task (outbox rows); kept so messages queued by an older
+    release still go out (retried on SMTP/network errors)."""
     from django.conf import settings
     from django.core.files.storage import default_storage
     from django.core.mail import EmailMultiAlternatives
@@ -47,3 +48,22 @@ def email_send_task(message: dict) -> int:
         with default_storage.open(att["file"], "rb") as fh:
             mail.attach(att["name"], fh.read(), att["mimetype"])
     return mail.send()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mailing_message_send_task(message_id: int) -> bool:
+    """One mailing message (queue "mail"); a failure is recorded and retried by the resend job."""
+    from reports.services import mailing_message_send
+
+    try:
+        return mailing_message_send(message_id=message_id)
+    except Exception:
+        return False
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mailing_resend_pending_task() -> int:
+    """Beat, every minute: messages still unsent after an SMTP outage (issue 23.4)."""
+    from reports.services import mailing_resend_pending
+
+    return mailing_resend_pending()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.health import sweep_status
 from estates.roles import is_company_level
 from reports import registry
 from reports.forms import DigestPreferenceForm, ReportRequestForm
@@ -39,6 +40,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     return {
         "blocks": registry.collect("dashboard", site_ids=site_ids, now=now),
         "warnings": calendar_warnings(now),
+        "sweep": sweep_status(now=now),  # issue 23.7: red when the last deadline sweep is > 3 min old
         "site": site,
         "sites": dashboard_sites(request.user),
         "company_view": site is None,

@@ -14,7 +14,18 @@ from estates.services import unit_document_add, unit_document_void
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _image(fmt: str) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, fmt)
+    return buf.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def _docx() -> bytes:
@@ -26,12 +37,12 @@ def _docx() -> bytes:
 
 
 @pytest.mark.parametrize(("name", "body"), [("入住交接单.pdf", PDF), ("id.png", PNG), ("协议.docx", _docx()),
-                                             ("photo.JPEG", b"\xff\xd8\xff\xe0" + b"\x00" * 16)])
+                                             ("photo.JPEG", JPEG)])
 def test_allowed_types_are_stored(site_a, name, body):
-    # SPEC O-02
+    # SPEC O-02; issue 13: pictures are re-encoded, so the stored size is the stored file's
     doc = unit_document_add(unit=site_a.units[0], doc_type="move_in", upload=SimpleUploadedFile(name, body),
                             actor=site_a.users["front_desk"])
-    assert doc.original_name == name and doc.size == len(body) and doc.site_id == site_a.site.pk
+    assert doc.original_name == name and doc.size == doc.file.size and doc.site_id == site_a.site.pk
     assert name not in doc.file.name  # stored under a random name
 
 
@@ -39,6 +50,8 @@ def test_allowed_types_are_stored(site_a, name, body):
     ("evil.pdf", b"MZ\x90\x00 not a pdf"),          # extension lies
     ("script.exe", b"MZ\x90\x00"),
     ("image.png", PDF),                              # a PDF named .png
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 16),  # JPEG magic bytes but no picture (issue 13)
+    ("page.pdf", b"<html><script>alert(1)</script></html>"),
     ("notes.docx", b"PK\x03\x04garbage"),
     ("x.zip", _docx()),
 ])

@@ -17,6 +17,7 @@ from core import numbers
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop, policy_for
 from core.errors import DomainError
 from core.notifications import notification_queue
+from core.uploads import IMAGE, PDF, check_file, check_image
 from core.worktime import TZ
 from estates.models import Department, Staff, Unit
 from estates.roles import Role, has_role
@@ -166,7 +167,10 @@ def signature_from_data_url(data_url: str) -> ContentFile | None:
         raise DomainError(_("The signature image is damaged."), code="signature") from None
     _need(raw.startswith(PNG_MAGIC) and len(raw) < 2 * 1024 * 1024, _("The signature must be a PNG image."),
           "signature")
-    return ContentFile(raw, name="signature.png")
+    try:
+        return check_image(ContentFile(raw, name="signature.png"))  # issue 13: decoded and re-encoded
+    except DomainError:
+        raise DomainError(_("The signature image is damaged."), code="signature") from None
 
 
 @transaction.atomic
@@ -440,7 +444,7 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
     _need(due_at > now, _("The agreed completion date must be in the future."), "due_at")
     order.agreement_no, order.agreement_signed_at = agreement_no.strip(), signed_at or now
     if file is not None:
-        order.agreement_file = file
+        order.agreement_file = check_file(file, (PDF, IMAGE))  # issue 13: by content, generated name
     order.completion_policy = CompletionPolicy.AGREEMENT
     start_completion_clock(order, now, due_at=due_at)
     deadline_start(subject=order, code="ticket.agreement.return", now=now, site_id=order.site_id,
