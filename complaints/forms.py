@@ -7,27 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, ComplaintReport, Severity
-from complaints.services import MAX_PHOTOS, photo_check
-from core.errors import DomainError
+from complaints.services import MAX_PHOTOS
+from core.uploads import MultiImageUploadField
 from estates.models import Department, Resident, Site, Unit
 
 DT = {"type": "datetime-local"}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ComplaintForm(forms.Form):
@@ -46,7 +30,7 @@ class ComplaintForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    photos = MultipleFileField(label=_("Photos"), required=False)
+    photos = MultiImageUploadField(label=_("Photos"), required=False, max_count=MAX_PHOTOS)  # issue 13
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,17 +45,6 @@ class ComplaintForm(forms.Form):
         else:
             self.fields["site"].required = True
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-
-    def clean_photos(self):
-        photos = self.cleaned_data.get("photos") or []
-        if len(photos) > MAX_PHOTOS:
-            raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
-        for f in photos:
-            try:
-                photo_check(f)
-            except DomainError as err:
-                raise forms.ValidationError(err.message) from err
-        return photos
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from core.errors import DomainError
 from core.numbering import day_period, number_take
 from core.models import Notification
 from core.notifications import notification_queue
+from core.uploads import check_image
 from estates.roles import Role, is_company_level
 from estates.selectors import users_with_roles
 
@@ -39,8 +38,6 @@ log = logging.getLogger(__name__)
 
 E = ComplaintEvent.Kind
 S = Complaint.Status
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif"}
-PHOTO_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
 MAX_PHOTOS = 9
 EMERGENCY_CLOCKS = ["complaint.emergency.notify", "complaint.emergency.company", "complaint.emergency.executive"]
 LEVEL_ROLES = {
@@ -111,15 +108,9 @@ def complaint_number(site: Any, now: datetime) -> str:
     return f"{prefix}{n:03d}"
 
 
-def photo_check(f: Any) -> None:
-    """X-03 / C-01: only images, at most UPLOAD_MAX_BYTES each."""
-    ext = os.path.splitext(getattr(f, "name", ""))[1].lower()
-    ctype = getattr(f, "content_type", "") or ""
-    if ext not in PHOTO_EXTS or (ctype and ctype not in PHOTO_TYPES):
-        raise DomainError(_("Only photos (JPEG, PNG, WebP, HEIC, GIF) can be attached."), code="photo_type")
-    if f.size > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(_("A photo is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20},
-                          code="photo_size")
+def photo_check(f: Any) -> Any:
+    """X-03 / C-01, issue 13: only pictures, judged by content and re-encoded (core.uploads)."""
+    return check_image(f)
 
 
 # ---------------------------------------------------------------- C-01 intake
@@ -139,8 +130,7 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="photo_count")
-    for f in photos:
-        photo_check(f)
+    photos = [photo_check(f) for f in photos]
     if resident is not None:
         unit = unit or resident.unit
         complainant_name = complainant_name or resident.name

@@ -9,22 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core import numbers
 from core.errors import DomainError
+from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
 from estates.models import Department, Resident, Staff, Unit
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
 DT = {"type": "datetime-local"}
-
-
-class MultiFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiImageField(forms.FileField):
-    widget = MultiFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultiImageField, self).clean(f, initial) for f in files]
 
 
 class VersionMixin(forms.Form):
@@ -44,7 +33,7 @@ class RegisterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
     category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiImageField(label=_("Photos"), required=False)
+    photos = MultiImageUploadField(label=_("Photos"), required=False)  # issue 13: judged by content
     is_warranty = forms.BooleanField(label=_("Developer warranty defect (in-house repair at contractor's cost)"),
                                      required=False)
 
@@ -174,7 +163,8 @@ class ExtendForm(VersionMixin):
 class AgreementForm(VersionMixin):
     agreement_no = forms.CharField(label=_("Agreement number"))
     due_at = forms.DateTimeField(label=_("Agreed completion"), widget=forms.DateTimeInput(attrs=DT))
-    file = forms.FileField(label=_("Agreement"), required=False)
+    file = DocumentUploadField(label=_("Agreement"), required=False, accept=(PDF, IMAGE),
+                               help_text=_("PDF or a photo of the signed agreement."))
 
 
 class DeveloperForm(VersionMixin):

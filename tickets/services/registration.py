@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,15 +14,15 @@ from django_fsm import can_proceed
 
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import ConflictError, DomainError
-from core.numbering import day_period, number_take
 from core.notifications import notification_queue
+from core.numbering import day_period, number_take
+from core.uploads import check_image
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
 from tickets.models import Category, CompletionPolicy, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from tickets.printing import schedule_prerender
 
-ALLOWED_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
 COMPLETION_CODES = [c.value for c in CompletionPolicy]
 
 
@@ -81,14 +80,9 @@ def department_for(site, category: Category) -> Department | None:
     return Department.objects.filter(site=site, kind=category.department_kind).order_by("pk").first()
 
 
-def check_photo(photo) -> None:
-    """SPEC X-03: uploads are checked for type and size."""
-    ctype = getattr(photo, "content_type", "") or ""
-    if ctype not in ALLOWED_PHOTO_TYPES:
-        raise DomainError(_("Photos must be JPEG, PNG, WebP or HEIC images."), code="photo_type")
-    if photo.size > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(_("A photo may be at most %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-                          code="photo_size")
+def check_photo(photo):
+    """SPEC X-03, issue 13: a photo is judged by its content and re-encoded (core.uploads)."""
+    return check_image(photo)
 
 
 def start_completion_clock(order: WorkOrder, now: datetime, due_at: datetime | None = None) -> None:
@@ -123,8 +117,7 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
         raise DomainError(_("Give the unit or, for a public area, the location."), code="location")
     if not category.is_active:
         raise DomainError(_("This category is no longer in use."), code="category")
-    for photo in photos:
-        check_photo(photo)
+    photos = [check_photo(photo) for photo in photos]
     order = WorkOrder(
         site=site, number=pending_number(), unit=unit, resident=resident, reporter_name=reporter_name,
         phone=phone, channel=channel, location=location, category=category, content=content.strip(),
