@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import zipfile
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.uploads import DOCUMENT_KINDS, check_file
 from estates import permissions as perms
 from estates.models import (
     Building,
@@ -192,69 +191,31 @@ def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> 
 
 # ---- documents (SPEC O-02, X-03) ------------------------------------------------------------------
 
-ALLOWED_DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 _EXT_ALIASES = {"jpeg": "jpg"}
 
 
-def sniff_file_type(upload) -> str | None:  # noqa: ANN001
-    """The real type by the first bytes (and the zip contents for Office files), not the name."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as zf:
-                names = zf.namelist()
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            if any(n.startswith("word/") for n in names):
-                return "docx"
-            if any(n.startswith("xl/") for n in names):
-                return "xlsx"
-    return None
-
-
-def validate_upload(upload) -> str:  # noqa: ANN001
-    """Raises DomainError (code "file_type" / "file_size") with a message for the file field."""
-    from django.template.defaultfilters import filesizeformat
-
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise DomainError(_("The file is too large (%(size)s); the limit is %(limit)s.")
-                          % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}, code="file_size")
+def validate_upload(upload):  # noqa: ANN001, ANN201
+    """Judged by content in core.uploads (images re-encoded without EXIF); here the name must also agree.
+    Raises DomainError (code "file_type" / "file_size") with a message for the file field."""
+    checked = check_file(upload, DOCUMENT_KINDS)
     ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     ext = _EXT_ALIASES.get(ext, ext)
-    kind = sniff_file_type(upload)
-    if kind is None or ext != kind:
+    same = ext == checked.ext or (ext in ("jpg", "png", "webp", "gif") and checked.ext in ("jpg", "png"))
+    if not same:
         raise DomainError(_("Only PDF, JPG, PNG, DOCX and XLSX files are accepted, and the content must match "
                             "the file name."), code="file_type")
-    return kind
+    return checked
 
 
 @transaction.atomic
 def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = "",  # noqa: ANN001
                       now: datetime | None = None) -> UnitDocument:
     _require(perms.can_edit_registry(actor, unit.site_id))
-    kind = validate_upload(upload)
+    checked = validate_upload(upload)
     doc = UnitDocument(unit=unit, site_id=unit.site_id, doc_type=doc_type, title=title,
-                       original_name=upload.name[:200], content_type=ALLOWED_DOCUMENT_TYPES[kind],
-                       size=upload.size, uploaded_by=actor)
-    doc.file.save(upload.name, upload, save=False)
+                       original_name=upload.name[:200], content_type=checked.content_type,
+                       size=checked.size, uploaded_by=actor)
+    doc.file.save(checked.name, checked, save=False)
     doc._history_user = actor
     doc.save()
     registry_event(unit, kind=RegistryEvent.Kind.DOCUMENT_ADDED, actor=actor,
