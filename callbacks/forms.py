@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackSettings, Method, Result
+from core.validators import PhoneField
 
 EVALUATIONS = [c for c in Result.choices if c[0] != Result.UNREACHABLE]
 
@@ -10,7 +11,7 @@ class AttemptForm(forms.Form):
     """SPEC CB-02 / CB-03."""
 
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices, initial=Method.PHONE)
-    number_dialled = forms.CharField(label=_("Number dialled"), max_length=30, required=False)
+    number_dialled = PhoneField(label=_("Number dialled"), max_length=30, required=False)  # issue 13.4
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     signed_on_paper = forms.BooleanField(label=_("Resident signed on paper"), required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Category, Complaint, ComplaintReport, Severity
 from complaints.services import MAX_PHOTOS
 from core.uploads import MultiImageUploadField
+from core.validators import PhoneField
 from estates.models import Department, Resident, Site, Unit
 
 DT = {"type": "datetime-local"}
@@ -27,7 +28,7 @@ class ComplaintForm(forms.Form):
                                 help_text=_("e.g. 3-2-1502"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     complainant_name = forms.CharField(label=_("Resident"), max_length=60, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Phone"), max_length=30, required=False)  # issue 13.4: one phone rule
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     photos = MultiImageUploadField(label=_("Photos"), required=False, max_count=MAX_PHOTOS)  # issue 13
@@ -185,7 +186,7 @@ class CallbackForm(_SiteDeptForm):
     result = forms.ChoiceField(label=_("Callback result"), choices=[
         ("satisfied", _("Satisfied")), ("basically", _("Basically satisfied")), ("unsatisfied", _("Unsatisfied")),
         ("unreachable", _("Unreachable"))])
-    number_dialled = forms.CharField(label=_("Number dialled"), max_length=30, required=False)
+    number_dialled = PhoneField(label=_("Number dialled"), max_length=30, required=False)
     note = forms.CharField(label=_("Resident's comments"), required=False)
 
     def __init__(self, *args, complaint: Complaint, **kwargs):

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import numbers
+from core.validators import PhoneField, normalize_id_number
 from estates.models import Building, Department, DutyShift, ImportJob, Resident, Site, Staff, Unit, UnitDocument, Zone
 from estates.roles import Role, is_company_level
 from estates.selectors import (
@@ -14,6 +16,7 @@ from estates.selectors import (
     unit_list_visible_to,
     zone_list_visible_to,
 )
+from estates.validators import normalize_entrance, normalize_room
 
 
 class _SiteScopedForm(forms.ModelForm):
@@ -60,6 +63,7 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = ["company", "name", "code", "address", "phone", "office_open", "office_close", "households"]
+        field_classes = {"phone": PhoneField}
         widgets = {"office_open": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "office_close": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
@@ -87,6 +91,9 @@ class BuildingForm(_SiteScopedForm):
 
 
 class UnitForm(_SiteScopedForm):
+    # issue 13.4: a unit has a floor area; 0, -1, NaN or 1e309 is a field error
+    area = numbers.AREA_ENTERED.form_field(label=Unit._meta.get_field("area").verbose_name)
+
     class Meta:
         model = Unit
         fields = ["site", "building", "entrance", "room", "floor", "area", "occupancy", "notes"]
@@ -94,6 +101,12 @@ class UnitForm(_SiteScopedForm):
 
     def limit_choices(self) -> None:
         self._limit("building", building_list_visible_to(self.user))
+
+    def clean_entrance(self) -> str:
+        return normalize_entrance(self.cleaned_data["entrance"])
+
+    def clean_room(self) -> str:
+        return normalize_room(self.cleaned_data["room"])  # issue 13.4: 15O2 (letter O) is refused
 
     def clean(self):  # noqa: ANN201
         data = super().clean()
@@ -114,6 +127,7 @@ class ResidentForm(_SiteScopedForm):
     class Meta:
         model = Resident
         fields = ["name", "kind", "relation", "phone", "phone2", "id_number", "move_in_date"]
+        field_classes = {"phone": PhoneField, "phone2": PhoneField}  # issue 13.4: one phone rule
         widgets = {"move_in_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     field_order = ["unit_code"]
@@ -130,6 +144,9 @@ class ResidentForm(_SiteScopedForm):
             self.initial["id_number"] = ""
             self.fields["id_number"].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
                 "masked": self.instance.id_number_masked}
+
+    def clean_id_number(self) -> str:
+        return normalize_id_number(self.cleaned_data.get("id_number") or "")  # GB 11643 check digit
 
     def clean(self):  # noqa: ANN201
         code = (self.cleaned_data.get("unit_code") or "").strip()
@@ -163,6 +180,7 @@ class StaffForm(_SiteScopedForm):
     class Meta:
         model = Staff
         fields = ["site", "name", "phone", "employee_no", "department", "zone"]
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import PhoneField
 from estates.models import Unit
 from reception.models import ReceptionEntry, WorkLog
 
@@ -11,7 +12,7 @@ DT = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}),
 class EntryForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ReceptionEntry.Channel.choices)
     person_name = forms.CharField(label=_("Visitor or caller"), max_length=60)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Phone"), max_length=30, required=False)  # issue 13.4: one phone rule
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ReceptionEntry.Purpose.choices)
     content = forms.CharField(label=_("Matter"), widget=forms.Textarea(attrs={"rows": 3}))

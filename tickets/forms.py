@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import numbers
 from core.errors import DomainError
 from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
+from core.validators import PhoneField
 from estates.models import Department, Resident, Staff, Unit
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
@@ -29,7 +30,7 @@ class RegisterForm(forms.Form):
                                       widget=forms.HiddenInput)
     location = forms.CharField(label=_("Location (public areas)"), required=False, max_length=120)
     reporter_name = forms.CharField(label=_("Reported by"), required=False, max_length=60)
-    phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    phone = PhoneField(label=_("Contact phone"), required=False, max_length=20)  # issue 13.4: one phone rule
     channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
     category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))

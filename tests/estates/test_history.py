@@ -43,11 +43,11 @@ def test_editing_a_resident_via_page_keeps_id_masked_in_history(client, site_a):
     assert "王新名" in page and "440301198001011234" not in page
     client.post(reverse("estates:resident_edit", args=[res.pk]), {
         "unit_code": res.unit.code, "name": "王新名", "kind": "tenant", "phone": "13700000000", "phone2": "",
-        "id_number": "440301199001011239", "relation": "", "move_in_date": ""})
+        "id_number": "440301198503154417", "relation": "", "move_in_date": ""})
     res.refresh_from_db()
-    assert res.id_number == "440301199001011239"
+    assert res.id_number == "440301198503154417"
     page = client.get(reverse("estates:resident_detail", args=[res.pk])).content.decode()
-    assert "440301199001011239" not in page and "440***********1239" in page
+    assert "440301198503154417" not in page and "440***********4417" in page
 
 
 def test_moved_out_archived_deactivated_and_roles_are_in_history(site_a):
