@@ -28,3 +28,5 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += []
+
+handler500 = "core.unavailable.server_error_or_unavailable"  # issue 13.11: lost DB connection → 503

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.LoginRequiredEverywhere",  # SPEC X-02: every page requires login
+    "core.unavailable.DatabaseUnavailable",  # issue 13.11: a lost DB connection is a 503 "try again"
     "axes.middleware.AxesMiddleware",
 ]
 
