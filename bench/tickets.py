@@ -137,10 +137,13 @@ def _in_child(kind: str, ids: list[int], username: str) -> float:
 
 
 def _clear_stored_forms() -> None:
-    from tickets.printing import print_dir
+    from django.core.files.storage import default_storage
 
-    for path in print_dir().glob("*.pdf"):
-        path.unlink()
+    from tickets.printing import PRINT_DIR, stored_form_dir
+
+    for folder in default_storage.listdir(PRINT_DIR)[0] if default_storage.exists(PRINT_DIR) else []:
+        for name in default_storage.listdir(stored_form_dir(folder))[1]:
+            default_storage.delete(f"{stored_form_dir(folder)}/{name}")
 
 
 def _time(fn, runs: int) -> tuple[float, int]:

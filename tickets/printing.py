@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-import os
-import time
 from datetime import date, datetime, timedelta
 from hashlib import sha256
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.pdf import batch, html_to_pdf, merge_pdfs, qr_png_data_uri, render_html
@@ -49,10 +49,29 @@ def order_context(order: WorkOrder) -> dict:
             "materials": list(order.materials.all()), "total": sum((c.amount for c in charges), 0)}
 
 
-def print_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tickets" / "print"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# Stored forms and batches are files of the media storage (core/storage.py: filesystem or S3), one
+# folder per order: tickets/print/<order id>/<language>-<hash of the HTML>.pdf
+PRINT_DIR = "tickets/print"
+BATCH_DIR = "tickets/batches"
+
+
+def stored_form_dir(order_id: int) -> str:
+    return f"{PRINT_DIR}/{int(order_id)}"
+
+
+def _read(name: str) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def _files(folder: str) -> list[str]:
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
 
 
 def work_order_pdf(order: WorkOrder) -> bytes:
@@ -66,18 +85,17 @@ def work_order_pdf(order: WorkOrder) -> bytes:
     html = render_html(TEMPLATE, {"items": [order_context(order)], "parts": PARTS})
     lang = translation.get_language() or settings.LANGUAGE_CODE
     # one stored form per order and language: a print in English does not evict the Chinese one
-    path = print_dir() / f"{order.pk}-{lang}-{sha256(html.encode()).hexdigest()[:24]}.pdf"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
+    folder = stored_form_dir(order.pk)
+    filename = f"{lang}-{sha256(html.encode()).hexdigest()[:24]}.pdf"
+    stored = _read(f"{folder}/{filename}")
+    if stored is not None:
+        return stored
     pdf = html_to_pdf(html)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(path)  # atomic: a concurrent reader sees the whole file or none
-    for old in path.parent.glob(f"{order.pk}-{lang}-*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    # whole or not at all for a concurrent reader (a PUT on S3, a link of a finished file on disk)
+    default_storage.save(f"{folder}/{filename}", ContentFile(pdf))
+    for old in _files(folder):
+        if old.startswith(f"{lang}-") and old != filename:
+            default_storage.delete(f"{folder}/{old}")
     return pdf
 
 
@@ -121,13 +139,18 @@ def _enqueue_prerender(order_id: int) -> None:
 
 
 def prune_stored_forms(*, days: int = STORED_DAYS) -> int:
-    """Delete stored forms not rewritten for `days` (disk stays at about two weeks of orders)."""
-    cutoff = time.time() - days * 86400
+    """Delete stored forms not rewritten for `days` (storage stays at about two weeks of orders),
+    and finished batch files older than a day."""
+    now = timezone.now()
     removed = 0
-    for path in print_dir().glob("*.pdf"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
+    folders = [PRINT_DIR]
+    with contextlib.suppress(FileNotFoundError):
+        folders += [f"{PRINT_DIR}/{d}" for d in default_storage.listdir(PRINT_DIR)[0]]
+    for folder, cutoff in [*((f, now - timedelta(days=days)) for f in folders), (BATCH_DIR, now - timedelta(days=1))]:
+        for name in _files(folder):
+            if name.endswith(".pdf") and default_storage.get_modified_time(f"{folder}/{name}") < cutoff:
+                default_storage.delete(f"{folder}/{name}")
+                removed += 1
     return removed
 
 
@@ -141,14 +164,18 @@ def batch_queryset(user, day: date, department: str | None = None):
     return qs.order_by("department_id", "number")
 
 
-def batch_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tickets" / "batches"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def batch_file_name(task_id: str) -> str:
+    return f"{BATCH_DIR}/{str(task_id).replace('/', '').replace(chr(92), '')}.pdf"
 
 
-def batch_file_path(task_id: str) -> Path:
-    return batch_dir() / f"{Path(task_id).name}.pdf"
+def batch_file_store(task_id: str, pdf: bytes) -> None:
+    name = batch_file_name(task_id)
+    default_storage.delete(name)  # a re-run task (redelivered message) replaces its own file
+    default_storage.save(name, ContentFile(pdf))
+
+
+def batch_file_read(task_id: str) -> bytes | None:
+    return _read(batch_file_name(task_id))
 
 
 def batch_progress(task_id: str) -> dict:

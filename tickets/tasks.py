@@ -12,7 +12,7 @@ def batch_print_task(self, *, user_id: int, day: str, department: str | None = N
     """A large day's dispatches into one PDF, reporting progress for the status page."""
     from django.contrib.auth import get_user_model
 
-    from tickets.printing import batch_file_path, batch_queryset, set_batch_progress, work_orders_pdf
+    from tickets.printing import batch_file_store, batch_queryset, set_batch_progress, work_orders_pdf
 
     task_id = self.request.id or "local"
     user = get_user_model().objects.get(pk=user_id)
@@ -28,7 +28,7 @@ def batch_print_task(self, *, user_id: int, day: str, department: str | None = N
     except Exception as exc:  # the page shows the failure instead of spinning forever
         set_batch_progress(task_id, error=str(exc))
         raise
-    batch_file_path(task_id).write_bytes(pdf)
+    batch_file_store(task_id, pdf)
     set_batch_progress(task_id, current=len(orders), percent=100, done=True)
     return task_id
 

@@ -399,16 +399,16 @@ def batch_print(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_status(request: HttpRequest, task_id: str) -> HttpResponse:
-    from tickets.printing import batch_file_path, batch_progress
+    from tickets.printing import batch_file_read, batch_progress
 
     progress = batch_progress(task_id)
     if progress.get("owner") not in (None, request.user.pk):
         raise Http404
     if request.GET.get("download") == "1" and progress.get("done"):
-        path = batch_file_path(task_id)
-        if not path.exists():
+        data = batch_file_read(task_id)
+        if data is None:
             raise Http404
-        resp = HttpResponse(path.read_bytes(), content_type="application/pdf")
+        resp = HttpResponse(data, content_type="application/pdf")
         resp["Content-Disposition"] = f'attachment; filename="dispatch-{task_id[:8]}.pdf"'
         return resp
     tpl = "tickets/partials/_batch_progress.html" if request.htmx else "tickets/batch_status.html"

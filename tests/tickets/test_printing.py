@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import TestCase
 from pypdf import PdfReader
 
@@ -31,7 +32,7 @@ def renders(monkeypatch, settings, tmp_path):
 
 
 def stored(order):
-    return sorted(p.name for p in printing.print_dir().glob(f"{order.pk}-*.pdf"))
+    return sorted(printing._files(printing.stored_form_dir(order.pk)))
 
 
 def fonts(data: bytes) -> set[str]:
@@ -106,7 +107,7 @@ def test_batch_merges_stored_forms(site_a, renders):
 def test_prune_stored_forms(site_a, renders):
     old, new = (dispatch(site_a, register(site_a, unit=i)) for i in range(2))
     printing.work_orders_pdf([old, new])
-    path = printing.print_dir() / stored(old)[0]
+    path = default_storage.path(f"{printing.stored_form_dir(old.pk)}/{stored(old)[0]}")
     stamp = time.time() - 15 * 86400
     os.utime(path, (stamp, stamp))
     assert printing.prune_stored_forms() == 1
