@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +26,8 @@ from callbacks.forms import (
 from callbacks.models import Callback
 from callbacks.permissions import can_check_mismatch, can_manage_callbacks, can_record_visit, can_work_callback
 from core.errors import DomainError
+from core.paging import paginate
+from core.redirects import safe_next
 from estates.roles import Role, has_role
 from estates.selectors import site_list_visible_to, staff_of, zone_list_visible_to
 
@@ -56,7 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         staff_id = _int(staff_param)
     now = timezone.now()
     kw = {"user": request.user, "now": now, "staff_id": staff_id, "zone_id": zone_id, "site_id": site_id}
-    page = Paginator(selectors.callback_queue(state=state, **kw), 30).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.callback_queue(state=state, **kw), 30)
     return render(request, "callbacks/queue.html", {
         "page": page, "state": state, "counts": selectors.callback_queue_counts(**kw), "now": now,
         "staff_param": staff_param, "zone_id": zone_id, "site_id": site_id,
@@ -102,8 +103,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, err.message)
         else:
             messages.success(request, _("Callback recorded."))
-            nxt = request.POST.get("next", "")
-            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else cb.get_absolute_url())
+            return redirect(safe_next(request, cb.get_absolute_url()))  # issue 13.6
     cb = Callback.objects.get(pk=cb.pk)
     return render(request, "callbacks/detail.html", _detail_context(request, cb, attempt_form=form), status=422)
 
@@ -170,7 +170,7 @@ def promised_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.promised_reply_list_visible_to(request.user)
     if state in ("open", "answered"):
         qs = qs.filter(status=state)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(request, "callbacks/promised_list.html",
                   {"page": page, "state": state, "now": timezone.now(), "answer_form": AnswerForm()})
 

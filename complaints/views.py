@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,12 +20,14 @@ from complaints.services import analysis_submit, complaint_receive, escalation_a
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.paging import paginate
+from core.redirects import safe_next
 from estates.selectors import department_list_visible_to, site_list_visible_to, zone_list_visible_to
 
 
 def complaint_list(request: HttpRequest) -> HttpResponse:
     qs = sel.complaint_filter(sel.complaint_list_visible_to(request.user), request.GET)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 25)
     return render(request, "complaints/complaint_list.html", {
         "page": page, "complaints": page.object_list, "filters": request.GET,
         "statuses": Complaint.Status.choices, "severities": Severity.choices, "categories": Category.choices,
@@ -113,7 +114,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     unacked = request.GET.get("unacked") == "1"
     mine = request.GET.get("mine") == "1"
     qs = sel.escalation_list_visible_to(request.user, unacked=unacked, mine=mine).prefetch_related("notified")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(request, "complaints/escalation_list.html", {"page": page, "escalations": page.object_list,
                                                                "unacked": unacked, "mine": mine})
 
@@ -127,14 +128,14 @@ def escalation_ack(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Escalation acknowledged."))
-    return redirect(request.POST.get("next") or esc.complaint.get_absolute_url())
+    return redirect(safe_next(request, esc.complaint.get_absolute_url()))  # issue 13.6: never off site
 
 
 def reminder_list(request: HttpRequest) -> HttpResponse:
     qs = sel.reminder_list_visible_to(request.user)
     if request.GET.get("kind"):
         qs = qs.filter(kind=request.GET["kind"])
-    page = Paginator(qs.order_by("-issued_at"), 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-issued_at"), 30)
     return render(request, "complaints/reminder_list.html", {"page": page, "reminders": page.object_list})
 
 

@@ -5,7 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,8 @@ from core.errors import DomainError
 from core.forms import CalendarYearForm, HolidayForm, PolicyForm, PolicyOverrideForm
 from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
 from core.notifications import notification_acknowledge, notification_mark_read, notifications_awaiting_ack
+from core.paging import paginate
+from core.redirects import is_safe_url, safe_next
 
 # Where `/` takes each role: supervisors their dashboard (asked of reports by name, so core imports
 # no domain app), others their working screen; roles without one get the menu.
@@ -68,12 +69,10 @@ def healthz_web(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
     qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
     if request.GET.get("unacked"):
         qs = qs.filter(requires_ack=True, acknowledged_at__isnull=True)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 25)
     awaiting = notifications_awaiting_ack(request.user).order_by("-created_at")
     return render(request, "core/inbox.html", {"page": page, "awaiting": awaiting[:20],
                                                "awaiting_count": awaiting.count(),
@@ -92,7 +91,7 @@ def inbox_badge(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     n = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notification_mark_read(user=request.user, notification_id=n.pk)
-    return redirect(n.url or "core:inbox")
+    return redirect(n.url if is_safe_url(request, n.url) else reverse("core:inbox"))
 
 
 @login_required
@@ -100,10 +99,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_ack(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Notification, pk=pk, recipient=request.user)
     notification_acknowledge(user=request.user, notification_id=pk)
-    nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect("core:inbox")
+    return redirect(safe_next(request, reverse("core:inbox")))  # issue 13.6
 
 
 @login_required
@@ -250,14 +246,13 @@ def calendar_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def deadline_list(request: HttpRequest) -> HttpResponse:
     """Running and breached timers with filters (state, code, site, overdue, subject type)."""
     from django.contrib.contenttypes.models import ContentType
-    from django.core.paginator import Paginator
 
     _require(permissions.can_view_timers(request.user))
     g = request.GET
     qs = selectors.deadline_list(request.user, state=g.get("state", ""), code=g.get("code", ""),
                                  site=g.get("site", ""), overdue=g.get("overdue") == "1",
                                  subject_type=g.get("subject_type", ""))
-    page = Paginator(qs, 50).get_page(g.get("page"))
+    page = paginate(request, qs, 50)
     params = g.copy()
     params.pop("page", None)
     type_ids = Deadline.objects.values_list("subject_type_id", flat=True).distinct().order_by()

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core import uploads
 from core.errors import DomainError
+from core.paging import paginate
 from estates import forms as f
 from estates import permissions as perms
 from estates import selectors as sel
@@ -166,8 +166,7 @@ def entity_list(request: HttpRequest, key: str) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q and ent.search:
         qs = ent.search(qs, q)
-    page = Paginator(qs.order_by(*qs.query.order_by or qs.model._meta.ordering or ["pk"]), PER_PAGE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, qs.order_by(*qs.query.order_by or qs.model._meta.ordering or ["pk"]), PER_PAGE)
     rows = [{"obj": o, "url": reverse(f"estates:{key}_detail", args=[o.pk]),
              "cells": [fn(o) for _label, fn in ent.columns]} for o in page]
     return render(request, "estates/registry_list.html", {
@@ -404,14 +403,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
             _form_errors(form, err)
         else:
             return redirect("estates:import_detail", pk=job.pk)
-    jobs = Paginator(sel.import_job_list_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    jobs = paginate(request, sel.import_job_list_visible_to(request.user), 20)
     return render(request, "estates/import_start.html", {"form": form, "page": jobs})
 
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(sel.import_job_list_visible_to(request.user), pk=pk)
-    errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
+    errors = paginate(request, job.errors, 100)
     tpl = "estates/partials/_import_progress.html" if request.htmx else "estates/import_detail.html"
     return render(request, tpl, {"job": job, "page": errors})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.paging import paginate
 from core.pdf import render_pdf
 from estates.selectors import site_list_visible_to, staff_of
 from keys import forms as f
@@ -53,7 +53,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(unit__code__startswith=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 50)
     return render(request, "keys/ledger.html", {"page": page, "status": status, "q": q,
                                                 "statuses": KeyDeposit.Status.choices})
 
@@ -208,7 +208,7 @@ def use_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 50)
     return render(request, "keys/use_list.html", {"page": page, "status": status, "statuses": KeyUse.Status.choices})
 
 
@@ -318,13 +318,13 @@ def use_entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- seal register, reconciliation, incidents
 @login_required
 def seal_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(sel.seal_list_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, sel.seal_list_visible_to(request.user), 50)
     return render(request, "keys/seal_list.html", {"page": page})
 
 
 @login_required
 def reconciliation_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(sel.reconciliation_list_visible_to(request.user), 30).get_page(request.GET.get("page"))
+    page = paginate(request, sel.reconciliation_list_visible_to(request.user), 30)
     incidents = sel.incident_list_visible_to(request.user).filter(status="open")
     return render(request, "keys/reconciliation_list.html", {"page": page, "open_incidents": incidents})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.paging import paginate
+from core.redirects import safe_next
 from estates.selectors import staff_of
 from reception import selectors, services
 from reception.forms import AckForm, EntryForm, ReplyForm, WorkLogForm
@@ -35,7 +36,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     purpose = request.GET.get("purpose", "")
     if purpose in ReceptionEntry.Purpose.values:
         qs = qs.filter(purpose=purpose)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(request, "reception/entry_list.html", {"page": page, "state": state, "purpose": purpose,
                                                           "purposes": ReceptionEntry.Purpose.choices,
                                                           "now": timezone.now()})
@@ -75,7 +76,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def worklog_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.work_log_list_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.work_log_list_visible_to(request.user), 20)
     open_items = [i for i in selectors.handovers_open(request.user)[:50]]
     for i in open_items:
         i.can_ack = can_acknowledge(request.user, i)
@@ -124,5 +125,4 @@ def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Acknowledged."))
-    nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else item.log.get_absolute_url())
+    return redirect(safe_next(request, item.log.get_absolute_url()))  # issue 13.6

@@ -18,7 +18,17 @@ DT = {"type": "datetime-local"}
 
 
 class VersionMixin(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    """Every form that changes an existing order posts the version it was read at (issue 23.9): a post
+    without it is refused, never saved past the optimistic conflict check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(
+                _("This form is incomplete or out of date: reload the page and enter it again."), code="version")
+        return data
 
 
 class RegisterForm(forms.Form):
@@ -173,14 +183,14 @@ class DeveloperForm(VersionMixin):
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class ReinspectForm(forms.Form):
+class ReinspectForm(VersionMixin):
     passed = forms.BooleanField(label=_("Passed"), required=False)
     note = forms.CharField(label=_("Findings"))
     new_due_at = forms.DateTimeField(label=_("New developer deadline (if failed)"), required=False,
                                      widget=forms.DateTimeInput(attrs=DT))
 
 
-class JointInspectionForm(forms.Form):
+class JointInspectionForm(VersionMixin):
     cs_staff = forms.ModelChoiceField(Staff.objects.none(), label=_("CS inspector"))
     engineer = forms.ModelChoiceField(Staff.objects.none(), label=_("Engineer"))
     note = forms.CharField(label=_("Findings"))
@@ -192,12 +202,12 @@ class JointInspectionForm(forms.Form):
         self.fields["engineer"].queryset = staff
 
 
-class ContractorForm(forms.Form):
+class ContractorForm(VersionMixin):
     contractor_name = forms.CharField(label=_("Special contractor"))
     review = forms.CharField(label=_("Review record"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class WithinAgreementForm(forms.Form):
+class WithinAgreementForm(VersionMixin):
     within_agreement_by = forms.ModelChoiceField(Staff.objects.none(), label=_("'Within agreement' signed by"),
                                                  required=False)
 
@@ -209,3 +219,7 @@ class WithinAgreementForm(forms.Form):
 
 class VersionOnlyForm(VersionMixin):
     pass
+
+
+class StepNoteForm(VersionMixin, NoteForm):
+    """A note that also moves the order on (developer repaired): carries the version (issue 23.9)."""

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.paging import CountlessPage, page_number
 from estates.models import Department, Resident, Site, Unit, Zone
 from estates.roles import Role, has_role
 from estates.selectors import site_ids_visible_to
@@ -29,28 +30,15 @@ from tickets.models import Category, WorkOrder
 PAGE_SIZE = 25
 
 
-class Pager:
-    """Page without COUNT(*): one query of PAGE_SIZE+1 rows (a count over a million rows costs more
-    than the page itself). Same interface the pager template needs."""
+class Pager(CountlessPage):
+    """Page without COUNT(*) (core.paging): same interface the pager template needs; out of range → last page."""
 
-    def __init__(self, qs, number: int, size: int = PAGE_SIZE) -> None:
-        self.number = max(1, number)
-        rows = list(qs[(self.number - 1) * size: self.number * size + 1])
-        self.has_next = len(rows) > size
-        self.object_list = rows[:size]
-        self.has_previous = self.number > 1
-        self.next_page_number = self.number + 1
-        self.previous_page_number = self.number - 1
-
-    def __iter__(self):
-        return iter(self.object_list)
+    def __init__(self, qs, number, size: int = PAGE_SIZE) -> None:
+        super().__init__(qs, number, size)
 
 
 def _page_number(request) -> int:
-    try:
-        return int(request.GET.get("page", 1))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page", 1))  # issue 13.7: abc/-1 → 1, never an overflow
 
 
 def _filter_choices(request) -> dict:
@@ -192,18 +180,18 @@ def _actions(user, order: WorkOrder) -> dict:
             permissions.can_front_desk(user, order):
         acts["agreement"] = f.AgreementForm(initial=v)
         if order.agreement_no:
-            acts["agreement_return"] = f.WithinAgreementForm(order=order)
+            acts["agreement_return"] = f.WithinAgreementForm(initial=v, order=order)
     if can_proceed(order.route_to_developer) and has_role(user, Role.CENTER_HEAD, Role.CS_SUPERVISOR,
                                                           Role.DEPT_SUPERVISOR):
         acts["developer"] = f.DeveloperForm(initial=v)
     if order.status == S.DEVELOPER and permissions.can_front_desk(user, order):
-        acts["developer_done"] = f.NoteForm()
+        acts["developer_done"] = f.StepNoteForm(initial=v)
     if order.status == S.REINSPECTION and permissions.can_front_desk(user, order):
-        acts["reinspect"] = f.ReinspectForm()
+        acts["reinspect"] = f.ReinspectForm(initial=v)
     if order.unit_id and order.unit.occupancy == Unit.Occupancy.NOT_MOVED_IN and not order.joint_inspection_at:
-        acts["joint_inspection"] = f.JointInspectionForm(order=order)
+        acts["joint_inspection"] = f.JointInspectionForm(initial=v, order=order)
     if order.category.is_contractor and order.status not in (S.CLOSED, S.CANCELLED):
-        acts["contractor"] = f.ContractorForm(initial={"contractor_name": order.contractor_name})
+        acts["contractor"] = f.ContractorForm(initial={**v, "contractor_name": order.contractor_name})
     if can_proceed(order.cancel) and permissions.can_front_desk(user, order):
         acts["cancel"] = f.ReasonForm(initial=v)
     return acts
@@ -309,17 +297,18 @@ ACTIONS = {
     "agreement": (f.AgreementForm, False, lambda r, o, d, v: services.work_order_agreement_record(
         order=o, actor=r.user, agreement_no=d["agreement_no"], due_at=d["due_at"], file=d.get("file"), version=v)),
     "agreement_return": (f.WithinAgreementForm, True, lambda r, o, d, v: services.work_order_agreement_return(
-        order=o, actor=r.user, within_agreement_by=_staff_user(d.get("within_agreement_by")))),
+        order=o, actor=r.user, within_agreement_by=_staff_user(d.get("within_agreement_by")), version=v)),
     "developer": (f.DeveloperForm, False, lambda r, o, d, v: services.work_order_route_developer(
         order=o, actor=r.user, due_at=d["due_at"], note=d.get("note") or "", version=v)),
-    "developer_done": (f.NoteForm, False, lambda r, o, d, v: services.work_order_developer_repaired(
-        order=o, actor=r.user, note=d["note"])),
+    "developer_done": (f.StepNoteForm, False, lambda r, o, d, v: services.work_order_developer_repaired(
+        order=o, actor=r.user, note=d["note"], version=v)),
     "reinspect": (f.ReinspectForm, False, lambda r, o, d, v: services.work_order_reinspect(
-        order=o, actor=r.user, passed=d.get("passed", False), note=d["note"], new_due_at=d.get("new_due_at"))),
+        order=o, actor=r.user, passed=d.get("passed", False), note=d["note"], new_due_at=d.get("new_due_at"),
+        version=v)),
     "joint_inspection": (f.JointInspectionForm, True, lambda r, o, d, v: services.work_order_joint_inspection(
-        order=o, actor=r.user, cs_staff=d["cs_staff"], engineer=d["engineer"], note=d["note"])),
+        order=o, actor=r.user, cs_staff=d["cs_staff"], engineer=d["engineer"], note=d["note"], version=v)),
     "contractor": (f.ContractorForm, False, lambda r, o, d, v: services.work_order_contractor_review(
-        order=o, actor=r.user, contractor_name=d["contractor_name"], review=d["review"])),
+        order=o, actor=r.user, contractor_name=d["contractor_name"], review=d["review"], version=v)),
     "cancel": (f.ReasonForm, False, lambda r, o, d, v: services.work_order_cancel(
         order=o, actor=r.user, reason=d["reason"], version=v)),
 }

@@ -456,10 +456,10 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
 
 @transaction.atomic
 def work_order_agreement_return(*, order: WorkOrder, actor, within_agreement_by=None,
-                                now: datetime | None = None) -> WorkOrder:
+                                now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-15: returned with the agreement before month end; unfinished → the head signs "within agreement"."""
     now = now or timezone.now()
-    order = lock(order)
+    order = lock(order, version)
     _need(bool(order.agreement_no), _("This order has no agreement."), "agreement")
     if order.status in WorkOrder.OPEN_STATES:
         signer = as_user(within_agreement_by)
@@ -495,10 +495,11 @@ def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, not
 
 
 @transaction.atomic
-def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", now: datetime | None = None) -> WorkOrder:
+def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", now: datetime | None = None,
+                                  version: int | None = None) -> WorkOrder:
     now = now or timezone.now()
     user = as_user(actor)
-    order = lock(order)
+    order = lock(order, version)
     _need(permissions.can_front_desk(user, order) or permissions.can_dispatch(user, order),
           _("You may not record the developer's repair."))
     refuse(order, order.developer_repaired)
@@ -511,11 +512,11 @@ def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", no
 
 @transaction.atomic
 def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, new_due_at: datetime | None = None,
-                         now: datetime | None = None) -> WorkOrder:
+                         now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-16: a warranty order closes only after re-inspection; a failed one goes back."""
     now = now or timezone.now()
     user = as_user(actor)
-    order = lock(order)
+    order = lock(order, version)
     _need(permissions.can_front_desk(user, order) or permissions.can_check_charges(user, order),
           _("You may not re-inspect."))
     _need(order.status == S.REINSPECTION, _("This order is not waiting for re-inspection."), "bad_state")
@@ -545,11 +546,12 @@ def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, ne
 
 @transaction.atomic
 def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, engineer: Staff, note: str,
-                                at: datetime | None = None, now: datetime | None = None) -> WorkOrder:
+                                at: datetime | None = None, now: datetime | None = None,
+                                version: int | None = None) -> WorkOrder:
     """SPEC T-09: owner not moved in → CS staff and an engineer inspect together on the owner's behalf."""
     now = now or timezone.now()
     user = as_user(actor)
-    order = lock(order)
+    order = lock(order, version)
     _need(permissions.can_front_desk(user, order) or permissions.can_work(user, order),
           _("You may not record the joint inspection."))
     _need(cs_staff.pk != engineer.pk, _("The joint inspection needs two different people."), "same_person")
@@ -571,11 +573,11 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
 
 @transaction.atomic
 def work_order_contractor_review(*, order: WorkOrder, actor, contractor_name: str, review: str,
-                                 now: datetime | None = None) -> WorkOrder:
+                                 now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-12: the special contractor's review record is kept."""
     now = now or timezone.now()
     user = as_user(actor)
-    order = lock(order)
+    order = lock(order, version)
     _need(permissions.can_front_desk(user, order) or permissions.can_work(user, order),
           _("You may not record the contractor review."))
     _need(order.category.is_contractor, _("This is not a special-contractor order."), "not_contractor")
