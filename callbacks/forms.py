@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackSettings, Method, Result
+from core.once import OnceFormMixin
 from core.validators import PhoneField
 
 EVALUATIONS = [c for c in Result.choices if c[0] != Result.UNREACHABLE]
 
 
-class AttemptForm(forms.Form):
+class AttemptForm(OnceFormMixin):
     """SPEC CB-02 / CB-03."""
 
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices, initial=Method.PHONE)
@@ -23,26 +24,26 @@ class AttemptForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FindingForm(forms.Form):
+class FindingForm(OnceFormMixin):
     finding = forms.CharField(label=_("Site check finding"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(OnceFormMixin):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class PromisedReplyForm(forms.Form):
+class PromisedReplyForm(OnceFormMixin):
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
     due_at = forms.DateTimeField(label=_("Promised reply by"),
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(forms.Form):  # one instance on a list of replies; answering twice is refused
     answer = forms.CharField(label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VisitForm(forms.Form):
+class VisitForm(OnceFormMixin):
     """SPEC CB-04 visit record; an open question becomes a promised reply (CB-05)."""
 
     resident_name = forms.CharField(label=_("Resident met"), max_length=60, required=False)
@@ -58,7 +59,7 @@ class VisitForm(forms.Form):
                                        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CallbackSettings
         fields = ["sampling_share", "in_person_share", "director_visits", "zone_manager_visits"]

@@ -26,6 +26,7 @@ from callbacks.forms import (
 from callbacks.models import Callback
 from callbacks.permissions import can_check_mismatch, can_manage_callbacks, can_record_visit, can_work_callback
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import paginate
 from core.redirects import safe_next
 from estates.roles import Role, has_role
@@ -93,6 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
     form = AttemptForm(request.POST)
@@ -110,6 +112,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def finding(request: HttpRequest, pk: int) -> HttpResponse:
     cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
     form = FindingForm(request.POST)
@@ -126,6 +129,7 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
     form = ReasonForm(request.POST)
@@ -145,6 +149,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
     """CB-05 from a callback."""
     cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
@@ -257,6 +262,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(selectors.visit_list_visible_to(request.user), pk=pk)
     form = VisitForm(request.POST or None)

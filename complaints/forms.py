@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, ComplaintReport, Severity
 from complaints.services import MAX_PHOTOS
+from core.forms import SingleLineCharField
+from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
 from core.validators import PhoneField
 from estates.models import Department, Resident, Site, Unit
@@ -15,7 +17,7 @@ from estates.models import Department, Resident, Site, Unit
 DT = {"type": "datetime-local"}
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(OnceFormMixin):
     """C-01: the short intake form any employee fills in."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
@@ -29,7 +31,7 @@ class ComplaintForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     complainant_name = forms.CharField(label=_("Resident"), max_length=60, required=False)
     phone = PhoneField(label=_("Phone"), max_length=30, required=False)  # issue 13.4: one phone rule
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = SingleLineCharField(label=_("Subject"), max_length=200)  # issue 23.5: one line
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     photos = MultiImageUploadField(label=_("Photos"), required=False, max_count=MAX_PHOTOS)  # issue 13
 
@@ -75,7 +77,7 @@ class ComplaintForm(forms.Form):
         return data
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(OnceFormMixin):
     """C-02 classification: proposed by the front desk, confirmed by the service-center head."""
 
     is_valid = forms.TypedChoiceField(label=_("Validity"), coerce=lambda v: v == "1",
@@ -104,7 +106,7 @@ class ClassifyForm(forms.Form):
             })
 
 
-class _SiteDeptForm(forms.Form):
+class _SiteDeptForm(OnceFormMixin):
     def __init__(self, *args, complaint: Complaint, **kwargs):
         super().__init__(*args, **kwargs)
         if "department" in self.fields:
@@ -170,7 +172,7 @@ class EmptyForm(_SiteDeptForm):
 
 class ReportForm(_SiteDeptForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ComplaintReport.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SingleLineCharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -195,7 +197,7 @@ class CallbackForm(_SiteDeptForm):
             self.initial["number_dialled"] = complaint.phone
 
 
-class AnalysisForm(forms.Form):
+class AnalysisForm(OnceFormMixin):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
     month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}),
                             input_formats=["%Y-%m", "%Y-%m-%d"])

@@ -27,9 +27,10 @@ from complaints.models import (
 )
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop
 from core.errors import DomainError
-from core.numbering import day_period, number_take
+from core.mail import single_line
 from core.models import Notification
 from core.notifications import notification_queue
+from core.numbering import day_period, number_take
 from core.uploads import check_image
 from estates.roles import Role, is_company_level
 from estates.selectors import users_with_roles
@@ -144,7 +145,7 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
     c = Complaint.objects.create(  # a placeholder number until the real one is taken, last
         site=site, number="~" + uuid.uuid4().hex[:20], kind=kind, channel=channel,
         received_at=received_at or now, received_by=staff, resident=resident, unit=unit,
-        complainant_name=complainant_name, address=address, phone=phone, subject=subject.strip(),
+        complainant_name=complainant_name, address=address, phone=phone, subject=single_line(subject),
         description=description, severity=severity)
     for f in photos:
         ComplaintPhoto.objects.create(complaint=c, file=f, uploaded_by=user)

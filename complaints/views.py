@@ -20,6 +20,7 @@ from complaints.services import analysis_submit, complaint_receive, escalation_a
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import paginate
 from core.redirects import safe_next
 from estates.selectors import department_list_visible_to, site_list_visible_to, zone_list_visible_to
@@ -36,6 +37,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@submit_once  # issue 23.2: sent twice, done once
 def complaint_create(request: HttpRequest) -> HttpResponse:
     if not perm.can_receive(request.user):
         raise Http404
@@ -76,6 +78,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
     a = act.BY_KEY.get(action)
@@ -186,6 +189,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/analysis_list.html", {"analyses": rows})
 
 
+@submit_once  # issue 23.2: sent twice, done once
 def analysis_edit(request: HttpRequest) -> HttpResponse:
     if not perm.can_write_analysis(request.user):
         raise Http404

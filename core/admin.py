@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
@@ -33,11 +34,40 @@ class DeadlineAdmin(admin.ModelAdmin):
         return False
 
 
+class EmailStateFilter(admin.SimpleListFilter):
+    """Issue 23.6: failed and still-retrying emails at a glance (also on /reports/delivery/)."""
+
+    title = _("email")
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [("sent", _("Sent")), ("pending", _("Not sent yet")), ("failed", _("Failed"))]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if self.value() == "sent":
+            return queryset.filter(email_sent_at__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(email_sent_at__isnull=True, email_failed_at__isnull=True)
+        if self.value() == "failed":
+            return queryset.filter(email_sent_at__isnull=True, email_failed_at__isnull=False)
+        return queryset
+
+
+@admin.action(description=_("Send the email again"))
+def resend_email(modeladmin, request, queryset) -> None:  # noqa: ANN001
+    from core.notifications import notification_resend
+
+    count = notification_resend(ids=list(queryset.filter(send_email=True).values_list("pk", flat=True)))
+    modeladmin.message_user(request, _("%(n)d message(s) queued to be sent again.") % {"n": count})
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "acknowledged_at", "email_sent_at"]
-    list_filter = ["kind", "requires_ack"]
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "acknowledged_at", "email_sent_at",
+                    "email_attempts", "email_failed_at", "email_error"]
+    list_filter = [EmailStateFilter, "kind", "requires_ack"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = [resend_email]
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False

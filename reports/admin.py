@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import DigestPreference, DigestSchedule, DistributionList, MailingRun, MonthlyReport
+from core.admin import EmailStateFilter
+from reports.models import (
+    DigestPreference,
+    DigestSchedule,
+    DistributionList,
+    MailingMessage,
+    MailingRun,
+    MonthlyReport,
+)
 
 
 @admin.register(DigestSchedule)
@@ -29,6 +38,27 @@ class MailingRunAdmin(admin.ModelAdmin):
     list_display = ("schedule", "period", "status", "mails", "started_at", "finished_at")
     list_filter = ("status", "schedule")
     readonly_fields = ("schedule", "period", "status", "mails", "started_at", "finished_at", "error")
+
+
+@admin.action(description=_("Send the email again"))
+def resend_mailing(modeladmin, request, queryset) -> None:  # noqa: ANN001
+    from reports.services import mailing_message_resend
+
+    count = mailing_message_resend(ids=list(queryset.values_list("pk", flat=True)))
+    modeladmin.message_user(request, _("%(n)d message(s) queued to be sent again.") % {"n": count})
+
+
+@admin.register(MailingMessage)
+class MailingMessageAdmin(admin.ModelAdmin):
+    """Issue 23.4/23.6: each mail of a run; failed ones listed and resendable."""
+
+    list_display = ("subject", "run", "created_at", "email_sent_at", "email_attempts", "email_failed_at", "email_error")
+    list_filter = (EmailStateFilter, "run__schedule")
+    readonly_fields = [f.name for f in MailingMessage._meta.fields]
+    actions = [resend_mailing]
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 @admin.register(MonthlyReport)

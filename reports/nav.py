@@ -13,6 +13,7 @@ def items(user) -> list[dict]:
     return [
         {"label": _("Dashboard"), "url": reverse("reports:dashboard"), "icon": "speedometer2"},
         {"label": _("Monthly reports"), "url": reverse("reports:monthly_list"), "icon": "file-earmark-bar-graph"},
+        {"label": _("Delivery problems"), "url": reverse("reports:delivery_problems"), "icon": "envelope-exclamation"},
     ]
 
 

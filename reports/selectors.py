@@ -123,3 +123,52 @@ def calendar_warnings(now: datetime | None = None) -> list[str]:
     years = [now.year] + ([now.year + 1] if now.month == 12 else [])
     return [_("The holiday calendar for %(year)s is missing: enter it in the admin so deadlines count "
               "working days correctly.") % {"year": y} for y in missing_calendar_years(years)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery problems (issue 23.6): notices and mailing messages not sent — failed or still retrying
+
+DELIVERY_STALE = timedelta(minutes=10)  # unsent this long without an attempt: the hand-over was lost
+
+
+def can_see_delivery_problems(user) -> bool:
+    """Admins, company roles and supervisors (their sites' notices; mailings are company-level)."""
+    return can_see_dashboard(user) or getattr(user, "is_superuser", False)
+
+
+def can_see_mailing_problems(user) -> bool:
+    return is_company_level(user)
+
+
+def _unsent(qs: QuerySet, state: str, now: datetime) -> QuerySet:
+    from django.db.models import Q
+
+    qs = qs.filter(email_sent_at__isnull=True)
+    failed = Q(email_failed_at__isnull=False)
+    retrying = Q(email_failed_at__isnull=True) & (Q(email_attempts__gt=0) | Q(created_at__lte=now - DELIVERY_STALE))
+    if state == "failed":
+        return qs.filter(failed)
+    if state == "pending":
+        return qs.filter(retrying)
+    return qs.filter(failed | retrying)
+
+
+def delivery_problem_notices(user, *, state: str = "", site_id: int | None = None,
+                             now: datetime | None = None) -> QuerySet:
+    from core.models import Notification
+
+    qs = Notification.objects.filter(send_email=True).select_related("recipient", "site")
+    if not is_company_level(user):
+        qs = qs.filter(site_id__in=site_ids_visible_to(user))
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    return _unsent(qs, state, now or timezone.now()).order_by("-created_at", "-id")
+
+
+def delivery_problem_mailings(user, *, state: str = "", now: datetime | None = None) -> QuerySet:
+    from reports.models import MailingMessage
+
+    if not can_see_mailing_problems(user):
+        return MailingMessage.objects.none()
+    qs = MailingMessage.objects.select_related("run__schedule")
+    return _unsent(qs, state, now or timezone.now()).order_by("-created_at", "-id")

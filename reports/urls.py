@@ -12,4 +12,5 @@ urlpatterns = [
     path("monthly/<int:pk>/progress/", views.monthly_progress, name="monthly_progress"),
     path("monthly/<int:pk>/<str:fmt>/", views.monthly_download, name="monthly_download"),
     path("preferences/", views.preferences, name="preferences"),
+    path("delivery/", views.delivery_problems, name="delivery_problems"),
 ]

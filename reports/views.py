@@ -137,3 +137,45 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your digest settings were saved."))
         return redirect("reports:preferences")
     return render(request, "reports/preferences.html", {"form": form})
+
+
+@login_required
+def delivery_problems(request: HttpRequest) -> HttpResponse:
+    """Issue 23.6: notices and mailing messages that failed or are still retrying, with a resend."""
+    from django.core.paginator import Paginator
+
+    from reports.selectors import (
+        can_see_delivery_problems,
+        can_see_mailing_problems,
+        delivery_problem_mailings,
+        delivery_problem_notices,
+    )
+
+    if not can_see_delivery_problems(request.user):
+        raise PermissionDenied
+    what = "mailings" if request.GET.get("what") == "mailings" and can_see_mailing_problems(request.user) \
+        else "notices"
+    state = request.GET.get("state") if request.GET.get("state") in ("failed", "pending") else ""
+    sites = dashboard_sites(request.user)
+    site_id = request.GET.get("site", "")
+    site_id = int(site_id) if site_id.isdigit() and sites.filter(pk=int(site_id)).exists() else None
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if what == "mailings":
+            from reports.services import mailing_message_resend
+
+            allowed = list(delivery_problem_mailings(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+            count = mailing_message_resend(ids=allowed)
+        else:
+            from core.notifications import notification_resend
+
+            allowed = list(delivery_problem_notices(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+            count = notification_resend(ids=allowed)
+        messages.success(request, _("%(n)d message(s) queued to be sent again.") % {"n": count})
+        return redirect(request.get_full_path())
+    rows = delivery_problem_mailings(request.user, state=state) if what == "mailings" \
+        else delivery_problem_notices(request.user, state=state, site_id=site_id)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/delivery_problems.html", {
+        "page": page, "what": what, "state": state, "sites": sites, "site_id": site_id,
+        "can_see_mailings": can_see_mailing_problems(request.user)})
