@@ -11,17 +11,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+_HALF_WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
 
 def to_half_width(value: str) -> str:
     """Full-width digits, letters and punctuation (０-９, Ａ, －, （, the ideographic space) → ASCII."""
-    return unicodedata.normalize("NFKC", value or "").strip()
+    return (value or "").translate(_HALF_WIDTH).strip()
 
 
 PHONE_MESSAGE = _("Enter a mobile number (e.g. 13812345678) or a landline with its area code (e.g. 0755-12345678).")

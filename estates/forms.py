@@ -226,7 +226,9 @@ class UnitDocumentForm(forms.ModelForm):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("what"), choices=ImportJob.Kind.choices)
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
-    upload = forms.FileField(label=_("file"), help_text=_("CSV or XLSX with the headers of the template."))
+    upload = forms.FileField(label=_("file"), help_text=_(
+        "CSV (as Excel saves it, GBK or UTF-8) or XLSX; columns such as 楼栋, 单元, 房号, 建筑面积, 业主姓名, "
+        "联系电话. Unknown headers are matched in the next step."))
 
     def __init__(self, *args, user, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -236,6 +238,41 @@ class ImportForm(forms.Form):
         if not is_company_level(user):
             self.fields["site"].initial = qs.first()
             self.fields["site"].widget = forms.HiddenInput()
+
+
+class ImportMappingForm(forms.Form):
+    """Issue 13.5: each column of the user's file matched to a field (or left out); the file is kept."""
+
+    def __init__(self, *args, job: ImportJob, **kwargs) -> None:  # noqa: ANN002, ANN003
+        from estates.imports import FIELDS
+
+        super().__init__(*args, **kwargs)
+        layout = job.layout or {}
+        headers = layout.get("headers") or []
+        mapped = {int(i): k for k, i in (layout.get("mapping") or {}).items()}
+        samples = layout.get("samples") or []
+        choices = [("", _("— not imported —"))] + [(f.key, f.label) for f in FIELDS]
+        self.columns = []
+        for i, header in enumerate(headers):
+            name = f"col_{i}"
+            example = "、".join(row[i] for row in samples if i < len(row) and row[i])
+            self.fields[name] = forms.ChoiceField(
+                label=header or _("Column %(n)s") % {"n": i + 1}, choices=choices, required=False,
+                initial=mapped.get(i, ""), help_text=_("e.g. %(values)s") % {"values": example} if example else "")
+            self.columns.append(name)
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        mapping: dict[str, int] = {}
+        for i, name in enumerate(self.columns):
+            key = data.get(name)
+            if not key:
+                continue
+            if key in mapping:
+                self.add_error(name, _("This field is already matched to another column."))
+            mapping[key] = i
+        data["mapping"] = mapping
+        return data
 
 
 class DutyShiftForm(forms.Form):

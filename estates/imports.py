@@ -12,61 +12,82 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import numbers
 from core.errors import DomainError
 from core.uploads import TABLE_KINDS, check_file
+from core.validators import normalize_id_number, normalize_phone, to_half_width
 from estates import permissions as perms
-from estates.models import Building, ImportJob, Resident, Site, Unit, Zone
+from estates.models import MAX_FLOOR, MIN_FLOOR, Building, ImportJob, Resident, Site, Unit, Zone
+from estates.validators import normalize_building, normalize_entrance, normalize_room, split_unit_code
 
 SYNC_LIMIT = 300  # rows applied inside the request; more go to the worker with progress
 CHUNK = 200
 
 
+# ---- the fields a file can fill, and the headers Chinese spreadsheets use for them (issue 13.5) -------
+
 @dataclass(frozen=True)
-class Column:
+class Field:
     key: str
-    header: str  # the Chinese header of the template
-    required: bool = False
+    label: object  # lazy translation, shown in the column-mapping step
+    aliases: tuple[str, ...]  # header texts, compared after normalising (full-width, spaces, "(㎡)")
 
 
-UNIT_COLUMNS = [
-    Column("code", "房号", True),
-    Column("area", "建筑面积(㎡)"),
-    Column("floor", "楼层"),
-    Column("occupancy", "入住状态"),
-    Column("zone", "片区"),
-    Column("notes", "备注"),
+FIELDS = [
+    Field("code", gettext_lazy("Unit as building-entrance-room (3-2-1502)"),
+          ("房号", "房屋编号", "房屋编码", "完整房号", "房产编号", "单元房号", "code", "unit")),
+    Field("building", gettext_lazy("Building"), ("楼栋", "楼号", "栋号", "楼栋号", "栋", "幢", "幢号", "楼幢", "楼座",
+                                                 "building")),
+    Field("entrance", gettext_lazy("Entrance"), ("单元", "单元号", "entrance")),
+    Field("room", gettext_lazy("Room number"), ("房间号", "户号", "室号", "房间", "门牌号", "room")),
+    Field("area", gettext_lazy("Floor area (m²)"), ("建筑面积", "面积", "房屋面积", "产权面积", "建面", "area")),
+    Field("floor", gettext_lazy("Floor"), ("楼层", "所在楼层", "层", "floor")),
+    Field("occupancy", gettext_lazy("Occupancy"), ("入住状态", "房屋状态", "状态", "occupancy")),
+    Field("zone", gettext_lazy("Zone"), ("片区", "区域", "zone")),
+    Field("notes", gettext_lazy("Notes"), ("备注", "说明", "notes")),
+    Field("name", gettext_lazy("Resident's name"), ("姓名", "业主姓名", "住户姓名", "客户姓名", "业主名称", "业主",
+                                                     "户主", "name")),
+    Field("kind", gettext_lazy("Owner or tenant"), ("类型", "身份", "住户类型", "人员类型", "业主/租户", "业主或租户",
+                                                     "租户/业主", "kind")),
+    Field("phone", gettext_lazy("Phone"), ("电话", "联系电话", "手机", "手机号", "手机号码", "联系方式", "电话号码",
+                                           "业主电话", "phone")),
+    Field("phone2", gettext_lazy("Second phone"), ("备用电话", "其他电话", "电话2", "联系电话2", "座机", "phone2")),
+    Field("id_number", gettext_lazy("ID number"), ("身份证", "身份证号", "身份证号码", "证件号码", "证件号",
+                                                   "id_number")),
+    Field("move_in_date", gettext_lazy("Move-in date"), ("入住日期", "入住时间", "收房日期", "move_in_date")),
+    Field("relation", gettext_lazy("Relation to owner"), ("与业主关系", "关系", "relation")),
 ]
-RESIDENT_COLUMNS = [
-    Column("unit", "房号", True),
-    Column("name", "姓名", True),
-    Column("kind", "类型"),
-    Column("phone", "手机"),
-    Column("phone2", "备用电话"),
-    Column("id_number", "身份证号"),
-    Column("move_in_date", "入住日期"),
-    Column("relation", "与业主关系"),
-]
-COLUMNS = {ImportJob.Kind.UNITS: UNIT_COLUMNS, ImportJob.Kind.RESIDENTS: RESIDENT_COLUMNS}
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+UNIT_KEYS = ("code", "building", "entrance", "room", "area", "floor", "occupancy", "zone", "notes")
+RESIDENT_KEYS = ("name", "kind", "phone", "phone2", "id_number", "move_in_date", "relation")
+
+# the template files (the importer reads far more than these headers)
+TEMPLATE_HEADERS = {
+    ImportJob.Kind.UNITS: ["房号", "建筑面积(㎡)", "楼层", "入住状态", "片区", "备注"],
+    ImportJob.Kind.RESIDENTS: ["房号", "姓名", "类型", "手机", "备用电话", "身份证号", "入住日期", "与业主关系"],
+}
 EXAMPLES = {
     ImportJob.Kind.UNITS: [["3-2-1502", "89.50", "15", "已入住", "", ""], ["3-2-1601", "120", "16", "空置", "", ""]],
-    ImportJob.Kind.RESIDENTS: [["3-2-1502", "王建国", "业主", "13812345678", "", "440301198001011234",
+    ImportJob.Kind.RESIDENTS: [["3-2-1502", "王建国", "业主", "13812345678", "", "11010519491231002X",
                                 "2020-05-01", ""],
                                ["3-2-1502", "李秀英", "家庭成员", "13912345678", "", "", "", "配偶"]],
 }
 
-OCCUPANCY_WORDS = {"已入住": Unit.Occupancy.OCCUPIED, "入住": Unit.Occupancy.OCCUPIED, "空置": Unit.Occupancy.VACANT,
+OCCUPANCY_WORDS = {"已入住": Unit.Occupancy.OCCUPIED, "入住": Unit.Occupancy.OCCUPIED, "自住": Unit.Occupancy.OCCUPIED,
+                   "出租": Unit.Occupancy.OCCUPIED, "空置": Unit.Occupancy.VACANT, "空房": Unit.Occupancy.VACANT,
                    "已交房未入住": Unit.Occupancy.NOT_MOVED_IN, "未入住": Unit.Occupancy.NOT_MOVED_IN}
-KIND_WORDS = {"业主": Resident.Kind.OWNER, "租户": Resident.Kind.TENANT, "家庭成员": Resident.Kind.MEMBER,
-              "成员": Resident.Kind.MEMBER, "住户": Resident.Kind.MEMBER}
-CODE_RE = re.compile(r"^([0-9A-Za-z]+)-([0-9A-Za-z]+)-([0-9A-Za-z]+)$")
-MOBILE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
-ID_RE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+KIND_WORDS = {"业主": Resident.Kind.OWNER, "产权人": Resident.Kind.OWNER, "户主": Resident.Kind.OWNER,
+              "租户": Resident.Kind.TENANT, "租客": Resident.Kind.TENANT, "承租人": Resident.Kind.TENANT,
+              "家庭成员": Resident.Kind.MEMBER, "成员": Resident.Kind.MEMBER, "家属": Resident.Kind.MEMBER,
+              "住户": Resident.Kind.MEMBER}
+AREA_SUFFIX = re.compile(r"(m2|m²|平方米|平米|平方)$", re.IGNORECASE)
 
 KIND_LABEL = gettext_lazy("Import")
 
@@ -82,11 +103,13 @@ def _cell(value) -> str:  # noqa: ANN001
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # full-width digits, letters and spaces (１５０２, 　) as half-width (issue 13.5)
+    return to_half_width(str(value))
 
 
 def read_table(fileobj, name: str) -> list[list[str]]:  # noqa: ANN001
-    """All rows (header first) as strings. CSV in UTF-8 (with or without BOM) or GB18030; XLSX first sheet."""
+    """All rows as strings. CSV in UTF-8 (with or without BOM) or GB18030 (what Chinese Excel saves);
+    XLSX first sheet."""
     fileobj.seek(0)
     raw = fileobj.read()
     lower = name.lower()
@@ -113,7 +136,11 @@ def read_table(fileobj, name: str) -> list[list[str]]:  # noqa: ANN001
                 continue
         else:  # pragma: no cover - gb18030 decodes almost anything
             raise DomainError(_("The CSV file must be UTF-8 or GBK text."), code="file_type")
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     else:
         raise DomainError(_("Upload a .csv or .xlsx file."), code="file_type")
     # trailing empty rows and columns are noise from spreadsheet programs
@@ -122,85 +149,171 @@ def read_table(fileobj, name: str) -> list[list[str]]:  # noqa: ANN001
     return rows
 
 
-def _header_map(header: list[str], columns: list[Column]) -> dict[str, int]:
-    index = {}
-    names = [h.strip() for h in header]
-    for col in columns:
-        for i, h in enumerate(names):
-            if h in (col.header, col.key, col.header.split("(")[0]):
-                index[col.key] = i
-                break
-    missing = [c.header for c in columns if c.required and c.key not in index]
-    if missing:
-        raise DomainError(_("Missing columns: %(cols)s. Use the template.") % {"cols": "、".join(missing)},
-                          code="columns")
-    return index
+def _norm_header(h: str) -> str:
+    s = re.sub(r"\s", "", to_half_width(h)).lower()
+    return re.sub(r"\(.*?\)$", "", s).strip("*:：") or s  # 建筑面积(㎡) / （平方米） / required marks
+
+
+_ALIAS = {_norm_header(a): f.key for f in FIELDS for a in f.aliases}
+
+
+def guess_mapping(header: list[str]) -> dict[str, int]:
+    """Field key → column index for the headers we know. 房号 is the room when building and entrance have
+    their own columns, else the whole unit number."""
+    mapping: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = _ALIAS.get(_norm_header(h))
+        if key and key not in mapping:
+            mapping[key] = i
+    if "code" in mapping and "building" in mapping and "room" not in mapping:
+        mapping["room"] = mapping.pop("code")
+    return mapping
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The header row (a title row above it is common) = the one of the first 5 with most known headers."""
+    best, best_map = 0, guess_mapping(rows[0]) if rows else {}
+    for i, row in enumerate(rows[1:5], start=1):
+        m = guess_mapping(row)
+        if len(m) > len(best_map):
+            best, best_map = i, m
+    return best, best_map
+
+
+def mapping_problems(kind: str, mapping: dict[str, int]) -> list[str]:
+    """What is missing for this kind of import (empty = the mapping can be used)."""
+    problems = []
+    if "code" not in mapping and not {"building", "room"} <= mapping.keys():
+        problems.append(_("the unit: one column like 3-2-1502, or building, entrance and room columns"))
+    if kind == ImportJob.Kind.RESIDENTS and "name" not in mapping:
+        problems.append(str(FIELD_BY_KEY["name"].label))
+    return problems
+
+
+class NeedsMapping(Exception):  # noqa: N818 - a state, not a failure
+    def __init__(self, layout: dict) -> None:
+        super().__init__("columns")
+        self.layout = layout
 
 
 # ---- checking --------------------------------------------------------------------------------------
 
 @dataclass
 class Checked:
-    good: list[tuple[int, dict]]  # (row number, clean values)
+    good: list[tuple[int, dict]]  # (spreadsheet row number, clean values)
     errors: list[dict]
     total: int
 
 
-def check_rows(site: Site, kind: str, rows: list[list[str]]) -> Checked:
+def detect_layout(kind: str, rows: list[list[str]]) -> dict:
+    """{"headers", "header_row", "mapping"}; NeedsMapping when the unit (or name) columns are not found."""
     if not rows:
         raise DomainError(_("The file is empty."), code="empty")
-    columns = COLUMNS[kind]
-    index = _header_map(rows[0], columns)
-    header_of = {c.key: c.header for c in columns}
-    checker = _UnitChecker(site) if kind == ImportJob.Kind.UNITS else _ResidentChecker(site)
+    index, mapping = _find_header(rows)
+    samples = [row for row in rows[index + 1:index + 6] if any(row)][:3]
+    layout = {"headers": rows[index], "header_row": index + 1, "mapping": mapping, "samples": samples}
+    if mapping_problems(kind, mapping):
+        raise NeedsMapping(layout)
+    return layout
+
+
+def check_rows(site: Site, kind: str, rows: list[list[str]], layout: dict) -> Checked:
+    mapping = {k: int(i) for k, i in layout["mapping"].items()}
+    headers = layout["headers"]
+    header_of = {k: (headers[i] if i < len(headers) and headers[i] else str(FIELD_BY_KEY[k].label))
+                 for k, i in mapping.items()}
+    checker = _RowChecker(site, kind, with_residents=kind == ImportJob.Kind.RESIDENTS or "name" in mapping)
     good, errors, total = [], [], 0
-    for number, row in enumerate(rows[1:], start=2):  # row 1 is the header, as the spreadsheet shows it
+    first = layout["header_row"] + 1  # row numbers as the spreadsheet shows them
+    for number, row in enumerate(rows[first - 1:], start=first):
         if not any(row):
             continue
         total += 1
-        values = {k: (row[i] if i < len(row) else "") for k, i in index.items()}
+        values = {k: (row[i].strip() if i < len(row) else "") for k, i in mapping.items()}
         row_errors: list[tuple[str, str]] = []
         clean = checker.check(values, number, row_errors)
         if row_errors:
-            errors.extend({"row": number, "column": header_of.get(col, col), "message": str(msg)}
-                          for col, msg in row_errors)
+            errors.extend({"row": number, "column": header_of.get(col, str(FIELD_BY_KEY[col].label)),
+                           "message": str(msg)} for col, msg in row_errors)
         else:
             good.append((number, clean))
     return Checked(good=good, errors=errors, total=total)
 
 
-class _UnitChecker:
-    def __init__(self, site: Site) -> None:
+def _message(err: ValidationError) -> str:
+    return " ".join(str(m) for m in err.messages)
+
+
+class _RowChecker:
+    """One row → clean unit values (+ the resident's), or (column, reason) errors."""
+
+    def __init__(self, site: Site, kind: str, *, with_residents: bool) -> None:
+        self.kind = kind
+        self.with_residents = with_residents
         self.zones = {z.name: z.pk for z in Zone.objects.filter(site=site)}
-        self.seen: dict[str, int] = {}
+        self.units = dict(Unit.objects.filter(site=site).values_list("code", "pk"))
+        self.seen_units: dict[str, int] = {}
+        self.seen_people: dict[tuple, int] = {}
+
+    def _unit_code(self, v: dict, err: list) -> str | None:
+        if v.get("code") and not v.get("room"):
+            try:
+                return "-".join(split_unit_code(v["code"]))
+            except ValidationError as e:
+                err.append(("code", _message(e)))
+                return None
+        parts = []
+        for key, normalize in (("building", normalize_building), ("entrance", normalize_entrance),
+                               ("room", normalize_room)):
+            raw = v.get(key, "")
+            if key == "entrance" and not raw and "entrance" not in v:
+                raw = "1"  # a file of buildings without entrances: one entrance
+            if not raw:
+                err.append((key, _("This is required.")))
+                continue
+            try:
+                parts.append(normalize(raw))
+            except ValidationError as e:
+                err.append((key, _message(e)))
+        return "-".join(parts) if len(parts) == 3 else None
 
     def check(self, v: dict, number: int, err: list) -> dict:
-        code = v.get("code", "").replace(" ", "")
-        m = CODE_RE.match(code)
-        if not code:
-            err.append(("code", _("The unit is required.")))
-        elif not m:
-            err.append(("code", _("Use building-entrance-room, e.g. 3-2-1502.")))
-        elif code in self.seen:
-            err.append(("code", _("Same unit as row %(row)s.") % {"row": self.seen[code]}))
+        code = self._unit_code(v, err)
+        code_col = "code" if "code" in v and "room" not in v else "room"
+        clean: dict = {"code": code}
+        if self.kind == ImportJob.Kind.RESIDENTS:
+            if code and code not in self.units:
+                err.append((code_col, _("No unit %(code)s at this site; import the units first.") % {"code": code}))
         else:
-            self.seen[code] = number
-        area = Decimal("0")
+            self._check_unit(v, number, code, code_col, clean, err)
+        if self.with_residents:
+            self._check_resident(v, number, code, clean, err)
+        if err or not code:
+            return {}
+        return clean
+
+    def _check_unit(self, v: dict, number: int, code: str | None, code_col: str, clean: dict, err: list) -> None:
+        if code and code in self.seen_units and not self.with_residents:
+            err.append((code_col, _("Same unit as row %(row)s.") % {"row": self.seen_units[code]}))
+        elif code:
+            self.seen_units.setdefault(code, number)
+        area = None
         if v.get("area"):
             try:
-                area = Decimal(v["area"]).quantize(Decimal("0.01"))
-                if area <= 0 or area >= Decimal("1000000"):
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError):
+                area = numbers.bounded_decimal(AREA_SUFFIX.sub("", v["area"].replace("㎡", "")),
+                                               numbers.AREA_ENTERED, "")
+            except DomainError:
                 err.append(("area", _("Enter the floor area as a number of square metres, e.g. 89.5.")))
         floor = None
         if v.get("floor"):
             try:
-                floor = int(v["floor"])
+                floor = int(re.sub(r"(层|楼|F)$", "", v["floor"], flags=re.IGNORECASE))
+                if not MIN_FLOOR <= floor <= MAX_FLOOR:
+                    raise ValueError
             except ValueError:
                 err.append(("floor", _("The floor must be a whole number.")))
-        elif m and m.group(3).isdigit() and len(m.group(3)) > 2:
-            floor = int(m.group(3)[:-2])
+        elif code and code.split("-")[2][:-2].isdigit():
+            floor = int(code.split("-")[2][:-2])  # 1502 → 15
         occupancy = Unit.Occupancy.OCCUPIED
         if v.get("occupancy"):
             word = v["occupancy"]
@@ -212,29 +325,20 @@ class _UnitChecker:
             zone_id = self.zones.get(v["zone"])
             if zone_id is None:
                 err.append(("zone", _("No zone of this name at the site.")))
-        if err or not m:
-            return {}
-        return {"code": code, "building": m.group(1), "entrance": m.group(2), "room": m.group(3),
-                "floor": floor or 0, "area": area if v.get("area") else None, "occupancy": occupancy,
-                "zone_id": zone_id, "notes": v.get("notes", "")}
+        if code:
+            b, e, r = code.split("-")
+            clean.update(building=b, entrance=e, room=r, floor=floor or 0, area=area, occupancy=occupancy,
+                         zone_id=zone_id, notes=v.get("notes", ""))
 
-
-class _ResidentChecker:
-    def __init__(self, site: Site) -> None:
-        self.units = dict(Unit.objects.filter(site=site).values_list("code", "pk"))
-        self.seen: dict[tuple, int] = {}
-
-    def check(self, v: dict, number: int, err: list) -> dict:
-        code = v.get("unit", "").replace(" ", "")
-        unit_id = self.units.get(code)
-        if not code:
-            err.append(("unit", _("The unit is required.")))
-        elif unit_id is None:
-            err.append(("unit", _("No unit %(code)s at this site; import the units first.") % {"code": code}))
-        name = v.get("name", "")
+    def _check_resident(self, v: dict, number: int, code: str | None, clean: dict, err: list) -> None:
+        name = re.sub(r"\s+", " ", v.get("name", "")).strip()
+        others = [k for k in RESIDENT_KEYS if k != "name" and v.get(k)]
         if not name:
-            err.append(("name", _("The name is required.")))
-        elif len(name) > 60:
+            if self.kind == ImportJob.Kind.RESIDENTS or others:
+                err.append(("name", _("The name is required.")))
+            clean["resident"] = None
+            return
+        if len(name) > 60:
             err.append(("name", _("The name is too long (at most 60 characters).")))
         kind = Resident.Kind.OWNER
         if v.get("kind"):
@@ -243,52 +347,87 @@ class _ResidentChecker:
                 err.append(("kind", _("Type must be 业主, 租户 or 家庭成员.")))
         phones = {}
         for key in ("phone", "phone2"):
-            p = v.get(key, "").replace(" ", "")
-            if p and not MOBILE_RE.match(p):
-                err.append((key, _("Enter an 11-digit mobile number (e.g. 13812345678) or a landline like "
-                                   "0755-12345678.")))
-            phones[key] = p
-        id_number = v.get("id_number", "").replace(" ", "").upper()
-        if id_number and not ID_RE.match(id_number):
-            err.append(("id_number", _("An ID number has 18 characters (or 15 digits).")))
+            try:
+                phones[key] = normalize_phone(v.get(key, ""))
+            except ValidationError as e:
+                err.append((key, _message(e)))
+        try:
+            id_number = normalize_id_number(v.get("id_number", ""))
+        except ValidationError as e:
+            err.append(("id_number", _message(e)))
+            id_number = ""
         move_in = None
         if v.get("move_in_date"):
-            raw = v["move_in_date"].replace("/", "-").replace(".", "-")[:10]
+            raw = v["move_in_date"].replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
+            raw = raw.replace("日", "")[:10]
             try:
-                move_in = date.fromisoformat(raw)
+                y, mo, d = (int(x) for x in raw.split("-"))
+                move_in = date(y, mo, d)
             except ValueError:
-                try:
-                    y, mo, d = (int(x) for x in raw.split("-"))
-                    move_in = date(y, mo, d)
-                except ValueError:
-                    err.append(("move_in_date", _("Enter the date as YYYY-MM-DD.")))
-        key = (unit_id, name, phones.get("phone"))
-        if unit_id and name and key in self.seen:
-            err.append(("name", _("Same person as row %(row)s.") % {"row": self.seen[key]}))
-        elif unit_id and name:
-            self.seen[key] = number
-        if err:
-            return {}
-        return {"unit_id": unit_id, "name": name, "kind": kind, "phone": phones["phone"],
-                "phone2": phones["phone2"], "id_number": id_number, "move_in_date": move_in,
-                "relation": v.get("relation", "")[:30]}
+                err.append(("move_in_date", _("Enter the date as YYYY-MM-DD.")))
+        key = (code, name, phones.get("phone"))
+        if code and key in self.seen_people:
+            err.append(("name", _("Same person as row %(row)s.") % {"row": self.seen_people[key]}))
+        elif code:
+            self.seen_people[key] = number
+        clean["resident"] = {"name": name, "kind": kind, "phone": phones.get("phone", ""),
+                             "phone2": phones.get("phone2", ""), "id_number": id_number, "move_in_date": move_in,
+                             "relation": v.get("relation", "")[:30]}
 
 
 # ---- services --------------------------------------------------------------------------------------
 
 @transaction.atomic
 def import_job_create(*, site: Site, kind: str, upload, actor) -> ImportJob:  # noqa: ANN001
-    """Check the whole file and keep it for the preview; nothing is imported yet."""
+    """Check the whole file and keep it for the preview; nothing is imported yet. Unknown headers:
+    the job waits for the user's column mapping (status MAPPING), the file is kept (issue 13.5)."""
     if not perms.can_manage_structure(actor, site.pk):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
     stored = check_file(upload, TABLE_KINDS, group="table")  # issue 13: by content, before it is parsed
     rows = read_table(stored, upload.name)
-    checked = check_rows(site, kind, rows)
-    job = ImportJob(site=site, kind=kind, original_name=upload.name[:200], created_by=actor,
-                    total_rows=checked.total, good_rows=len(checked.good), errors=checked.errors)
+    job = ImportJob(site=site, kind=kind, original_name=upload.name[:200], created_by=actor)
+    try:
+        job.layout = detect_layout(kind, rows)
+    except NeedsMapping as need:
+        job.layout = need.layout
+        job.status = ImportJob.Status.MAPPING
+        job.total_rows = sum(1 for row in rows[need.layout["header_row"]:] if any(row))
+    else:
+        _store_check(job, check_rows(site, kind, rows, job.layout))
     stored.seek(0)
     job.file.save(stored.name, stored, save=False)  # a generated name
     job.save()
+    return job
+
+
+def _store_check(job: ImportJob, checked: Checked) -> None:
+    job.total_rows, job.good_rows, job.errors = checked.total, len(checked.good), checked.errors
+
+
+def _read_job_rows(job: ImportJob) -> list[list[str]]:
+    with job.file.open("rb") as fh:
+        return read_table(fh, job.original_name)
+
+
+@transaction.atomic
+def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJob:  # noqa: ANN001
+    """The user's column mapping (field key → column index) for a kept file; checks the rows again."""
+    if not perms.can_manage_structure(actor, job.site_id):
+        raise DomainError(_("You are not allowed to do this."), code="not_allowed")
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in (ImportJob.Status.MAPPING, ImportJob.Status.PREVIEW):
+        raise DomainError(_("This import was already started."), code="not_preview")
+    width = len(job.layout.get("headers") or [])
+    mapping = {k: int(i) for k, i in mapping.items() if k in FIELD_BY_KEY}
+    if any(not 0 <= i < width for i in mapping.values()) or len(set(mapping.values())) != len(mapping):
+        raise DomainError(_("Each column can be matched to one field only."), code="columns")
+    problems = mapping_problems(job.kind, mapping)
+    if problems:
+        raise DomainError(_("Match a column to: %(fields)s.") % {"fields": "；".join(problems)}, code="columns")
+    job.layout = {**job.layout, "mapping": mapping}
+    _store_check(job, check_rows(job.site, job.kind, _read_job_rows(job), job.layout))
+    job.status = ImportJob.Status.PREVIEW
+    job.save(update_fields=["layout", "status", "total_rows", "good_rows", "errors", "updated_at"])
     return job
 
 
@@ -317,28 +456,37 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     Safe to run twice: rows are upserted, so a retried job updates instead of duplicating."""
     from django.contrib.auth import get_user_model
 
+    counters = ["created_count", "updated_count", "residents_created", "residents_updated"]
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
             return job
         job.status = ImportJob.Status.RUNNING
-        job.processed_rows = job.created_count = job.updated_count = 0
-        job.save(update_fields=["status", "processed_rows", "created_count", "updated_count", "updated_at"])
+        job.processed_rows = 0
+        for c in counters:
+            setattr(job, c, 0)
+        job.save(update_fields=["status", "processed_rows", *counters, "updated_at"])
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     try:
-        with job.file.open("rb") as fh:
-            rows = read_table(fh, job.original_name)
-        checked = check_rows(job.site, job.kind, rows)
-        apply = _apply_units if job.kind == ImportJob.Kind.UNITS else _apply_residents
+        rows = _read_job_rows(job)
+        layout = job.layout or detect_layout(job.kind, rows)
+        checked = check_rows(job.site, job.kind, rows, layout)
         for start in range(0, len(checked.good), CHUNK):
             chunk = [clean for _n, clean in checked.good[start:start + CHUNK]]
             with transaction.atomic():
-                created, updated = apply(job.site, chunk, actor)
-                ImportJob.objects.filter(pk=job.pk).update(
-                    processed_rows=start + len(chunk),
-                    created_count=job.created_count + created, updated_count=job.updated_count + updated)
-                job.created_count += created
-                job.updated_count += updated
+                if job.kind == ImportJob.Kind.UNITS:
+                    created, updated = _apply_units(job.site, chunk, actor)
+                    job.created_count += created
+                    job.updated_count += updated
+                    r_created, r_updated = _apply_residents(job.site, chunk, actor)
+                    job.residents_created += r_created
+                    job.residents_updated += r_updated
+                else:
+                    created, updated = _apply_residents(job.site, chunk, actor)
+                    job.created_count += created
+                    job.updated_count += updated
+                ImportJob.objects.filter(pk=job.pk).update(processed_rows=start + len(chunk),
+                                                           **{c: getattr(job, c) for c in counters})
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, errors=checked.errors,
                                                    good_rows=len(checked.good), total_rows=checked.total)
     except Exception as err:
@@ -363,9 +511,11 @@ def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noq
     for r in rows:
         u = existing.get(r["code"])
         if u is None:
-            new.append(Unit(site=site, building=buildings[r["building"]], entrance=r["entrance"], room=r["room"],
-                            code=r["code"], floor=r["floor"], area=r["area"] or Decimal("0"),
-                            occupancy=r["occupancy"], notes=r["notes"]))
+            u = Unit(site=site, building=buildings[r["building"]], entrance=r["entrance"], room=r["room"],
+                     code=r["code"], floor=r["floor"], area=r["area"] or Decimal("0"),
+                     occupancy=r["occupancy"], notes=r["notes"])
+            new.append(u)
+            existing[r["code"]] = u  # a unit on two rows (owner and tenant) is created once
             continue
         values = {"floor": r["floor"], "occupancy": r["occupancy"]}
         if r["area"] is not None:
@@ -375,7 +525,8 @@ def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noq
         if any(getattr(u, k) != val for k, val in values.items()):
             for k, val in values.items():
                 setattr(u, k, val)
-            changed.append(u)
+            if u not in changed and u.pk:
+                changed.append(u)
     if new:
         bulk_create_with_history(new, Unit, default_user=actor, default_change_reason=str(KIND_LABEL))
     if changed:
@@ -385,20 +536,26 @@ def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noq
 
 
 def _apply_residents(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noqa: ANN001
+    """Residents by (unit, name, phone): re-importing the same file adds nobody."""
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+    rows = [r for r in rows if r.get("resident")]
+    if not rows:
+        return 0, 0
+    unit_ids = dict(Unit.objects.filter(site=site, code__in={r["code"] for r in rows}).values_list("code", "pk"))
     existing = {}
-    for res in Resident.objects.filter(site=site, unit_id__in={r["unit_id"] for r in rows}):
+    for res in Resident.objects.filter(site=site, unit_id__in=unit_ids.values()):
         existing.setdefault((res.unit_id, res.name, res.phone), res)
     new, changed = [], []
     fields = ["kind", "phone2", "id_number", "move_in_date", "relation"]
-    for r in rows:
-        res = existing.get((r["unit_id"], r["name"], r["phone"]))
+    for row in rows:
+        r, unit_id = row["resident"], unit_ids[row["code"]]
+        res = existing.get((unit_id, r["name"], r["phone"]))
         if res is None:
-            res = Resident(site=site, unit_id=r["unit_id"], name=r["name"], phone=r["phone"],
+            res = Resident(site=site, unit_id=unit_id, name=r["name"], phone=r["phone"],
                            **{k: r[k] for k in fields})
             new.append(res)
-            existing[(r["unit_id"], r["name"], r["phone"])] = res
+            existing[(unit_id, r["name"], r["phone"])] = res
             continue
         values = {k: r[k] for k in fields if r[k] not in ("", None)}
         values["kind"] = r["kind"]
@@ -419,7 +576,7 @@ def _apply_residents(site: Site, rows: list[dict], actor) -> tuple[int, int]:  #
 def template_csv(kind: str) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow([c.header for c in COLUMNS[kind]])
+    w.writerow(TEMPLATE_HEADERS[kind])
     w.writerows(EXAMPLES[kind])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
@@ -430,10 +587,10 @@ def template_xlsx(kind: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = str(ImportJob.Kind(kind).label)
-    ws.append([c.header for c in COLUMNS[kind]])
+    ws.append(TEMPLATE_HEADERS[kind])
     for row in EXAMPLES[kind]:
         ws.append(row)
-    for i, _c in enumerate(COLUMNS[kind]):
+    for i, _c in enumerate(TEMPLATE_HEADERS[kind]):
         ws.column_dimensions[chr(ord("A") + i)].width = 16
     buf = io.BytesIO()
     wb.save(buf)

@@ -363,6 +363,7 @@ class ImportJob(BaseModel):
         RESIDENTS = "residents", _("Residents")
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("Columns to be matched")  # issue 13.5: headers not recognised
         PREVIEW = "preview", _("Checked, waiting for confirmation")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
@@ -380,6 +381,11 @@ class ImportJob(BaseModel):
     processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    # a units file with owners' columns also imports the owners (issue 13.5)
+    residents_created = models.PositiveIntegerField(_("residents created"), default=0)
+    residents_updated = models.PositiveIntegerField(_("residents updated"), default=0)
+    # {"headers": [the file's header texts], "header_row": 1, "mapping": {"room": 2, ...}} (issue 13.5)
+    layout = models.JSONField(_("columns"), default=dict, blank=True)
     # [{"row": 3, "column": "房号", "message": "..."}]
     errors = models.JSONField(_("errors"), default=list, blank=True)
     failure = models.TextField(_("failure"), blank=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", views.import_start, name="import_start"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/columns/", views.import_map, name="import_map"),
     path("imports/template/<str:kind>.<str:fmt>", views.import_template, name="import_template"),
     path("roster/", views.roster_week, name="roster"),
     path("roster/add/", views.roster_add, name="roster_add"),

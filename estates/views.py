@@ -27,7 +27,7 @@ from estates import forms as f
 from estates import permissions as perms
 from estates import selectors as sel
 from estates import services
-from estates.imports import import_job_confirm, import_job_create, template_csv, template_xlsx
+from estates.imports import import_job_confirm, import_job_create, import_job_map, template_csv, template_xlsx
 from estates.models import DutyShift, ImportJob, Site, Unit
 from estates.roles import Role, is_company_level
 
@@ -402,6 +402,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except DomainError as err:
             _form_errors(form, err)
         else:
+            if job.status == ImportJob.Status.MAPPING:  # issue 13.5: headers not recognised
+                return redirect("estates:import_map", pk=job.pk)
             return redirect("estates:import_detail", pk=job.pk)
     jobs = paginate(request, sel.import_job_list_visible_to(request.user), 20)
     return render(request, "estates/import_start.html", {"form": form, "page": jobs})
@@ -424,6 +426,23 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("estates:import_detail", pk=pk)
+
+
+@login_required
+def import_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue 13.5: the user matches each column of the kept file to a field; no second upload."""
+    job = get_object_or_404(sel.import_job_list_visible_to(request.user), pk=pk)
+    if job.status not in (ImportJob.Status.MAPPING, ImportJob.Status.PREVIEW):
+        return redirect("estates:import_detail", pk=pk)
+    form = f.ImportMappingForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            import_job_map(job=job, mapping=form.cleaned_data["mapping"], actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            return redirect("estates:import_detail", pk=pk)
+    return render(request, "estates/import_map.html", {"job": job, "form": form})
 
 
 @login_required
