@@ -35,7 +35,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     site_ids = site_ids_visible_to(request.user)
     trend = selectors.trend(site_ids=site_ids)
     return render(request, "surveys/campaign_list.html", {
-        "campaigns": campaigns, "trend": trend,
+        "campaigns": campaigns, "trend": trend, "chart": exports.trend_chart(trend),
         "can_create": any(permissions.can_organise(request.user, sid) for sid in site_ids),
     })
 

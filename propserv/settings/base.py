@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 13.2: Content-Security-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,8 +175,33 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads, stored printed forms and monthly reports go through Django's storage API only (issue 13.13,
+# core/storage.py): the filesystem under MEDIA_ROOT by default; AWS_STORAGE_BUCKET_NAME selects an
+# S3-compatible object store (AWS S3, MinIO, OSS/COS S3 endpoints) shared by every web and worker machine.
+# Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3 from the environment).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as S3ClientConfig
+
+    MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),  # a key prefix, e.g. one per installation
+        "default_acl": None,  # private: files leave only through the permission-checked views
+        "file_overwrite": False,  # like the filesystem: a clash gets another name
+        # a slow or unreachable store fails a request in seconds instead of hanging a web process
+        "client_config": S3ClientConfig(
+            connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=5),
+            read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=30),
+            retries={"max_attempts": 3, "mode": "standard"},
+            s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+        ),
+    }}
+else:
+    MEDIA_STORAGE = {"BACKEND": "core.storage.AtomicFileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_URL = "/media/"  # never served directly: attachments go through access-checked views
@@ -270,6 +296,26 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Issue 13.2: scripts only from this site's static files (no inline script, no eval, no event-handler
+# attributes), never framed, no plugins. Styles allow inline `style=` attributes (templates use them,
+# htmx adds its indicator style); images allow data: for drawn signatures, QR codes and Bootstrap's
+# SVG icons. Uploaded files carry a stricter policy of their own (core/uploads.py: serve).
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 12 * 3600
 
@@ -290,5 +336,9 @@ PROPSERV_ROLE_RESOLVER = "estates.selectors.users_with_roles"
 # A sweep batch with more breaches than this writes one fan-out outbox row instead of one notice per
 # role holder inside its locking transaction (core.models.NoticeFanout; docs/deadlines.md).
 PROPSERV_SWEEP_INLINE_NOTICES = env.int("PROPSERV_SWEEP_INLINE_NOTICES", default=200)
+# Email outbox (core/mail.py): a sender's claim outlives any task (so a live sender is never
+# overtaken), and a message that failed this many times is marked failed (delivery problems page).
+PROPSERV_EMAIL_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+PROPSERV_EMAIL_MAX_ATTEMPTS = env.int("PROPSERV_EMAIL_MAX_ATTEMPTS", default=20)
 # Render a work order's printed form in the worker after each change (tickets/printing.py).
 PROPSERV_PDF_PRERENDER = env.bool("PROPSERV_PDF_PRERENDER", default=True)
