@@ -26,7 +26,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -82,6 +84,23 @@ def _read(f: Any) -> bytes:
     data = f.read()
     f.seek(0)
     return data
+
+
+class RequestSizeLimitUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: a multipart request larger than UPLOAD_REQUEST_MAX_BYTES (more than
+    any form's files together) is refused with a 400 before a byte of it is read or spooled to disk."""
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,  # noqa: N803
+                         encoding: str | None = None) -> None:
+        limit = getattr(settings, "UPLOAD_REQUEST_MAX_BYTES", None)
+        if limit and content_length and content_length > limit:
+            raise RequestDataTooBig(f"upload request of {content_length} bytes exceeds {limit}")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 # ---- images -------------------------------------------------------------------------------------

@@ -218,6 +218,13 @@ UPLOAD_IMAGE_MAX_PIXELS = 40_000_000  # a 12 MP phone photo is far below; a deco
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # larger uploads are spooled to a temporary file, so a big upload never sits in memory
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# a whole upload request above this (more than 9 photos at their limit) is refused unread with a 400
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

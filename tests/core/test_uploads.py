@@ -282,3 +282,13 @@ def test_media_url_is_not_served(client, site_a):
     name = _stored_before_the_fix("tickets/photos/x.html", HTML)
     client.force_login(site_a.users["site_director"])
     assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_oversized_request_refused_unread(client, site_a, settings):
+    # more than any form's files together: 400 before the body is read or spooled, nothing written
+    settings.UPLOAD_REQUEST_MAX_BYTES = 50_000
+    client.force_login(site_a.users["front_desk"])
+    r = client.post(reverse("tickets:order_create"), {
+        "unit_code": "3-2-1502", "channel": "phone", "category": cat("drain").pk, "content": "漏水",
+        "photos": [as_photo("big.jpg", b"\xff\xd8\xff" + b"\x00" * 60_000)]})
+    assert r.status_code == 400 and not WorkOrder.objects.exists()
