@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import numbers
 from core.errors import DomainError
+from core.once import OnceFormMixin
 from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
 from core.validators import PhoneField
 from estates.models import Department, Resident, Staff, Unit
@@ -17,7 +18,7 @@ from tickets.models import Category, Charge, PriceItem, WorkOrder
 DT = {"type": "datetime-local"}
 
 
-class VersionMixin(forms.Form):
+class VersionMixin(OnceFormMixin):
     """Every form that changes an existing order posts the version it was read at (issue 23.9): a post
     without it is refused, never saved past the optimistic conflict check."""
 
@@ -31,7 +32,7 @@ class VersionMixin(forms.Form):
         return data
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(OnceFormMixin):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False,
                                   widget=forms.HiddenInput)
     unit_code = forms.CharField(label=_("Unit"), required=False, help_text=_("e.g. 3-2-1502, or a name or phone"),
@@ -145,7 +146,7 @@ class ReasonForm(VersionMixin):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceFormMixin):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import CountlessPage, page_number
 from estates.models import Department, Resident, Site, Unit, Zone
 from estates.roles import Role, has_role
@@ -94,6 +95,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: a double click registers one order
 def order_create(request: HttpRequest) -> HttpResponse:
     """SPEC T-01: one fast front-desk form."""
     site_ids = site_ids_visible_to(request.user)
@@ -316,6 +318,7 @@ ACTIONS = {
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: a step sent twice is done once
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = selectors.work_order_get(request.user, pk)
     if action not in ACTIONS:
