@@ -21,6 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, EventBase
 
+MAX_VISITS = 200  # routine visits a month by one person
+
 # SPEC CB-02: at most 3 attempts when the resident cannot be reached.
 MAX_UNREACHABLE_ATTEMPTS = 3
 
@@ -230,13 +232,24 @@ class CallbackSettings(BaseModel):
         _("in-person share"), max_digits=4, decimal_places=3, default=Decimal("0.300"),
         validators=[MinValueValidator(Decimal("0.3")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of sampled re-visits made in person with signature (at least 30%)."))
-    director_visits = models.PositiveSmallIntegerField(_("site director's monthly visits"), default=10)
-    zone_manager_visits = models.PositiveSmallIntegerField(_("zone manager's monthly visits"), default=15)
+    director_visits = models.PositiveSmallIntegerField(_("site director's monthly visits"), default=10,
+                                                       validators=[MaxValueValidator(MAX_VISITS)])
+    zone_manager_visits = models.PositiveSmallIntegerField(_("zone manager's monthly visits"), default=15,
+                                                           validators=[MaxValueValidator(MAX_VISITS)])
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("callback settings")
         verbose_name_plural = _("callback settings")
+        constraints = [  # issue 13.3: the database backs the bounds
+            models.CheckConstraint(condition=models.Q(sampling_share__gte=0, sampling_share__lte=1),
+                                   name="callback_settings_sampling_share_bounds"),
+            models.CheckConstraint(condition=models.Q(in_person_share__gte=Decimal("0.3"), in_person_share__lte=1),
+                                   name="callback_settings_in_person_share_bounds"),
+            models.CheckConstraint(condition=models.Q(director_visits__lte=MAX_VISITS,
+                                                      zone_manager_visits__lte=MAX_VISITS),
+                                   name="callback_settings_visits_bounds"),
+        ]
 
     def __str__(self) -> str:
         return str(self.site)

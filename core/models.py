@@ -11,11 +11,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+MAX_POLICY_AMOUNT = 10_000  # minutes, hours, days or working days of one deadline policy
 
 
 class BaseModel(models.Model):
@@ -124,7 +127,8 @@ class DeadlinePolicy(models.Model):
     site = models.ForeignKey("estates.Site", verbose_name=_("site"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="deadline_policies")
     name = models.CharField(_("name"), max_length=120)
-    amount = models.PositiveIntegerField(_("amount"), default=0)
+    # issue 13.3: bounded, so a typo cannot push a clock past the calendar (10000 days ≈ 27 years)
+    amount = models.PositiveIntegerField(_("amount"), default=0, validators=[MaxValueValidator(MAX_POLICY_AMOUNT)])
     unit = models.CharField(_("time unit"), max_length=20, choices=Unit.choices)
     # SPEC W-04 "(wd)": outside working time the clock starts at the next opening.
     from_next_opening = models.BooleanField(_("starts at next opening"), default=False)
@@ -143,6 +147,7 @@ class DeadlinePolicy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=Q(site__isnull=True), name="policy_code_company"),
             models.UniqueConstraint(fields=["code", "site"], name="policy_code_site"),
+            models.CheckConstraint(condition=Q(amount__lte=MAX_POLICY_AMOUNT), name="policy_amount_bounds"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import ImageUploadField
 from estates.models import Staff, Unit
-from keys.models import KeyDeposit, KeySlot
+from keys.models import MAX_KEYS, KeyDeposit, KeySlot
 
 
 def _dt_widget() -> forms.DateTimeInput:
@@ -28,7 +28,7 @@ class DepositForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=KeyDeposit.Reason.choices)
     depositor_name = forms.CharField(label=_("Handed over by"), max_length=60, required=False)
     key_description = forms.CharField(label=_("Keys"), max_length=200, help_text=_("e.g. front door, mailbox"))
-    key_count = forms.IntegerField(label=_("Number of keys"), min_value=1, max_value=50, initial=1)
+    key_count = forms.IntegerField(label=_("Number of keys"), min_value=1, max_value=MAX_KEYS, initial=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, site, **kwargs):

@@ -7,6 +7,7 @@ and the clocks (STYLE §2, §3).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,8 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, EventBase
+
+MAX_KEYS = 50  # keys in one deposit (the form's limit)
 
 
 class KeyCabinet(BaseModel):
@@ -84,7 +87,8 @@ class KeyDeposit(BaseModel):
     depositor_name = models.CharField(_("handed over by"), max_length=60, blank=True)
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     key_description = models.CharField(_("keys"), max_length=200)
-    key_count = models.PositiveSmallIntegerField(_("number of keys"), default=1)
+    key_count = models.PositiveSmallIntegerField(_("number of keys"), default=1,
+                                                 validators=[MinValueValidator(1), MaxValueValidator(MAX_KEYS)])
     note = models.TextField(_("note"), blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                       on_delete=models.PROTECT, related_name="+")
@@ -111,6 +115,8 @@ class KeyDeposit(BaseModel):
             # a slot holds at most one key (K-01); a key out keeps its slot
             models.UniqueConstraint(fields=["slot"], condition=Q(status__in=["stored", "out"]),
                                     name="key_slot_holds_one_key"),
+            # issue 13.3: the form's bounds, backed by the database
+            models.CheckConstraint(condition=Q(key_count__gte=1, key_count__lte=MAX_KEYS), name="key_count_bounds"),
         ]
         indexes = [models.Index(fields=["site", "status"], name="key_deposit_site_status")]
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import numbers
 from estates.models import Site, Staff, Zone
-from surveys.models import Campaign, Grade, Questionnaire, QuestionnaireItem, Response
+from surveys.models import MAX_SAMPLE, Campaign, Grade, Questionnaire, QuestionnaireItem, Response
 
 
 class CampaignForm(forms.Form):
@@ -18,9 +19,10 @@ class CampaignForm(forms.Form):
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), required=False,
                                   help_text=_("Empty = the whole site."))
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
-    sample_size = forms.IntegerField(label=_("Sample size (households)"), min_value=1, required=False)
-    sample_share = forms.DecimalField(label=_("or sample share (%)"), min_value=0.01, max_value=100,
-                                      decimal_places=2, required=False)
+    # issue 13.3: bounded; 40 digits, NaN or 1e309 is a field error
+    sample_size = forms.IntegerField(label=_("Sample size (households)"), min_value=1, max_value=MAX_SAMPLE,
+                                     required=False)
+    sample_share = numbers.PERCENT.form_field(label=_("or sample share (%)"), required=False)
     launch_date = forms.DateField(label=_("Service launch date"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("New-service campaigns only."))

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, EventBase
 
+MAX_SAMPLE = 100_000  # households in one campaign
+
 
 class Grade(models.IntegerChoices):
     """SPEC S-01: the 5-level scale, numbered in the order printed on the paper form (keys 1–5)."""
@@ -113,7 +115,8 @@ class Campaign(FSMModelMixin, BaseModel):
                                       related_name="campaigns")
     launch_date = models.DateField(_("service launch date"), null=True, blank=True)
     incident = models.TextField(_("incident"), blank=True)
-    sample_size = models.PositiveIntegerField(_("sample size (households)"), null=True, blank=True)
+    sample_size = models.PositiveIntegerField(_("sample size (households)"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(MAX_SAMPLE)])
     sample_share = models.DecimalField(_("sample share (%)"), max_digits=5, decimal_places=2, null=True,
                                        blank=True, validators=[MinValueValidator(Decimal("0.01")),
                                                                MaxValueValidator(Decimal("100"))])
@@ -138,6 +141,14 @@ class Campaign(FSMModelMixin, BaseModel):
         verbose_name = _("survey campaign")
         verbose_name_plural = _("survey campaigns")
         indexes = [models.Index(fields=["site", "status"], name="survey_campaign_site_status")]
+        constraints = [  # issue 13.3: the database backs the form's bounds
+            models.CheckConstraint(condition=Q(sample_size__isnull=True) | Q(sample_size__gte=1,
+                                                                             sample_size__lte=MAX_SAMPLE),
+                                   name="survey_campaign_sample_size_bounds"),
+            models.CheckConstraint(condition=Q(sample_share__isnull=True) | Q(sample_share__gte=Decimal("0.01"),
+                                                                              sample_share__lte=100),
+                                   name="survey_campaign_sample_share_bounds"),
+        ]
 
     def __str__(self) -> str:
         return self.title

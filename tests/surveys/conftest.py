@@ -22,7 +22,8 @@ def add_units(ns, n: int, *, with_resident: bool = True) -> list:
     units = []
     for _n in range(n):
         i = next(_seq)
-        unit = UnitFactory(building=ns.building, site=ns.site, entrance="1", room=f"{i:d}01", code=f"3-1-{i:d}01")
+        unit = UnitFactory(building=ns.building, site=ns.site, entrance="1", room=f"{i:d}01", code=f"3-1-{i:d}01",
+                           floor=1)  # the room numbers run past the tallest building (issue 13.3 floor bounds)
         if with_resident:
             ResidentFactory(unit=unit, site=ns.site)
         units.append(unit)
