@@ -155,3 +155,25 @@ def test_prune_on_s3(s3, site_a, renders):
     assert printing.prune_stored_forms(days=-1) == 1  # the form counts as older than "tomorrow"
     assert keys(s3, "media/tickets/print/") == [] and "media/tickets/batches/old-batch.pdf" in keys(s3)
     assert default_storage.exists("tickets/batches/old-batch.pdf")
+
+
+# issue 13.13 / SPEC D-02: the monthly report's PDF and XLSX are stored in S3, downloaded through the
+# view, and replaced (not kept twice) when generated again
+def test_monthly_report_files_in_s3(s3, site_a, client):
+    from datetime import date, datetime
+
+    from core.worktime import TZ
+    from reports.models import MonthlyReport
+    from reports.services import monthly_report_generate
+
+    report = MonthlyReport.objects.create(site=site_a.site, month=date(2026, 10, 1))
+    report = monthly_report_generate(report_id=report.pk, now=datetime(2026, 11, 1, 6, tzinfo=TZ))
+    first = keys(s3, "media/reports/monthly/")
+    assert first == sorted([f"media/{report.pdf.name}", f"media/{report.xlsx.name}"])
+    client.force_login(site_a.users["cs_supervisor"])
+    resp = client.get(reverse("reports:monthly_download", args=[report.pk, "pdf"]))
+    assert resp.status_code == 200
+    assert b"".join(resp.streaming_content) == s3.get_object(Bucket=BUCKET, Key=f"media/{report.pdf.name}")[
+        "Body"].read()
+    report = monthly_report_generate(report_id=report.pk, now=datetime(2026, 11, 2, 6, tzinfo=TZ))
+    assert len(keys(s3, "media/reports/monthly/")) == 2
