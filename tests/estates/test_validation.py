@@ -143,3 +143,19 @@ def test_resident_form_phone_normalised(client, site_a):
     assert r.status_code == 302
     res.refresh_from_db()
     assert res.phone == "13912345678"
+
+
+def test_stored_phones_rewritten_in_canonical_form(site_a):
+    # issue 13.4: the data migration brings phones stored before the rule into the canonical form
+    import importlib
+
+    from django.apps import apps
+
+    from estates.models import Resident
+
+    migration = importlib.import_module("estates.migrations.0005_canonical_phones")
+    res = site_a.residents[0]
+    Resident.objects.filter(pk=res.pk).update(phone="+86 138-1234-5678", phone2="电话未知")
+    migration.canonical_phones(apps, None)
+    res.refresh_from_db()
+    assert (res.phone, res.phone2) == ("13812345678", "电话未知")  # what the rule cannot read is kept
