@@ -292,3 +292,17 @@ def test_oversized_request_refused_unread(client, site_a, settings):
         "unit_code": "3-2-1502", "channel": "phone", "category": cat("drain").pk, "content": "漏水",
         "photos": [as_photo("big.jpg", b"\xff\xd8\xff" + b"\x00" * 60_000)]})
     assert r.status_code == 400 and not WorkOrder.objects.exists()
+
+
+def test_document_stored_before_the_checks_is_never_inline(client, site_a):
+    # the stored type said PDF, the bytes are HTML: the server's own judgement wins, as an attachment
+    from estates.models import UnitDocument
+
+    doc = UnitDocument.objects.create(unit=site_a.units[0], site=site_a.site, doc_type="other",
+                                      original_name="协议.pdf", content_type="application/pdf",
+                                      file=_stored_before_the_fix("unit_documents/x", HTML),
+                                      uploaded_by=site_a.users["front_desk"])
+    client.force_login(site_a.users["front_desk"])
+    r = client.get(reverse("estates:document_download", args=[doc.pk]), {"inline": "1"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/octet-stream"
+    assert r["Content-Disposition"].startswith("attachment") and r["X-Content-Type-Options"] == "nosniff"
