@@ -28,7 +28,7 @@ def _argv(command) -> list[str]:
 
 def test_compose_has_the_production_services_with_health_checks_and_volumes():
     compose = _compose()
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "worker-deadlines", "worker-mail", "beat"}
     for name, svc in compose["services"].items():
         assert "healthcheck" in svc, name
     assert {"pgdata", "media"} <= set(compose["volumes"])
@@ -55,7 +55,7 @@ def _check_command(argv: list[str]) -> None:
         raise AssertionError(f"unknown program in compose: {argv}")
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+@pytest.mark.parametrize("service", ["web", "worker", "worker-deadlines", "worker-mail", "beat"])
 def test_compose_commands_point_at_code(service):
     _check_command(_argv(_compose()["services"][service]["command"]))
 
@@ -66,10 +66,30 @@ def test_dockerfile_default_command_exists():
     _check_command(yaml.safe_load(cmd[3:].strip()))
 
 
-def test_procfile_matches_the_three_processes():
+def _queues(argv: list[str]) -> set[str]:
+    return set(argv[argv.index("-Q") + 1].split(",")) if "-Q" in argv else {"celery"}
+
+
+def test_procfile_matches_the_processes():
     procs = dict(line.split(":", 1) for line in (ROOT / "Procfile.dev").read_text().splitlines() if line.strip())
-    assert set(procs) == {"web", "worker", "beat"}
-    assert "propserv.wsgi" in procs["web"] and "worker" in procs["worker"] and "beat" in procs["beat"]
+    assert set(procs) == {"web", "worker", "deadlines", "mail", "beat"}
+    assert "propserv.wsgi" in procs["web"] and "beat" in procs["beat"]
+    assert all(" worker " in procs[name] for name in ("worker", "deadlines", "mail"))
+
+
+# issue 13.13: every queue a task is routed to has its workers, in make run and in compose
+def test_every_queue_has_a_worker():
+    from django.conf import settings
+
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE} | {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()}
+    procfile = [shlex.split(line.split(":", 1)[1]) for line in (ROOT / "Procfile.dev").read_text().splitlines()
+                if line.strip()]
+    compose = [_argv(svc["command"]) for svc in _compose()["services"].values() if "command" in svc]
+    for commands in (procfile, compose):
+        served = set().union(*(_queues(argv) for argv in commands if "worker" in argv))
+        assert queues <= served, queues - served
+    beats = [argv for argv in compose if "beat" in argv]
+    assert len(beats) == 1  # exactly one beat
 
 
 def test_every_beat_entry_names_a_registered_task():
