@@ -15,7 +15,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir .
 COPY . .
-RUN python manage.py compilemessages --ignore=.venv -v 0 \
+RUN DEBUG=true python manage.py compilemessages --ignore=.venv -v 0 \
  && DEBUG=true python manage.py collectstatic --noinput -v 0 \
  && useradd --system --home /app propserv && mkdir -p /app/var /app/media \
  && chown -R propserv /app/var /app/media

@@ -225,6 +225,16 @@ def test_a_real_key_a_checkout_key_file_or_debug_start(tmp_path):
     assert out.returncode == 0, out.stderr
 
 
+# issue 13.8: the image is built without secrets: build-time commands run as development, and neither
+# the checkout's key file (var/) nor a .env is copied in
+def test_image_build_needs_no_secret_and_copies_none():
+    text = (ROOT / "Dockerfile").read_text()
+    steps = re.findall(r"(\S*\s*)python manage\.py (\w+)", text)
+    assert steps and all(prefix.strip() == "DEBUG=true" for prefix, _ in steps), steps
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"var", ".env"} <= set(ignored)
+
+
 def _run_dry(**env):
     base = {k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "ALLOWED_HOSTS"}}
     out = subprocess.run(["bash", "bin/run", "--dry-run"], cwd=ROOT, env={**base, **env}, capture_output=True,
