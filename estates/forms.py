@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import numbers
+from core.once import OnceFormMixin
 from core.validators import PhoneField, normalize_id_number
 from estates.models import Building, Department, DutyShift, ImportJob, Resident, Site, Staff, Unit, UnitDocument, Zone
 from estates.roles import Role, is_company_level
@@ -19,7 +20,7 @@ from estates.selectors import (
 from estates.validators import normalize_entrance, normalize_room
 
 
-class _SiteScopedForm(forms.ModelForm):
+class _SiteScopedForm(OnceFormMixin, forms.ModelForm):
     """`site` is chosen only by company-level users; everyone else works at their own site.
 
     Every related choice is limited to what the user may see (SPEC X-02)."""
@@ -59,7 +60,7 @@ class _SiteScopedForm(forms.ModelForm):
         return data
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Site
         fields = ["company", "name", "code", "address", "phone", "office_open", "office_close", "households"]
@@ -211,11 +212,11 @@ class StaffCreateForm(StaffForm):
         return pw
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(OnceFormMixin):
     reason = forms.CharField(label=_("reason"), max_length=200)
 
 
-class UnitDocumentForm(forms.ModelForm):
+class UnitDocumentForm(OnceFormMixin, forms.ModelForm):
     upload = forms.FileField(label=_("file"), help_text=_("PDF, JPG, PNG, DOCX or XLSX."))
 
     class Meta:
@@ -223,7 +224,7 @@ class UnitDocumentForm(forms.ModelForm):
         fields = ["doc_type", "title"]
 
 
-class ImportForm(forms.Form):
+class ImportForm(OnceFormMixin):
     kind = forms.ChoiceField(label=_("what"), choices=ImportJob.Kind.choices)
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
     upload = forms.FileField(label=_("file"), help_text=_(
@@ -240,7 +241,7 @@ class ImportForm(forms.Form):
             self.fields["site"].widget = forms.HiddenInput()
 
 
-class ImportMappingForm(forms.Form):
+class ImportMappingForm(OnceFormMixin):
     """Issue 13.5: each column of the user's file matched to a field (or left out); the file is kept."""
 
     def __init__(self, *args, job: ImportJob, **kwargs) -> None:  # noqa: ANN002, ANN003
@@ -275,7 +276,7 @@ class ImportMappingForm(forms.Form):
         return data
 
 
-class DutyShiftForm(forms.Form):
+class DutyShiftForm(OnceFormMixin):
     staff = forms.ModelChoiceField(label=_("on duty"), queryset=Staff.objects.none())
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core import uploads
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import paginate
 from estates import forms as f
 from estates import permissions as perms
@@ -227,6 +228,7 @@ def _form_kwargs(request: HttpRequest, key: str, instance=None) -> dict:  # noqa
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def entity_create(request: HttpRequest, key: str) -> HttpResponse:
     ent = _entity(key)
     if not ent.may_create(request.user):
@@ -259,6 +261,7 @@ def _after_save_url(key: str, obj) -> str:  # noqa: ANN001
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def entity_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     ent = _entity(key)
     obj = get_object_or_404(ent.selector(request.user), pk=pk)
@@ -296,6 +299,7 @@ def _reason_action(request: HttpRequest, action) -> str | None:  # noqa: ANN001
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def unit_archive(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(sel.unit_list_visible_to(request.user), pk=pk)
     if _reason_action(request, lambda r: services.unit_archive(unit=unit, actor=request.user, reason=r)):
@@ -305,6 +309,7 @@ def unit_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def resident_move_out(request: HttpRequest, pk: int) -> HttpResponse:
     res = get_object_or_404(sel.resident_list_visible_to(request.user), pk=pk)
     if _reason_action(request, lambda r: services.resident_move_out(resident=res, actor=request.user, reason=r)):
@@ -332,6 +337,7 @@ def resident_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(sel.staff_list_visible_to(request.user), pk=pk)
     active = request.POST.get("active") == "1"
@@ -349,6 +355,7 @@ def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(sel.unit_list_visible_to(request.user), pk=pk)
     if not perms.can_edit_registry(request.user, unit.site_id):
@@ -381,6 +388,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def document_void(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_object_or_404(sel.document_list_visible_to(request.user), pk=pk)
     if _reason_action(request, lambda r: services.unit_document_void(document=doc, actor=request.user, reason=r)):
@@ -391,6 +399,7 @@ def document_void(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- bulk import (SPEC O-01) -----------------------------------------------------------------------
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def import_start(request: HttpRequest) -> HttpResponse:
     if not _is_manager_somewhere(request.user):
         raise PermissionDenied
@@ -419,6 +428,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(sel.import_job_list_visible_to(request.user), pk=pk)
     try:
@@ -429,6 +439,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue 13.5: the user matches each column of the kept file to a field; no second upload."""
     job = get_object_or_404(sel.import_job_list_visible_to(request.user), pk=pk)
@@ -505,6 +516,7 @@ def roster_week(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def roster_add(request: HttpRequest) -> HttpResponse:
     site = _roster_site(request)
     form = f.DutyShiftForm(request.POST, user=request.user, site=site)
@@ -526,6 +538,7 @@ def roster_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def roster_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(sel.duty_shift_list_visible_to(request.user), pk=pk)
     if _reason_action(request, lambda r: services.duty_shift_cancel(shift=shift, actor=request.user, reason=r)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.once import OnceFormMixin
 from core.uploads import ImageUploadField
 from estates.models import Staff, Unit
 from keys.models import MAX_KEYS, KeyDeposit, KeySlot
@@ -23,7 +24,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj.name}{' · ' + obj.department.name if obj.department_id else ''}"
 
 
-class DepositForm(forms.Form):
+class DepositForm(OnceFormMixin):
     unit_code = forms.CharField(label=_("Unit"), max_length=32, help_text=_("e.g. 3-2-1501"))
     reason = forms.ChoiceField(label=_("Reason"), choices=KeyDeposit.Reason.choices)
     depositor_name = forms.CharField(label=_("Handed over by"), max_length=60, required=False)
@@ -43,7 +44,7 @@ class DepositForm(forms.Form):
         return unit
 
 
-class StoreForm(forms.Form):
+class StoreForm(OnceFormMixin):
     slot = forms.ModelChoiceField(label=_("Slot"), queryset=KeySlot.objects.none())
     seal_number = forms.CharField(label=_("Seal number"), max_length=40)
     witness = StaffChoiceField(label=_("Sealed jointly with"), queryset=Staff.objects.none(), required=False)
@@ -54,17 +55,17 @@ class StoreForm(forms.Form):
         self.fields["witness"].queryset = _site_staff(site_id)
 
 
-class CancelForm(forms.Form):
+class CancelForm(OnceFormMixin):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnToResidentForm(forms.Form):
+class ReturnToResidentForm(OnceFormMixin):
     signer_name = forms.CharField(label=_("Received by (name)"), max_length=60)
     signed_on_paper = forms.BooleanField(label=_("Signed on paper"), required=False)
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class UseRequestForm(forms.Form):
+class UseRequestForm(OnceFormMixin):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     work_order_number = forms.CharField(label=_("Work order number"), max_length=20, required=False)
     planned_out = forms.DateTimeField(label=_("Planned out"), widget=_dt_widget())
@@ -78,7 +79,7 @@ class UseRequestForm(forms.Form):
         return data
 
 
-class TakeOutForm(forms.Form):
+class TakeOutForm(OnceFormMixin):
     property_staff = StaffChoiceField(label=_("Property assistant"), queryset=Staff.objects.none())
     security_staff = StaffChoiceField(label=_("Security officer"), queryset=Staff.objects.none())
     contractor_lead = forms.CharField(label=_("Contractor's lead"), max_length=60, required=False)
@@ -90,21 +91,21 @@ class TakeOutForm(forms.Form):
         self.fields["security_staff"].queryset = _site_staff(site_id)
 
 
-class EntrySignaturesForm(forms.Form):
+class EntrySignaturesForm(OnceFormMixin):
     signed_on_paper = forms.BooleanField(label=_("The entry record was signed on paper"), required=False)
     security_signer = forms.CharField(label=_("Signed for security"), max_length=60, required=False)
     property_signer = forms.CharField(label=_("Signed for property"), max_length=60, required=False)
     contractor_signer = forms.CharField(label=_("Signed by the contractor's lead"), max_length=60, required=False)
 
 
-class ItemForm(forms.Form):
+class ItemForm(OnceFormMixin):
     description = forms.CharField(label=_("Item moved and where it was"), max_length=200)
     # SPEC X-03, issue 13: judged by content (decoded, re-encoded, EXIF dropped) in core.uploads
     photo = ImageUploadField(label=_("Photo or sketch"), required=False, max_bytes=5 * 1024 * 1024,
                              help_text=_("JPEG, PNG or WebP, at most 5 MB."))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(OnceFormMixin):
     seal_number = forms.CharField(label=_("New seal number"), max_length=40)
     sealer = StaffChoiceField(label=_("Sealed by"), queryset=Staff.objects.none())
     witness = StaffChoiceField(label=_("Sealed jointly with"), queryset=Staff.objects.none())
@@ -115,11 +116,11 @@ class ReturnForm(forms.Form):
         self.fields["witness"].queryset = _site_staff(site_id)
 
 
-class IncidentCloseForm(forms.Form):
+class IncidentCloseForm(OnceFormMixin):
     finding = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReconciliationForm(forms.Form):
+class ReconciliationForm(OnceFormMixin):
     """One row of fields per key in custody (K-02)."""
 
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

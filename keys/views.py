@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core import uploads
 from core.deadlines import deadlines_of
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import paginate
 from core.pdf import render_pdf
 from estates.selectors import site_list_visible_to, staff_of
@@ -67,6 +68,7 @@ def ledger_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def deposit_create(request: HttpRequest) -> HttpResponse:
     site = _user_site(request)
     if site is None:
@@ -132,6 +134,7 @@ def _deposit_post(request, pk, form_key, form, call, ok_msg):
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def deposit_approve(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(sel.deposit_list_visible_to(request.user), pk=pk)
     try:
@@ -145,6 +148,7 @@ def deposit_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def deposit_store(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(sel.deposit_list_visible_to(request.user), pk=pk)
     form = f.StoreForm(request.POST, site_id=deposit.site_id, free_slots=sel.free_slots(deposit.site_id))
@@ -155,6 +159,7 @@ def deposit_store(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def deposit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _deposit_post(request, pk, "cancel_form", f.CancelForm(request.POST), lambda d, c: svc.key_deposit_cancel(
         deposit=d, reason=c["reason"], actor=request.user), _("Deposit cancelled."))
@@ -162,6 +167,7 @@ def deposit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def deposit_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _deposit_post(request, pk, "return_form", f.ReturnToResidentForm(request.POST),
                          lambda d, c: svc.key_deposit_return_to_resident(
@@ -171,6 +177,7 @@ def deposit_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _deposit_post(request, pk, "use_form", f.UseRequestForm(request.POST), lambda d, c: svc.key_use_request(
         deposit=d, purpose=c["purpose"], work_order_number=c["work_order_number"], planned_out=c["planned_out"],
@@ -234,6 +241,7 @@ def _use_post(request, pk, form_key, make_form, call, ok_msg):
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_approve(request: HttpRequest, pk: int) -> HttpResponse:
     use = get_object_or_404(sel.use_list_visible_to(request.user), pk=pk)
     try:
@@ -247,6 +255,7 @@ def use_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_take_out(request: HttpRequest, pk: int) -> HttpResponse:
     return _use_post(request, pk, "take_out_form", lambda u: f.TakeOutForm(request.POST, site_id=u.site_id),
                      lambda u, c: svc.key_use_take_out(use=u, property_staff=c["property_staff"],
@@ -257,6 +266,7 @@ def use_take_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return _use_post(request, pk, "sign_form", lambda u: f.EntrySignaturesForm(request.POST),
                      lambda u, c: svc.key_use_record_entry_signatures(use=u, actor=request.user, **c),
@@ -265,6 +275,7 @@ def use_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _use_post(request, pk, "cancel_form", lambda u: f.CancelForm(request.POST),
                      lambda u, c: svc.key_use_cancel(use=u, reason=c["reason"], actor=request.user),
@@ -273,6 +284,7 @@ def use_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _use_post(request, pk, "item_form", lambda u: f.ItemForm(request.POST, request.FILES),
                      lambda u, c: svc.key_use_item_add(use=u, description=c["description"], photo=c["photo"],
@@ -281,6 +293,7 @@ def use_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_item_put_back(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(sel.item_list_visible_to(request.user), pk=item_pk, use_id=pk)
     try:
@@ -298,6 +311,7 @@ def use_item_photo(request: HttpRequest, pk: int, item_pk: int) -> FileResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def use_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _use_post(request, pk, "return_form", lambda u: f.ReturnForm(request.POST, site_id=u.site_id),
                      lambda u, c: svc.key_use_return(use=u, seal_number=c["seal_number"], sealer=c["sealer"],
@@ -330,6 +344,7 @@ def reconciliation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def reconciliation_create(request: HttpRequest) -> HttpResponse:
     site = _user_site(request)
     if site is None:
@@ -360,6 +375,7 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(sel.incident_list_visible_to(request.user), pk=pk)
     form = f.IncidentCloseForm(request.POST or None)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.once import OnceFormMixin
 from core.validators import PhoneField
 from estates.models import Unit
 from reception.models import ReceptionEntry, WorkLog
@@ -9,7 +10,7 @@ DT = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}),
       "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]}
 
 
-class EntryForm(forms.Form):
+class EntryForm(OnceFormMixin):
     channel = forms.ChoiceField(label=_("Channel"), choices=ReceptionEntry.Channel.choices)
     person_name = forms.CharField(label=_("Visitor or caller"), max_length=60)
     phone = PhoneField(label=_("Phone"), max_length=30, required=False)  # issue 13.4: one phone rule
@@ -26,11 +27,11 @@ class EntryForm(forms.Form):
             self.fields["unit"].queryset = Unit.objects.filter(site=site).order_by("code")
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(OnceFormMixin):
     reply = forms.CharField(label=_("Reply given"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class WorkLogForm(forms.Form):
+class WorkLogForm(OnceFormMixin):
     shift = forms.ChoiceField(label=_("Shift"), choices=WorkLog.Shift.choices)
     content = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 5}))
     handover_next = forms.CharField(label=_("Handed over to the next shift (one per line)"), required=False,
@@ -39,5 +40,5 @@ class WorkLogForm(forms.Form):
                                         widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AckForm(forms.Form):
+class AckForm(OnceFormMixin):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.once import submit_once
 from core.paging import paginate
 from core.redirects import safe_next
 from estates.selectors import staff_of
@@ -43,6 +44,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def entry_create(request: HttpRequest) -> HttpResponse:
     site = _my_site(request)
     form = EntryForm(request.POST or None, site=site)
@@ -59,6 +61,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_list_visible_to(request.user), pk=pk)
     form = ReplyForm(request.POST or None)
@@ -84,6 +87,7 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def worklog_create(request: HttpRequest) -> HttpResponse:
     site = _my_site(request)
     form = WorkLogForm(request.POST or None)
@@ -115,6 +119,7 @@ def worklog_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.handover_list_visible_to(request.user), pk=pk)
     form = AckForm(request.POST)

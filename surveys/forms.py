@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
+from core.once import OnceFormMixin
 from estates.models import Site, Staff, Zone
 from surveys.models import MAX_SAMPLE, Campaign, Grade, Questionnaire, QuestionnaireItem, Response
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(OnceFormMixin):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
     title = forms.CharField(label=_("Title"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
@@ -44,7 +45,7 @@ class CampaignForm(forms.Form):
         return data
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(OnceFormMixin):
     name = forms.CharField(label=_("Name"), max_length=100)
     intro = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     items = forms.CharField(label=_("Items"), widget=forms.Textarea(attrs={"rows": 8}),
@@ -65,11 +66,11 @@ class QuestionnaireForm(forms.Form):
         return out
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(OnceFormMixin):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(OnceFormMixin):
     """The questionnaire's ratings + open answers; with `unit` for staff entry from paper."""
 
     def __init__(self, *args: Any, items: list[QuestionnaireItem], with_unit: bool = False, **kwargs: Any) -> None:
@@ -111,7 +112,7 @@ class ResponseForm(forms.Form):
                                                              "occupation", "resident_type")}
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceFormMixin):
     item = forms.ModelChoiceField(label=_("Item"), queryset=QuestionnaireItem.objects.none(), required=False)
     description = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Responsible"), queryset=Staff.objects.none())

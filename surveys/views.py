@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.once import submit_once
 from core.pdf import qr_svg_data_uri, render_pdf
 from estates.models import Zone
 from estates.selectors import site_ids_visible_to, site_list_visible_to
@@ -41,6 +42,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def campaign_create(request: HttpRequest) -> HttpResponse:
     sites = site_list_visible_to(request.user)
     site_ids = [s.pk for s in sites if permissions.can_organise(request.user, s.pk)]
@@ -106,6 +108,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once  # issue 23.2: sent twice, done once
 def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     form = ReasonForm(request.POST)
@@ -166,6 +169,7 @@ def campaign_reprint(request: HttpRequest, pk: int, household_id: int | None = N
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def campaign_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter paper forms one after another; ratings by number keys 1–5 (SPEC S-03)."""
     campaign = _campaign(request, pk)
@@ -194,6 +198,7 @@ def campaign_entry(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- analysis, actions, exports (S-05, S-06)
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     can_organise = permissions.can_organise(request.user, campaign.site_id)
@@ -299,6 +304,7 @@ def _items_text(q) -> str:  # noqa: ANN001
 
 
 @login_required
+@submit_once  # issue 23.2: sent twice, done once
 def questionnaire_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     q = None
     if pk is not None:

@@ -182,3 +182,36 @@ def test_concurrent_identical_unreachable_attempts_count_once(site_a, n):
     cb = Callback.objects.get(pk=cb.pk)  # FSM-protected status: no refresh_from_db
     assert cb.attempts == 1
     assert CallbackAttempt.objects.filter(callback=cb).count() == 1
+
+
+# ------------------------------------------------------------------ every create form carries a key
+CREATE_PAGES = [
+    ("front_desk", "tickets:order_create"), ("front_desk", "complaints:complaint_create"),
+    ("front_desk", "reception:entry_create"), ("front_desk", "reception:worklog_create"),
+    ("front_desk", "keys:deposit_create"), ("center_head", "keys:reconciliation_create"),
+    ("center_head", "estates:unit_create"), ("center_head", "estates:resident_create"),
+    ("cs_supervisor", "surveys:campaign_create"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "url_name"), CREATE_PAGES)
+def test_create_forms_of_every_app_carry_a_submission_key(client, site_a, role, url_name):
+    client.force_login(site_a.users[role])
+    r = client.get(reverse(url_name))
+    assert r.status_code == 200, (url_name, r.status_code)
+    _key(r.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_reception_entry_sent_twice_is_recorded_once(client, site_a):
+    from reception.models import ReceptionEntry
+
+    client.force_login(site_a.users["front_desk"])
+    page = client.get(reverse("reception:entry_create")).content.decode()
+    data = {"submission_key": _key(page), "channel": "call", "person_name": "李女士",
+            "phone": "13800000000", "purpose": "consultation", "content": "问物业费", "answer": "已答复"}
+    first = client.post(reverse("reception:entry_create"), data)
+    assert first.status_code == 302
+    assert client.post(reverse("reception:entry_create"), data).status_code == 302
+    assert ReceptionEntry.objects.count() == 1
