@@ -50,3 +50,11 @@ def notification_resend_pending_task() -> int:
 
     notice_fanout_pending()
     return notification_resend_pending()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def submission_keys_purge_task() -> int:
+    """Issue 23.2: one-time form keys older than a week are of no use."""
+    from core.once import submission_keys_purge
+
+    return submission_keys_purge()

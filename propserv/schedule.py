@@ -28,4 +28,6 @@ BEAT_SCHEDULE = {
                                   "schedule": crontab(day_of_month="1", hour=1, minute=0)},
     # SPEC T-02: work-order forms rendered ahead are kept two weeks, then rendered again if reprinted.
     "print-forms-prune": {"task": "tickets.tasks.prune_stored_forms_task", "schedule": crontab(hour=3, minute=15)},
+    # Issue 23.2: one-time form submission keys are kept a week (a repeat after that is no double click).
+    "submission-keys-purge": {"task": "core.tasks.submission_keys_purge_task", "schedule": crontab(hour=3, minute=30)},
 }

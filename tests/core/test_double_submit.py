@@ -215,3 +215,16 @@ def test_a_reception_entry_sent_twice_is_recorded_once(client, site_a):
     assert first.status_code == 302
     assert client.post(reverse("reception:entry_create"), data).status_code == 302
     assert ReceptionEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_keys_older_than_a_week_are_purged(site_a):
+    from datetime import timedelta
+
+    from core.once import submission_keys_purge
+
+    user = site_a.users["front_desk"]
+    SubmissionKey.objects.create(user=user, key="old", created_at=T0 - timedelta(days=8))
+    SubmissionKey.objects.create(user=user, key="new", created_at=T0 - timedelta(days=1))
+    assert submission_keys_purge(now=T0) == 1
+    assert list(SubmissionKey.objects.values_list("key", flat=True)) == ["new"]
