@@ -11,7 +11,7 @@ from complaints.services import MAX_PHOTOS
 from core.forms import SingleLineCharField
 from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
-from core.validators import PhoneField
+from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Site, Unit
 
 DT = {"type": "datetime-local"}
@@ -59,7 +59,7 @@ class ComplaintForm(OnceFormMixin):
         data = super().clean()
         site = self.fixed_site or data.get("site")
         data["site_obj"] = site
-        code = (data.get("unit_code") or "").strip()
+        code = to_half_width(data.get("unit_code") or "")  # issue 13.4: ３-２-１５０２ typed in full width
         data["unit"] = data["resident"] = None
         if site and code:
             unit = Unit.objects.filter(site=site, code=code).first()

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from core import numbers
 from core.once import OnceFormMixin
-from core.validators import PhoneField, normalize_id_number
+from core.validators import PhoneField, normalize_id_number, to_half_width
 from estates.models import Building, Department, DutyShift, ImportJob, Resident, Site, Staff, Unit, UnitDocument, Zone
 from estates.roles import Role, is_company_level
 from estates.selectors import (
@@ -150,7 +150,7 @@ class ResidentForm(_SiteScopedForm):
         return normalize_id_number(self.cleaned_data.get("id_number") or "")  # GB 11643 check digit
 
     def clean(self):  # noqa: ANN201
-        code = (self.cleaned_data.get("unit_code") or "").strip()
+        code = to_half_width(self.cleaned_data.get("unit_code") or "")  # issue 13.4: full-width digits
         if code:
             qs = unit_list_visible_to(self.user)
             if self.fixed_site is not None:

@@ -11,7 +11,7 @@ from core import numbers
 from core.errors import DomainError
 from core.once import OnceFormMixin
 from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
-from core.validators import PhoneField
+from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Staff, Unit
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
@@ -56,7 +56,7 @@ class RegisterForm(OnceFormMixin):
 
     def clean(self):
         data = super().clean()
-        code = (data.get("unit_code") or "").strip()
+        code = to_half_width(data.get("unit_code") or "")  # issue 13.4: ３-２-１５０２ typed in full width
         if not data.get("unit") and code:
             unit = self.fields["unit"].queryset.filter(code=code).first()
             if unit is None:

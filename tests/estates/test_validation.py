@@ -159,3 +159,14 @@ def test_stored_phones_rewritten_in_canonical_form(site_a):
     migration.canonical_phones(apps, None)
     res.refresh_from_db()
     assert (res.phone, res.phone2) == ("13812345678", "电话未知")  # what the rule cannot read is kept
+
+
+def test_full_width_unit_code_on_the_order_form(client, site_a, working_wednesday):
+    # issue 13.4: full-width digits typed with a Chinese input method find the unit
+    client.force_login(site_a.users["front_desk"])
+    r = client.post(reverse("tickets:order_create"), {
+        "unit_code": "３－２－１５０２", "channel": "phone", "category": cat("drain").pk, "content": "卫生间下水道堵塞",
+        "reporter_name": "李秀英", "phone": "１３８００００００01"})
+    assert r.status_code == 302
+    order = WorkOrder.objects.get()
+    assert order.unit.code == "3-2-1502" and order.phone == "13800000001"
