@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -101,8 +101,9 @@ def _cell(value) -> str:  # noqa: ANN001
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # 120.30000000000001 as Excel stores 120.3; 13912340001.0 as the phone it is
+        return str(int(value)) if value.is_integer() else f"{value:.10g}"
     # full-width digits, letters and spaces (１５０２, 　) as half-width (issue 13.5)
     return to_half_width(str(value))
 
@@ -256,11 +257,14 @@ class _RowChecker:
         self.seen_people: dict[tuple, int] = {}
 
     def _unit_code(self, v: dict, err: list) -> str | None:
-        if v.get("code") and not v.get("room"):
+        whole = v.get("code") if not v.get("room") else None
+        if v.get("room") and len(re.split(r"[-_/—–－]", v["room"])) == 3:
+            whole = v["room"]  # the room column holds the whole 3-2-1502
+        if whole:
             try:
-                return "-".join(split_unit_code(v["code"]))
+                return "-".join(split_unit_code(whole))
             except ValidationError as e:
-                err.append(("code", _message(e)))
+                err.append(("code" if "room" not in v else "room", _message(e)))
                 return None
         parts = []
         for key, normalize in (("building", normalize_building), ("entrance", normalize_entrance),
@@ -300,9 +304,11 @@ class _RowChecker:
         area = None
         if v.get("area"):
             try:
-                area = numbers.bounded_decimal(AREA_SUFFIX.sub("", v["area"].replace("㎡", "")),
-                                               numbers.AREA_ENTERED, "")
-            except DomainError:
+                raw = Decimal(AREA_SUFFIX.sub("", v["area"].replace("㎡", "").replace(",", "")))
+                if raw.is_finite():
+                    raw = raw.quantize(Decimal("0.01"))  # 88.555 m² as 88.56
+                area = numbers.bounded_decimal(raw, numbers.AREA_ENTERED, "")
+            except (DomainError, InvalidOperation):
                 err.append(("area", _("Enter the floor area as a number of square metres, e.g. 89.5.")))
         floor = None
         if v.get("floor"):

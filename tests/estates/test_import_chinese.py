@@ -170,3 +170,15 @@ def test_residents_import_with_separate_unit_columns(site_a):
     _preview, job = _import(site_a, _csv_bytes("gb18030", header, rows), kind=ImportJob.Kind.RESIDENTS)
     assert job.created_count == 1
     assert Resident.objects.get(name="新住户").unit == site_a.units[0]
+
+
+def test_xlsx_numbers_as_excel_stores_them(site_a):
+    # numeric cells: areas with float noise, phones as numbers, a 3-decimal area rounded
+    header = ["楼栋", "单元", "房号", "建筑面积", "业主姓名", "手机"]
+    rows = [["6", 1, "0101", 120.30000000000001, "王建国", 13812345678],
+            ["6", 1, "6-1-0102", 88.555, "李秀英", 13812345679]]  # the room column holding the whole number
+    _preview, job = _import(site_a, _xlsx(header, rows), "units.xlsx")
+    assert not job.errors and job.created_count == 2
+    assert str(Unit.objects.get(site=site_a.site, code="6-1-0101").area) == "120.30"
+    assert str(Unit.objects.get(site=site_a.site, code="6-1-0102").area) == "88.56"
+    assert _res("王建国").phone == "13812345678"
