@@ -237,6 +237,11 @@ class WorkOrder(FSMModelMixin, BaseModel):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def site_number(self) -> str:
+        """The number with its site code (`SSTY BS-20261201-0004`): numbers repeat across sites (issue 23.8)."""
+        return f"{self.site.code} {self.number}"
+
     def get_absolute_url(self) -> str:
         return reverse("tickets:order_detail", args=[self.pk])
 

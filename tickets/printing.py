@@ -202,13 +202,14 @@ def settlement_xlsx(data: dict, year: int, month: int) -> bytes:
         ws.append([r["order__site__name"], r["order__department__name"] or "", r["orders"], r["total"]])
     ws.append(["", str(_("Total")), "", data["total"]])
     ws.append([])
-    ws.append([str(_("Number")), str(_("Department")), str(_("Unit")), str(_("Amount"))])
+    # issue 23.8: numbers repeat across sites, so the order lines name their site
+    ws.append([str(_("Site")), str(_("Number")), str(_("Department")), str(_("Unit")), str(_("Amount"))])
     for o in data["orders"]:
-        ws.append([o.number, o.department.name if o.department_id else "", o.unit.code if o.unit_id else o.location,
-                   o.total])
+        ws.append([o.site.code, o.number, o.department.name if o.department_id else "",
+                   o.unit.code if o.unit_id else o.location, o.total])
     for row in ws.iter_rows():
         for cell in row:
-            if cell.column == 4 and not isinstance(cell.value, str) and cell.value is not None:
+            if cell.column in (4, 5) and not isinstance(cell.value, str) and cell.value is not None:
                 cell.number_format = "¥#,##0.00"
     buf = io.BytesIO()
     wb.save(buf)

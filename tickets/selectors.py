@@ -15,8 +15,10 @@ from tickets.models import Category, Charge, WorkOrder
 
 UNIT_RE = re.compile(r"^[0-9A-Za-z]+-[0-9A-Za-z]+-[0-9A-Za-z]+$")
 PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
+# a number qualified by its site code: numbers are unique per site only (SPEC T-02, issue 23.8)
+SITE_NUMBER_RE = re.compile(r"^(?P<site>[0-9A-Za-z]+)[\s/·:-]*(?P<number>[Bb][Ss]-[0-9-]*)$")
 
-LIST_FIELDS = ("id", "site", "number", "unit__code", "location", "reporter_name", "phone", "status",
+LIST_FIELDS = ("id", "site", "site__code", "number", "unit__code", "location", "reporter_name", "phone", "status",
                "is_emergency", "received_at", "due_at", "category__name", "department__name", "zone__name",
                "rework_count", "content")
 
@@ -44,6 +46,9 @@ def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
         return qs
     if q.upper().startswith("BS-"):
         return qs.filter(number__startswith=q.upper())
+    qualified = SITE_NUMBER_RE.match(q)
+    if qualified:  # issue 23.8: "SSTY BS-20261201-0004" names one order across the company
+        return qs.filter(site__code__iexact=qualified["site"], number__startswith=qualified["number"].upper())
     if UNIT_RE.match(q):
         return qs.filter(unit__code=q)
     if PHONE_RE.match(q) and sum(c.isdigit() for c in q) >= 5:
@@ -82,7 +87,7 @@ def work_order_filter(qs: QuerySet[WorkOrder], params, *, now: datetime | None =
 
 def work_order_list(user, params, *, now: datetime | None = None) -> QuerySet[WorkOrder]:
     qs = work_order_filter(work_order_list_visible_to(user), params, now=now)
-    return (qs.select_related("unit", "category", "department", "zone").only(*LIST_FIELDS)
+    return (qs.select_related("site", "unit", "category", "department", "zone").only(*LIST_FIELDS)
             .order_by("-received_at", "-id"))
 
 
@@ -112,7 +117,7 @@ def settlement(site_ids: list[int], year: int, month: int) -> dict:
                    .annotate(total=Sum("amount"), orders=Count("order", distinct=True))
                    .order_by("order__site__name", "order__department__name"))
     orders = (WorkOrder.objects.filter(pk__in=charges.values("order_id"))
-              .select_related("department", "unit", "charges_approved_by__staff")
+              .select_related("site", "department", "unit", "charges_approved_by__staff")
               .annotate(total=Sum("charges__amount")).order_by("department__name", "number"))
     return {"by_department": by_dept, "orders": list(orders), "start": start, "end": end,
             "total": sum((r["total"] for r in by_dept), Decimal("0.00"))}
