@@ -1,7 +1,8 @@
 """The contents of each scheduled mailing (SPEC D-03, C-10), as JSON-safe message dicts.
 
 A message is `{"subject", "to", "text", "html", "attachments": [{"name", "file", "mimetype"}]}`;
-`reports.tasks.email_send_task` sends one with retries, so a retry resends only that mail.
+`reports.services.mailing_run_execute` writes each as a `MailingMessage` outbox row, sent one by one with
+retries on the notification backoff (docs/deadlines.md, delivery guarantee).
 """
 
 from __future__ import annotations

@@ -126,9 +126,11 @@ def test_every_outbound_connection_has_a_timeout(settings):
     import sys
 
     env = dict(os.environ, REDIS_URL="redis://127.0.0.1:6379/9", DEBUG="true",
-               DJANGO_SETTINGS_MODULE="propserv.settings.base", EMAIL_URL="smtp://mail.example:25")
+               DJANGO_SETTINGS_MODULE="propserv.settings.base", EMAIL_URL="smtp://mail.example:25",
+               DATABASE_URL="postgres://u@db.example:5432/x")
     code = ("from django.conf import settings as s; print(s.EMAIL_TIMEOUT, s.CELERY_BROKER_CONNECTION_TIMEOUT, "
-            "s.CELERY_BROKER_TRANSPORT_OPTIONS['socket_timeout'], s.CACHES['default']['OPTIONS']['socket_timeout'])")
+            "s.CELERY_BROKER_TRANSPORT_OPTIONS['socket_timeout'], s.CACHES['default']['OPTIONS']['socket_timeout'], "
+            "s.DATABASES['default']['OPTIONS']['connect_timeout'])")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=settings.BASE_DIR, timeout=60).stdout.split()
-    assert all(0 < float(v) <= 30 for v in out) and len(out) == 4
+    assert all(0 < float(v) <= 30 for v in out) and len(out) == 5
