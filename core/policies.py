@@ -101,4 +101,9 @@ POLICY_TABLE: list[P] = [
       "center_head,front_desk", rule="R-06"),
     P("reports.monthly", "Monthly report ready", 5, "days", "notify",
       "site_director,cs_supervisor", rule="D-02, C-10"),
+    # ---- fees (SPEC §8, issue 16)
+    P("fees.bill.due", "Bill paid by the due date", 30, "days", "notify",
+      "finance", site_editable=True, rule="F-03"),
+    P("fees.reminder", "Payment reminder followed up", 5, "working_days", "notify",
+      "zone_manager,finance", site_editable=True, rule="F-03"),
 ]

@@ -47,4 +47,6 @@ POLICY_NAMES = [
     gettext_noop('Acceptance applied for'),
     gettext_noop('Renovation permit end date'),
     gettext_noop('Monthly report ready'),
+    gettext_noop('Bill paid by the due date'),
+    gettext_noop('Payment reminder followed up'),
 ]

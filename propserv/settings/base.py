@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "pgtrigger",  # issue 16: append-only payments, receipts and ledger rows enforced in PostgreSQL
     # ours: imports point down (domain apps → estates → core)
     "core",
     "estates",

@@ -1,0 +1,172 @@
+"""Fees reads: site-scoped lists (another site's record is 404), the unit account, arrears aging and the
+collection rate. Aggregates run in the database (indexes on bill (site, status, period) and ledger
+(unit, account, at)), so the arrears page and the account page stay fast at millions of rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from estates.models import Unit
+from estates.selectors import site_ids_visible_to, unit_list_visible_to
+from fees import permissions
+from fees.models import (
+    ZERO,
+    BankBatch,
+    Bill,
+    BillRun,
+    LedgerEntry,
+    Meter,
+    MeterReading,
+    Payment,
+    Receipt,
+    Reminder,
+)
+
+M = DecimalField(max_digits=14, decimal_places=2)
+# SPEC F-03 aging buckets: months a bill is past its month (1, 2, 3, 4–6, 7–12, more than 12)
+BUCKETS = [("m1", 0, 1), ("m2", 2, 2), ("m3", 3, 3), ("m6", 4, 6), ("m12", 7, 12), ("m12p", 13, 10**6)]
+
+
+def _visible(qs: QuerySet, user, field: str = "site_id") -> QuerySet:
+    return qs.filter(**{f"{field}__in": site_ids_visible_to(user)})
+
+
+def unit_get(user, pk: int) -> Unit:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(unit_list_visible_to(user), pk=pk)
+
+
+def bill_list_visible_to(user) -> QuerySet[Bill]:
+    return _visible(Bill.objects.select_related("unit", "site"), user)
+
+
+def payment_list_visible_to(user) -> QuerySet[Payment]:
+    return _visible(Payment.objects.select_related("unit", "site", "receipt", "received_by"), user)
+
+
+def receipt_list_visible_to(user) -> QuerySet[Receipt]:
+    return _visible(Receipt.objects.select_related("payment__unit", "site", "issued_by"), user)
+
+
+def bill_run_list_visible_to(user) -> QuerySet[BillRun]:
+    return _visible(BillRun.objects.select_related("site", "unit"), user)
+
+
+def reminder_list_visible_to(user) -> QuerySet[Reminder]:
+    qs = _visible(Reminder.objects.select_related("unit__building", "assigned_to", "site"), user)
+    zone = permissions.zone_limited(user)
+    if zone is not None:
+        qs = qs.filter(unit__building__zone_id=zone)
+    return qs
+
+
+def bank_batch_list_visible_to(user) -> QuerySet[BankBatch]:
+    return _visible(BankBatch.objects.select_related("site"), user)
+
+
+def meter_list_visible_to(user) -> QuerySet[Meter]:
+    return _visible(Meter.objects.select_related("unit", "building"), user)
+
+
+def unit_account(unit: Unit) -> dict:
+    """The unit's account page: balance (sum of its ledger), deposit held, open bills."""
+    sums = dict(LedgerEntry.objects.filter(unit=unit).values("account").annotate(s=Sum("amount"))
+                .values_list("account", "s"))
+    open_bills = list(Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).order_by("period", "pk"))
+    return {"balance": sums.get(LedgerEntry.Account.RECEIVABLE, ZERO),
+            "deposit": sums.get(LedgerEntry.Account.DEPOSIT, ZERO),
+            "open_bills": open_bills,
+            "outstanding": sum((b.outstanding for b in open_bills), ZERO)}
+
+
+def months_between(period: date, as_of: date) -> int:
+    return (as_of.year - period.year) * 12 + as_of.month - period.month
+
+
+def _age_expr(as_of: date):  # noqa: ANN202
+    """Months between a bill's month and `as_of`, as a Case over the few months that matter."""
+    whens = []
+    for key, low, high in BUCKETS:
+        # periods whose age falls in [low, high] months
+        newest = _shift(as_of, -low)
+        oldest = _shift(as_of, -high) if high < 10**6 else date(1900, 1, 1)
+        whens.append((key, oldest, newest))
+    return whens
+
+
+def _shift(d: date, months: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+    return date(y, m + 1, 1)
+
+
+GROUPS = {
+    "unit": ("unit_id", "unit__code", "unit__building__zone__name"),
+    "building": ("unit__building_id", "unit__building__number", "unit__building__zone__name"),
+    "zone": ("unit__building__zone_id", "unit__building__zone__name", "site__name"),
+    "site": ("site_id", "site__name", "site__code"),
+}
+
+
+def arrears_aging(user, *, as_of: date, group: str = "unit", site_id: int | None = None,
+                  zone_id: int | None = None) -> QuerySet:
+    """SPEC F-03: what is owed, by age of the bill's month, per unit / building / zone / site."""
+    key, label, extra = GROUPS.get(group, GROUPS["unit"])
+    qs = bill_list_visible_to(user).filter(status=Bill.Status.OPEN, period__lte=as_of)
+    limited = permissions.zone_limited(user)
+    if limited is not None:
+        qs = qs.filter(unit__building__zone_id=limited)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    if zone_id:
+        qs = qs.filter(unit__building__zone_id=zone_id)
+    owed = F("total") - F("paid")
+    buckets = {
+        name: Coalesce(Sum(Case(When(period__gte=oldest, period__lte=newest, then=owed), default=Value(ZERO),
+                                output_field=M)), Value(ZERO), output_field=M)
+        for name, oldest, newest in _age_expr(as_of)
+    }
+    return (qs.values(key, label, extra).annotate(total=Sum(owed, output_field=M), bills=Sum(Value(1),
+                                                  output_field=IntegerField()), **buckets)
+            .order_by("-total", key))
+
+
+def arrears_units_of_zone(*, site_id: int, zone_id: int | None, min_months: int, as_of: date) -> list[int]:
+    """Units with a bill open for at least `min_months` months (candidates for reminders)."""
+    oldest = _shift(as_of, -min_months)
+    qs = Bill.objects.filter(site_id=site_id, status=Bill.Status.OPEN, period__lte=oldest)
+    if zone_id:
+        qs = qs.filter(unit__building__zone_id=zone_id)
+    return list(qs.values_list("unit_id", flat=True).distinct())
+
+
+def collection_rate(*, site_ids: list[int], period: date) -> list[dict]:
+    """SPEC F-03/D-02: per zone, the month's billed total and what of it is collected (now)."""
+    rows = (Bill.objects.filter(site_id__in=site_ids, period=period).exclude(status=Bill.Status.VOID)
+            .values("site__name", "unit__building__zone_id", "unit__building__zone__name")
+            .annotate(billed=Sum("total"), collected=Sum("paid"))
+            .order_by("site__name", "unit__building__zone__name"))
+    out = []
+    for r in rows:
+        billed = r["billed"] or ZERO
+        rate = (r["collected"] / billed * 100).quantize(Decimal("0.1")) if billed else None
+        out.append({**r, "rate": rate})
+    return out
+
+
+def consumption(*, site_ids: list[int], period: date) -> list[dict]:
+    """SPEC F-04/D-02: energy use (能耗) per site, building and meter kind; common areas apart."""
+    return list(MeterReading.objects.filter(site_id__in=site_ids, period=period)
+                .values("site__name", "meter__building__number", "meter__kind")
+                .annotate(used=Sum("consumption"), common=Sum(Case(When(meter__unit__isnull=True,
+                                                                         then=F("consumption")),
+                                                                    default=Value(ZERO), output_field=M)))
+                .order_by("site__name", "meter__building__number", "meter__kind"))
+
+
+def open_bill_query(unit: Unit) -> QuerySet[Bill]:
+    return Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).filter(~Q(total=0)).order_by("period", "pk")

@@ -1,0 +1,328 @@
+"""The monthly bill run (F-02), charge items and tariffs (F-01), paid-service charges (F-06).
+
+The run is idempotent: a unit that already has its live bill of the month is skipped (and a partial
+unique index forbids a second one), so running twice, or a worker dying halfway and the task being
+retried, gives the same bills. A re-run for one unit after a correction (a meter reading fixed)
+replaces the bill only if its lines changed: the old bill is voided by a counter-entry in the ledger
+and what was paid on it moves to the new bill.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.deadlines import policy_for
+from core.errors import DomainError
+from estates.models import Site, Unit
+from fees import permissions
+from fees.models import (
+    ZERO,
+    Allocation,
+    Bill,
+    BillLine,
+    BillRun,
+    ChargeItem,
+    LedgerEntry,
+    MeterReading,
+    Tariff,
+    UnitCharge,
+)
+from fees.money import line_amount, parse_amount
+from fees.services.common import lock_unit, month_start
+
+CHUNK = 1000
+
+
+# ---- F-01 charge items and tariffs
+@transaction.atomic
+def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, actor, effective_from: date,  # noqa: ANN001
+                       meter_kind: str = "", unit_label: str = "", applies_to_all: bool = False,
+                       tiers: list | None = None, sort: int = 0) -> ChargeItem:
+    permissions.check_finance(actor, site.pk)
+    if kind == ChargeItem.Kind.METERED and not meter_kind:
+        raise DomainError(_("A metered item needs its meter (water, electricity or gas)."), code="meter_kind")
+    item = ChargeItem.objects.create(site=site, code=code, name=name, kind=kind, meter_kind=meter_kind,
+                                     unit_label=unit_label, applies_to_all=applies_to_all, sort=sort)
+    tariff_set(item=item, price=price, effective_from=effective_from, tiers=tiers, actor=actor)
+    return item
+
+
+@transaction.atomic
+def tariff_set(*, item: ChargeItem, price, effective_from: date, actor, tiers: list | None = None) -> Tariff:  # noqa: ANN001
+    """A new price from a date on (F-01): a new row, so bills already issued keep their prices."""
+    permissions.check_finance(actor, item.site_id)
+    price = parse_amount(price, allow_zero=True)
+    clean_tiers = []
+    for up_to, tier_price in tiers or []:
+        clean_tiers.append([None if up_to in (None, "") else str(parse_amount(up_to)),
+                            str(parse_amount(tier_price, allow_zero=True))])
+    tariff, _created = Tariff.objects.update_or_create(item=item, effective_from=effective_from,
+                                                       defaults={"price": price, "tiers": clean_tiers})
+    return tariff
+
+
+def _tariffs_for(site_id: int, period: date) -> dict[int, Tariff]:
+    """The price of each item in force on the first day of the month (a change takes effect the next month)."""
+    out: dict[int, Tariff] = {}
+    for t in (Tariff.objects.filter(item__site_id=site_id, effective_from__lte=period)
+              .order_by("item_id", "-effective_from")):
+        out.setdefault(t.item_id, t)
+    return out
+
+
+def _due_date(site_id: int, now: datetime) -> date:
+    """SPEC §15 fees.bill.due ✎: the bill is due N days after issue (site setting)."""
+    policy = policy_for("fees.bill.due", site_id)
+    return timezone.localdate(now) + timedelta(days=policy.amount or 30)
+
+
+def _consumption(site_id: int, period: date, unit_ids: list[int]) -> dict[tuple[int, str], Decimal]:
+    out: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    rows = (MeterReading.objects.filter(site_id=site_id, period=period, meter__unit_id__in=unit_ids)
+            .values_list("meter__unit_id", "meter__kind", "consumption"))
+    for unit_id, kind, used in rows:
+        out[(unit_id, kind)] += used
+    return out
+
+
+def compute_lines(units: list[Unit], *, site_id: int, period: date, items: list[ChargeItem],
+                  tariffs: dict[int, Tariff]) -> dict[int, list[BillLine]]:
+    """Unsaved bill lines per unit for the month: each line rounded once (F-01)."""
+    unit_ids = [u.pk for u in units]
+    subs: dict[int, list[UnitCharge]] = defaultdict(list)
+    for s in UnitCharge.objects.filter(unit_id__in=unit_ids, active=True, item__is_active=True):
+        subs[s.unit_id].append(s)
+    used = _consumption(site_id, period, unit_ids) if any(i.kind == ChargeItem.Kind.METERED for i in items) else {}
+    by_id = {i.pk: i for i in items}
+    everyone = [i for i in items if i.applies_to_all]
+    out: dict[int, list[BillLine]] = {}
+    for unit in units:
+        lines = []
+        chosen = [(i, Decimal(1)) for i in everyone]
+        chosen += [(by_id[s.item_id], s.quantity) for s in subs.get(unit.pk, []) if s.item_id in by_id
+                   and not by_id[s.item_id].applies_to_all]
+        for item, qty in chosen:
+            tariff = tariffs.get(item.pk)
+            if tariff is None:
+                continue
+            if item.kind == ChargeItem.Kind.PER_AREA:
+                qty = unit.area
+            elif item.kind == ChargeItem.Kind.METERED:
+                qty = used.get((unit.pk, item.meter_kind), ZERO)
+            if not qty:
+                continue
+            amount = line_amount(qty, tariff.price, tariff.tiers)
+            lines.append(BillLine(item=item, description=item.name, quantity=qty, unit_price=tariff.price,
+                                  amount=amount))
+        out[unit.pk] = lines
+    return out
+
+
+def _monthly_items(site_id: int) -> list[ChargeItem]:
+    return list(ChargeItem.objects.filter(site_id=site_id, is_active=True, kind__in=ChargeItem.MONTHLY_KINDS))
+
+
+def _billable_units(site_id: int):  # noqa: ANN202
+    return (Unit.objects.filter(site_id=site_id, archived=False, occupancy=Unit.Occupancy.OCCUPIED)
+            .only("pk", "site_id", "area", "code").order_by("pk"))
+
+
+def _issue(*, site_id: int, period: date, lines_by_unit: dict[int, list[BillLine]], now: datetime,
+           due: date, actor) -> list[Bill]:  # noqa: ANN001
+    """Bulk-create bills, their lines and the ledger charges (three INSERTs per chunk)."""
+    title = _("Charges for %(month)s") % {"month": f"{period:%Y-%m}"}
+    bills, pending = [], []
+    for unit_id, lines in lines_by_unit.items():
+        if not lines:
+            continue
+        total = sum((ln.amount for ln in lines), ZERO)
+        bills.append(Bill(site_id=site_id, unit_id=unit_id, kind=Bill.Kind.MONTHLY, period=period, title=title,
+                          total=total, issued_at=now, due_date=due))
+        pending.append(lines)
+    Bill.objects.bulk_create(bills)
+    all_lines = []
+    for bill, lines in zip(bills, pending, strict=True):
+        for ln in lines:
+            ln.bill = bill
+            all_lines.append(ln)
+    BillLine.objects.bulk_create(all_lines, batch_size=5000)
+    LedgerEntry.objects.bulk_create([LedgerEntry(site_id=site_id, unit_id=b.unit_id, kind=LedgerEntry.Kind.CHARGE,
+                                                 amount=b.total, at=now, bill=b, note=b.title, actor=actor)
+                                     for b in bills], batch_size=5000)
+    return bills
+
+
+def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: datetime, actor) -> int:  # noqa: ANN001
+    """Bills for the units of one chunk that have none yet for the month; returns how many were issued."""
+    from fees.services.payments import credit_apply
+
+    with transaction.atomic():
+        have = set(Bill.objects.filter(unit_id__in=unit_ids, period=period, kind=Bill.Kind.MONTHLY)
+                   .exclude(status=Bill.Status.VOID).values_list("unit_id", flat=True))
+        units = [u for u in _billable_units(site_id).filter(pk__in=unit_ids) if u.pk not in have]
+        if not units:
+            return 0
+        items = _monthly_items(site_id)
+        lines = compute_lines(units, site_id=site_id, period=period, items=items,
+                              tariffs=_tariffs_for(site_id, period))
+        bills = _issue(site_id=site_id, period=period, lines_by_unit=lines, now=now,
+                       due=_due_date(site_id, now), actor=actor)
+        # prepayments (credit) settle the new bills at once, oldest first
+        in_credit = (LedgerEntry.objects.filter(unit_id__in=[b.unit_id for b in bills],
+                                                account=LedgerEntry.Account.RECEIVABLE)
+                     .values("unit_id").annotate(s=Sum("amount")).filter(s__lt=0).values_list("unit_id", flat=True))
+        for unit_id in list(in_credit):
+            credit_apply(unit=Unit.objects.get(pk=unit_id), now=now)
+        return len(bills)
+
+
+def bill_run_start(*, site: Site, period: date, actor, unit: Unit | None = None,  # noqa: ANN001
+                   now: datetime | None = None, enqueue: bool = True) -> BillRun:
+    """Queue a bill run (whole site, or one unit after a correction); the worker does it with progress."""
+    permissions.check_finance(actor, site.pk)
+    now = now or timezone.now()
+    period = month_start(period)
+    if unit is not None and unit.site_id != site.pk:
+        raise DomainError(_("This unit belongs to another site."), code="other_site")
+    run = BillRun.objects.create(site=site, period=period, unit=unit, requested_by=actor,
+                                 total_units=1 if unit else _billable_units(site.pk).count())
+    if enqueue:
+        from fees.tasks import bill_run_task
+
+        transaction.on_commit(lambda: bill_run_task.delay(run.pk))
+    return run
+
+
+def bill_run_execute(*, run_id: int, now: datetime | None = None) -> BillRun:
+    """The worker's side: chunks of units, progress committed after each chunk; safe to run twice."""
+    now = now or timezone.now()
+    run = BillRun.objects.select_related("site", "requested_by").get(pk=run_id)
+    if run.status == BillRun.Status.DONE:
+        return run
+    BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.RUNNING, done_units=0)
+    try:
+        if run.unit_id:
+            created = int(bill_rerun_unit(unit=run.unit, period=run.period, actor=run.requested_by, now=now,
+                                          _checked=True) is not None)
+            BillRun.objects.filter(pk=run.pk).update(done_units=1, bills_created=created)
+        else:
+            ids = list(_billable_units(run.site_id).values_list("pk", flat=True))
+            BillRun.objects.filter(pk=run.pk).update(total_units=len(ids))
+            created = 0
+            for i in range(0, len(ids), CHUNK):
+                chunk = ids[i:i + CHUNK]
+                created += bill_run_chunk(site_id=run.site_id, period=run.period, unit_ids=chunk, now=now,
+                                          actor=run.requested_by)
+                BillRun.objects.filter(pk=run.pk).update(done_units=i + len(chunk), bills_created=created)
+    except Exception as exc:
+        BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.FAILED, error=str(exc)[:2000],
+                                                 finished_at=timezone.now())
+        raise
+    BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.DONE, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def bill_run_now(*, site: Site, period: date, actor, now: datetime | None = None) -> BillRun:  # noqa: ANN001
+    """Start and execute in this process (shell, demo, tests, bench)."""
+    run = bill_run_start(site=site, period=period, actor=actor, now=now, enqueue=False)
+    return bill_run_execute(run_id=run.pk, now=now)
+
+
+@transaction.atomic
+def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = None,  # noqa: ANN001
+                    _checked: bool = False) -> Bill | None:
+    """Re-run one unit's month after a correction (F-02): unchanged lines → the same bill; changed →
+    the old bill is replaced (counter-entry) and what was paid on it moves to the new one."""
+    from fees.services.payments import credit_apply
+
+    if not _checked:
+        permissions.check_finance(actor, unit.site_id)
+    now = now or timezone.now()
+    period = month_start(period)
+    unit = lock_unit(unit)
+    old = (Bill.objects.select_for_update().filter(unit=unit, period=period, kind=Bill.Kind.MONTHLY)
+           .exclude(status=Bill.Status.VOID).first())
+    lines = compute_lines([unit], site_id=unit.site_id, period=period, items=_monthly_items(unit.site_id),
+                          tariffs=_tariffs_for(unit.site_id, period))[unit.pk]
+    if old is not None:
+        same = sorted((ln.item_id, ln.quantity, ln.unit_price, ln.amount) for ln in old.lines.all()) == sorted(
+            (ln.item_id, Decimal(ln.quantity).quantize(Decimal("0.01")), ln.unit_price, ln.amount) for ln in lines)
+        if same:
+            return old
+        _void(old, actor=actor, now=now)
+    if not lines:
+        return None
+    bills = _issue(site_id=unit.site_id, period=period, lines_by_unit={unit.pk: lines}, now=now,
+                   due=_due_date(unit.site_id, now), actor=actor)
+    if old is not None:
+        Bill.objects.filter(pk=bills[0].pk).update(replaces=old)
+    credit_apply(unit=unit, now=now)
+    return Bill.objects.get(pk=bills[0].pk)
+
+
+def _void(bill: Bill, *, actor, now: datetime) -> None:  # noqa: ANN001
+    """Replace a bill: its charge is reversed in the ledger; its allocations are taken back (credit)."""
+    for payment_id, amount in (bill.allocations.values("payment_id").annotate(s=Sum("amount"))
+                               .filter(s__gt=0).values_list("payment_id", "s")):
+        Allocation.objects.create(payment_id=payment_id, bill=bill, amount=-amount, at=now)
+    bill.status, bill.paid = Bill.Status.VOID, ZERO
+    bill.save(update_fields=["status", "paid", "updated_at"])
+    LedgerEntry.objects.create(site_id=bill.site_id, unit_id=bill.unit_id, kind=LedgerEntry.Kind.CHARGE_VOID,
+                               amount=-bill.total, at=now, bill=bill, actor=actor,
+                               note=_("Replaced by a corrected bill"))
+
+
+# ---- F-06 paid services from work orders
+@transaction.atomic
+def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill:  # noqa: ANN001
+    """Post a work order's approved paid-service charges to the unit's account (F-06, T-07). Once only."""
+    now = now or timezone.now()
+    permissions.check_take_payment(actor, order.site_id)
+    if order.charges_approved_by_id is None:
+        raise DomainError(_("The charges of this order are not approved by the CS supervisor yet."),
+                          code="not_approved")
+    if order.unit_id is None:
+        raise DomainError(_("This order has no unit to charge."), code="no_unit")
+    existing = Bill.objects.filter(work_order_id=order.pk, kind=Bill.Kind.SERVICE).exclude(
+        status=Bill.Status.VOID).first()
+    if existing:
+        return existing
+    lock_unit(order.unit)
+    charges = list(order.charges.all())
+    if not charges:
+        raise DomainError(_("This order has no charges."), code="no_charges")
+    total = sum((c.amount for c in charges), ZERO)
+    bill = Bill.objects.create(site_id=order.site_id, unit_id=order.unit_id, kind=Bill.Kind.SERVICE,
+                               period=month_start(now), work_order_id=order.pk, total=total, issued_at=now,
+                               due_date=_due_date(order.site_id, now),
+                               title=_("Paid service, work order %(no)s") % {"no": order.number})
+    BillLine.objects.bulk_create([BillLine(bill=bill, description=c.description[:120], quantity=c.quantity,
+                                           unit_price=c.unit_price, amount=c.amount) for c in charges])
+    LedgerEntry.objects.create(site_id=bill.site_id, unit_id=bill.unit_id, kind=LedgerEntry.Kind.CHARGE,
+                               amount=total, at=now, bill=bill, actor=actor, note=bill.title)
+    return bill
+
+
+def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None = None) -> int:  # noqa: ANN001
+    """Every approved, not yet posted paid-service order of the site (e.g. before the month's run)."""
+    from tickets.selectors import orders_with_approved_charges
+
+    posted = set(Bill.objects.filter(site=site, kind=Bill.Kind.SERVICE).exclude(status=Bill.Status.VOID)
+                 .values_list("work_order_id", flat=True))
+    n = 0
+    for order in orders_with_approved_charges([site.pk]).exclude(pk__in=posted):
+        work_order_charge_post(order=order, actor=actor, now=now)
+        n += 1
+    return n
+
+
+def open_bills(unit_id: int):  # noqa: ANN201
+    return Bill.objects.filter(unit_id=unit_id, status=Bill.Status.OPEN).filter(~Q(total=0)).order_by("period", "id")

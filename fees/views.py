@@ -1,0 +1,429 @@
+"""Fees pages: thin — selector → form → one service call → message + redirect (STYLE §2).
+Another site's unit, bill, payment or receipt is 404 (the selectors)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Prefetch, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.once import submit_once
+from core.paging import CountlessPage, paginate
+from core.pdf import batch, render_pdf
+from estates.models import Site
+from estates.selectors import building_list_visible_to, staff_of
+from fees import forms as f
+from fees import permissions as perm
+from fees import selectors as sel
+from fees import services as svc
+from fees.models import BankLine, Bill, BillLine, LedgerEntry, Meter, MeterReading
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="{filename}"'
+    return resp
+
+
+def _user_site(request: HttpRequest) -> Site:
+    staff = staff_of(request.user)
+    if staff is not None and staff.site_id:
+        return staff.site
+    site_id = request.GET.get("site") or request.POST.get("site")
+    site = Site.objects.filter(pk=site_id).first() if site_id and str(site_id).isdigit() else None
+    if site is None or site.pk not in sel.site_ids_visible_to(request.user):
+        raise Http404
+    return site
+
+
+def _this_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+def _month(request: HttpRequest, name: str = "month") -> date:
+    try:
+        return f.MonthField().clean(request.GET.get(name, "")) or _this_month()
+    except Exception:  # noqa: BLE001 — a bad ?month= is the current month, never a 500
+        return _this_month()
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not perm.can_view_fees(request.user):
+        raise Http404
+    as_of = _month(request)
+    sites = sel.arrears_aging(request.user, as_of=as_of, group="site")
+    q = request.GET.get("q", "").strip()
+    units = sel.unit_list_visible_to(request.user).filter(code__startswith=q)[:20] if q else []
+    return render(request, "fees/index.html", {
+        "as_of": as_of, "sites": sites, "q": q, "units": units,
+        "rates": sel.collection_rate(site_ids=sel.site_ids_visible_to(request.user), period=as_of),
+        "runs": sel.bill_run_list_visible_to(request.user)[:5]})
+
+
+# ---- the unit's account
+@login_required
+def unit_account(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = sel.unit_get(request.user, pk)
+    if not perm.can_view_fees(request.user):
+        raise Http404
+    account = sel.unit_account(unit)
+    ledger = CountlessPage(LedgerEntry.objects.filter(unit=unit).select_related("payment__receipt")
+                           .order_by("-at", "-id"), request.GET.get("page"), 30)
+    bills = Bill.objects.filter(unit=unit).order_by("-period", "-pk")[:24]
+    payments = (sel.payment_list_visible_to(request.user).filter(unit=unit).order_by("-received_at", "-pk")[:20])
+    return render(request, "fees/unit_account.html", {
+        "unit": unit, **account, "ledger": ledger, "bills": bills, "payments": payments,
+        "can_pay": perm.can_take_payment(request.user, unit.site_id),
+        "can_finance": perm.can_finance(request.user, unit.site_id)})
+
+
+@login_required
+@submit_once  # issue 23.2: the payment form sent twice → one payment
+def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = sel.unit_get(request.user, pk)
+    open_bills = list(sel.open_bill_query(unit))
+    form = f.PaymentForm(request.POST or None, open_bills=open_bills)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        chosen = [b for b in open_bills if str(b.pk) in set(d["bills"])] or None
+        try:
+            payment = svc.payment_post(unit=unit, amount=d["amount"], method=d["method"], bills=chosen,
+                                       payer=d["payer"], reference=d["reference"], note=d["note"],
+                                       actor=request.user)
+        except DomainError as err:
+            form.add_error("amount" if err.code == "amount" else None, err.message)
+        else:
+            messages.success(request, _("Payment recorded, receipt %(no)s.") % {"no": payment.receipt.number})
+            return redirect(f"{reverse('fees:unit_account', args=[unit.pk])}?receipt={payment.receipt.pk}")
+    return render(request, "fees/payment_form.html", {"form": form, "unit": unit, "open_bills": open_bills,
+                                                      "account": sel.unit_account(unit)})
+
+
+@login_required
+@submit_once
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_object_or_404(sel.payment_list_visible_to(request.user), pk=pk)
+    form = f.ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.payment_reverse(payment=payment, amount=form.cleaned_data["amount"],
+                                reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Reversal posted."))
+            return redirect("fees:unit_account", pk=payment.unit_id)
+    return render(request, "fees/reversal_form.html", {"form": form, "payment": payment})
+
+
+@login_required
+@submit_once
+def deposit_take(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = sel.unit_get(request.user, pk)
+    form = f.DepositForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            move = svc.deposit_take(unit=unit, amount=d["amount"], method=d["method"], reference=d["reference"],
+                                    actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Deposit taken, receipt %(no)s.") % {"no": move.payment.receipt.number})
+            return redirect("fees:unit_account", pk=unit.pk)
+    return render(request, "fees/deposit_form.html", {"form": form, "unit": unit})
+
+
+# ---- printing (D-04)
+@login_required
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = get_object_or_404(sel.receipt_list_visible_to(request.user), pk=pk)
+    payment = receipt.payment
+    data = render_pdf("fees/print/receipt.html", {
+        "receipt": receipt, "payment": payment, "unit": payment.unit, "site": receipt.site,
+        "allocations": payment.allocations.filter(amount__gt=0).select_related("bill"),
+        "reversals": payment.reversals.all()})
+    return _pdf(data, f"receipt-{receipt.number}.pdf")
+
+
+def _notice_context(bills: list[Bill]) -> dict:
+    ids = [b.pk for b in bills]
+    full = (Bill.objects.filter(pk__in=ids).select_related("unit__building", "site")
+            .prefetch_related(Prefetch("lines", queryset=BillLine.objects.order_by("id")))
+            .order_by("unit__code"))
+    # what is still owed from earlier months, printed under the month's lines
+    arrears = dict(Bill.objects.filter(unit_id__in=[b.unit_id for b in bills], status=Bill.Status.OPEN)
+                   .exclude(pk__in=ids).values("unit_id").annotate(s=Sum(F("total") - F("paid")))
+                   .values_list("unit_id", "s"))
+    return {"bills": [(b, arrears.get(b.unit_id)) for b in full]}
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """收费通知单 of one bill (A4)."""
+    bill = get_object_or_404(sel.bill_list_visible_to(request.user), pk=pk)
+    return _pdf(render_pdf("fees/print/notices.html", _notice_context([bill])), f"notice-{bill.pk}.pdf")
+
+
+@login_required
+def notices_building_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The month's 收费通知单 of a whole building, one page each (F-02 batch)."""
+    building = get_object_or_404(building_list_visible_to(request.user), pk=pk)
+    period = _month(request)
+    bills = list(Bill.objects.filter(unit__building=building, period=period, kind=Bill.Kind.MONTHLY)
+                 .exclude(status=Bill.Status.VOID))
+    with batch():
+        data = render_pdf("fees/print/notices.html", _notice_context(bills))
+    return _pdf(data, f"notices-{building.number}-{period:%Y%m}.pdf")
+
+
+# ---- meter readings (F-04)
+@login_required
+def meter_entry(request: HttpRequest) -> HttpResponse:
+    """The keyboard page: one building's meters, one box each; Enter moves to the next box."""
+    buildings = building_list_visible_to(request.user).order_by("site__name", "number")
+    bid = request.GET.get("building") or request.POST.get("building")
+    building = buildings.filter(pk=bid).first() if bid and str(bid).isdigit() else None
+    period = _month(request) if request.method == "GET" else (
+        f.MonthField().clean(request.POST.get("month")) if request.POST.get("month") else _this_month())
+    results: dict[int, tuple[bool, str]] = {}
+    meters = []
+    if building is not None:
+        meters = list(Meter.objects.filter(building=building, is_active=True).select_related("unit")
+                      .order_by("unit__code", "number"))
+        if request.method == "POST":
+            for m in meters:
+                raw = request.POST.get(f"m{m.pk}", "").strip()
+                if not raw:
+                    continue
+                try:
+                    r = svc.meter_reading_record(meter=m, period=period, reading=raw, actor=request.user)
+                except DomainError as err:
+                    results[m.pk] = (False, err.message)
+                else:
+                    results[m.pk] = (True, r.flag_reason or _("Recorded."))
+            if results and all(ok for ok, _msg in results.values()):
+                messages.success(request, _("%(n)s readings recorded.") % {"n": len(results)})
+        readings = {r.meter_id: r for r in MeterReading.objects.filter(meter__in=meters, period=period)}
+        last = {}
+        for r in MeterReading.objects.filter(meter__in=meters, period__lt=period).order_by("meter_id", "-period"):
+            last.setdefault(r.meter_id, r)
+        meters = [(m, readings.get(m.pk), last.get(m.pk), results.get(m.pk),
+                   request.POST.get(f"m{m.pk}", "") if request.method == "POST" else "") for m in meters]
+    return render(request, "fees/meter_entry.html", {"buildings": buildings, "building": building,
+                                                     "period": period, "rows": meters})
+
+
+@login_required
+@submit_once
+def meter_import(request: HttpRequest) -> HttpResponse:
+    site = _user_site(request)
+    form = f.MeterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        from estates.imports import read_table
+
+        checked = form.cleaned_data["file"]
+        try:
+            rows = read_table(io.BytesIO(checked.read()), f"x.{checked.ext}")
+            report = svc.meter_readings_import(site_id=site.pk, period=form.cleaned_data["period"],
+                                               rows=[(r + ["", ""])[:2] for r in rows[1:]], actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+            report = None
+        else:
+            from core.once import submission_done
+
+            submission_done(request, reverse("fees:meter_import"))
+    return render(request, "fees/meter_import.html", {"form": form, "report": report, "site": site})
+
+
+# ---- bill runs (F-02)
+@login_required
+@submit_once
+def bill_run_create(request: HttpRequest) -> HttpResponse:
+    site = _user_site(request)
+    form = f.BillRunForm(request.POST or None, initial={"period": f"{_this_month():%Y-%m}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = svc.bill_run_start(site=site, period=form.cleaned_data["period"], actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("The bill run is queued; this page shows its progress."))
+            return redirect("fees:bill_run_detail", pk=run.pk)
+    runs = paginate(request, sel.bill_run_list_visible_to(request.user), 20)
+    return render(request, "fees/bill_run_form.html", {"form": form, "site": site, "page": runs})
+
+
+@login_required
+def bill_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(sel.bill_run_list_visible_to(request.user), pk=pk)
+    template = "fees/partials/_bill_run_progress.html" if request.htmx else "fees/bill_run_detail.html"
+    buildings = building_list_visible_to(request.user).filter(site=run.site).order_by("number")
+    return render(request, template, {"run": run, "buildings": buildings})
+
+
+@login_required
+@require_POST
+def unit_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = sel.unit_get(request.user, pk)
+    period = _month(request) if request.GET.get("month") else (
+        f.MonthField().clean(request.POST.get("month")) if request.POST.get("month") else _this_month())
+    try:
+        svc.bill_rerun_unit(unit=unit, period=period, actor=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("The unit's bill for %(m)s is up to date.") % {"m": f"{period:%Y-%m}"})
+    return redirect("fees:unit_account", pk=unit.pk)
+
+
+# ---- arrears, reminders (F-03)
+@login_required
+def arrears(request: HttpRequest) -> HttpResponse:
+    if not perm.can_view_fees(request.user):
+        raise Http404
+    group = request.GET.get("group", "unit")
+    group = group if group in sel.GROUPS else "unit"
+    as_of = _month(request)
+    rows = paginate(request, sel.arrears_aging(request.user, as_of=as_of, group=group), 50)
+    return render(request, "fees/arrears.html", {"page": rows, "group": group, "as_of": as_of,
+                                                 "key": sel.GROUPS[group][0], "label": sel.GROUPS[group][1],
+                                                 "extra": sel.GROUPS[group][2],
+                                                 "groups": [("unit", _("Unit")), ("building", _("Building")),
+                                                            ("zone", _("Zone")), ("site", _("Site"))]})
+
+
+@login_required
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    qs = sel.reminder_list_visible_to(request.user)
+    if request.GET.get("open"):
+        qs = qs.filter(outcome="")
+    return render(request, "fees/reminder_list.html", {"page": paginate(request, qs, 50)})
+
+
+@login_required
+@require_POST
+@submit_once
+def reminder_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = sel.unit_get(request.user, pk)
+    try:
+        reminder = svc.reminder_create(unit=unit, actor=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("fees:unit_account", pk=unit.pk)
+    messages.success(request, _("Reminder assigned to %(name)s.") % {
+        "name": reminder.assigned_to.name if reminder.assigned_to else "—"})
+    return redirect(reminder)
+
+
+@login_required
+@submit_once
+def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = get_object_or_404(sel.reminder_list_visible_to(request.user), pk=pk)
+    form = f.ReminderOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.reminder_record_outcome(reminder=reminder, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return redirect(reminder)
+    return render(request, "fees/reminder_detail.html", {"reminder": reminder, "form": form,
+                                                         "open_bills": sel.open_bill_query(reminder.unit)})
+
+
+@login_required
+def reminder_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """催缴通知书: the unit's open bills and what it owes."""
+    reminder = get_object_or_404(sel.reminder_list_visible_to(request.user), pk=pk)
+    bills = list(sel.open_bill_query(reminder.unit))
+    data = render_pdf("fees/print/reminder_letter.html", {
+        "reminder": reminder, "unit": reminder.unit, "site": reminder.unit.site, "bills": bills,
+        "owed": sum((b.outstanding for b in bills), 0), "today": timezone.localdate()})
+    return _pdf(data, f"reminder-{reminder.pk}.pdf")
+
+
+# ---- bank collection (F-05)
+@login_required
+@submit_once
+def bank_batches(request: HttpRequest) -> HttpResponse:
+    site = _user_site(request)
+    form = f.BankBatchForm(request.POST or None, initial={"period": f"{_this_month():%Y-%m}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            b = svc.bank_batch_create(site=site, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Collection file ready: %(n)s lines.") % {"n": b.lines.count()})
+            return redirect("fees:bank_batch_detail", pk=b.pk)
+    return render(request, "fees/bank_batches.html", {
+        "form": form, "site": site, "page": paginate(request, sel.bank_batch_list_visible_to(request.user), 20)})
+
+
+@login_required
+@submit_once
+def bank_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch_ = get_object_or_404(sel.bank_batch_list_visible_to(request.user), pk=pk)
+    form = f.BankResultForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        from core.once import submission_done
+        from estates.imports import read_table
+
+        checked = form.cleaned_data["file"]
+        try:
+            rows = read_table(io.BytesIO(checked.read()), f"x.{checked.ext}")
+            report = svc.bank_result_import(batch=batch_, rows=rows[1:], actor=request.user)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            submission_done(request, reverse("fees:bank_batch_detail", args=[batch_.pk]))
+    lines = paginate(request, batch_.lines.select_related("bill__unit").order_by("pk"), 100)
+    counts = {s: batch_.lines.filter(status=s).count() for s in BankLine.Status.values}
+    return render(request, "fees/bank_batch_detail.html", {"batch": batch_, "form": form, "report": report,
+                                                           "page": lines, "counts": counts,
+                                                           "can_finance": perm.can_finance(request.user,
+                                                                                           batch_.site_id)})
+
+
+@login_required
+def bank_batch_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    batch_ = get_object_or_404(sel.bank_batch_list_visible_to(request.user), pk=pk)
+    try:
+        perm.check_finance(request.user, batch_.site_id)
+    except DomainError:
+        raise Http404 from None
+    name = f"tuoshou-{batch_.bank}-{batch_.period:%Y%m}-{batch_.pk}"
+    if fmt == "xlsx":
+        resp = HttpResponse(svc.bank_batch_xlsx(batch_),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f'attachment; filename="{batch_.pk}.xlsx"; filename*=UTF-8\'\'{name}.xlsx'
+    else:
+        resp = HttpResponse(svc.bank_batch_csv(batch_), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{batch_.pk}.csv"; filename*=UTF-8\'\'{name}.csv'
+    return resp
+
+
+@login_required
+def receipts(request: HttpRequest) -> HttpResponse:
+    qs = sel.receipt_list_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(number__icontains=q)
+    return render(request, "fees/receipts.html", {"page": paginate(request, qs, 50), "q": q})
+
