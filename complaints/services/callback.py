@@ -1,0 +1,130 @@
+"""C-09 callback: the callbacks task, the quick callback and its outcome."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import permissions as perm
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    Reminder,
+)
+from complaints.services._common import (
+    E,
+    S,
+    _department_people,
+    _front_desk,
+    _inform_first_responder,
+    _lock,
+    _require,
+    _user,
+)
+from complaints.services.escalation import complaint_escalate
+from core.deadlines import deadline_running, deadline_start, deadline_stop
+from core.errors import DomainError
+from core.notifications import notification_queue
+from estates.roles import Role
+
+log = logging.getLogger(__name__)
+
+
+def _request_callback(c: Complaint, *, now: datetime, actor: Any = None) -> bool:
+    """C-09 / CB-01: the callbacks app owns the callback task and its `complaint.callback` clock."""
+    try:
+        from callbacks.services import callback_request  # noqa: PLC0415
+    except ImportError:
+        return False
+    try:
+        with transaction.atomic():
+            callback_request(subject=c, site_id=c.site_id, kind="complaint", policy_code="complaint.callback",
+                             now=now, actor=_user(actor) if actor else None, unit=c.unit, resident=c.resident,
+                             resident_name=c.complainant_name, phone=c.phone, summary=c.subject,
+                             department_report=c.handling_result)
+    except DomainError:  # the complaint keeps its own callback clock instead
+        log.warning("callback request for complaint %s refused", c.pk, exc_info=True)
+        return False
+    return True
+
+
+def open_callback(c: Complaint) -> Any:
+    try:
+        from callbacks.models import Callback  # noqa: PLC0415
+    except ImportError:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Complaint)
+    return Callback.objects.filter(subject_type=ct, subject_id=c.pk, kind="complaint",
+                                   status=Callback.Status.OPEN).first()
+
+
+def callback_deadline(c: Complaint) -> Any:
+    """The running complaint.callback clock: on the callbacks task, or on the complaint itself."""
+    cb = open_callback(c)
+    return deadline_running(cb if cb is not None else c, "complaint.callback")
+
+
+@transaction.atomic
+def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, number_dialled: str = "",
+                              note: str = "", now: datetime | None = None) -> Complaint:
+    """The complaint page's quick callback: recorded on the callbacks task (whose outcome handler then
+    closes or reopens the complaint), or directly when there is no task."""
+    now = now or timezone.now()
+    _require(perm.can_record_callback(_user(actor), complaint), _("You cannot record the callback."))
+    cb = open_callback(complaint)
+    if cb is not None:
+        from callbacks.services import callback_attempt_record  # noqa: PLC0415
+
+        callback_attempt_record(callback=cb, actor=_user(actor), method="phone", result=result,
+                                number_dialled=number_dialled or complaint.phone or cb.phone, comment=note,
+                                now=now)
+    elif result in ("satisfied", "basically", "unsatisfied"):
+        complaint_callback_outcome(complaint=complaint, satisfied=result != "unsatisfied", actor=actor, note=note,
+                                   now=now)
+    else:
+        ComplaintEvent.record(complaint, actor=_user(actor), kind=E.NOTE, note=note or result, at=now)
+    complaint.refresh_from_db()
+    return complaint
+
+
+# ---------------------------------------------------------------- C-09 callback outcome
+@transaction.atomic
+def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: Any = None, note: str = "",
+                               now: datetime | None = None) -> Complaint:
+    """C-09: satisfied → closed and filed; unsatisfied → reopened and escalated one level."""
+    now = now or timezone.now()
+    c = _lock(complaint)
+    if actor is not None:
+        _require(perm.can_record_callback(_user(actor), c), _("You cannot record the callback."))
+    _require(c.status == S.HANDLED, _("Only a handled complaint gets a callback."), "state")
+    deadline_stop(subject=c, code="complaint.callback", now=now)
+    if satisfied:
+        c.close(at=now)
+        c.save()
+        ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.CLOSED, note=note, at=now)
+        _inform_first_responder(c, _("closed"), key="closed")
+        if c.was_late:  # C-07 inquiry for every late complaint
+            Reminder.objects.get_or_create(complaint=c, kind=Reminder.Kind.INQUIRY, automatic=True,
+                                           deadline_code="closure",
+                                           defaults={"department": c.department, "issued_at": now})
+            notification_queue(recipients=_front_desk(c.site_id) + _department_people(c, roles=(
+                Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)),
+                title=_("Inquiry (洽办单) due: %s was late") % c.number, url=c.get_absolute_url(),
+                kind="reminder", site_id=c.site_id, subject=c, dedupe_key=f"complaint:{c.pk}:inquiry")
+        return c
+    c.reopen()
+    c.save()
+    ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.REOPENED, note=note, at=now)
+    deadline_start(subject=c, code="complaint.dept.response", now=now, site_id=c.site_id)
+    complaint_escalate(complaint=c, reason=_("Unsatisfied callback"), now=now, actor=actor)
+    notification_queue(recipients=_department_people(c), title=_("Complaint reopened: %s") % c.number,
+                       body=note, url=c.get_absolute_url(), kind="alert", site_id=c.site_id, subject=c,
+                       dedupe_key=f"complaint:{c.pk}:reopen:{c.reopen_count}")
+    return c

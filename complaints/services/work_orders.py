@@ -1,0 +1,61 @@
+"""C-04: the repair part of a complaint as a linked work order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import permissions as perm
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+)
+from complaints.services._common import E, _lock, _require, _save, _user
+from core.errors import DomainError
+
+
+@transaction.atomic
+def complaint_work_order(*, complaint: Complaint, actor: Any, content: str = "", now: datetime | None = None) -> Any:
+    """C-04: the repair part of a complaint becomes a linked work order (tickets)."""
+    now = now or timezone.now()
+    c = _lock(complaint)
+    _require(perm.can_work(_user(actor), c) and c.is_open, _("You cannot create a work order from this complaint."))
+    _require(c.work_order_id is None, _("A work order is already linked."), "exists")
+    from tickets.models import WorkOrder  # noqa: PLC0415
+    from tickets.services import work_order_register  # noqa: PLC0415
+
+    category = _work_order_category(c)
+    if category is None:
+        raise DomainError(_("No work-order category fits this complaint."), code="category")
+    channel = {Complaint.Channel.PHONE: WorkOrder.Channel.PHONE,
+               Complaint.Channel.VISIT: WorkOrder.Channel.VISIT}.get(c.channel, WorkOrder.Channel.OTHER)
+    order = work_order_register(site=c.site, category=category, content=content or c.description or c.subject,
+                                actor=_user(actor), now=now, unit=c.unit, resident=c.resident,
+                                reporter_name=c.complainant_name, phone=c.phone, channel=channel,
+                                location="" if c.unit_id else (c.address or c.subject))
+    c.work_order_id = order.pk
+    _save(c, "work_order_id")
+    ComplaintEvent.record(c, actor=_user(actor), kind=E.WORK_ORDER, at=now,
+                          note=str(getattr(order, "number", order.pk)), data={"work_order": order.pk})
+    return order
+
+
+def _work_order_category(c: Complaint) -> Any:
+    """The tickets category for the repair part: the responsible department's kind, non-emergency first."""
+    from tickets.models import Category as TicketCategory  # noqa: PLC0415
+
+    qs = TicketCategory.objects.filter(is_active=True).order_by("is_emergency", "sort", "pk")
+    kind = c.department.kind if c.department_id else "engineering"
+    return qs.filter(department_kind=kind).first() or qs.filter(department_kind="engineering").first()
+
+
+def work_order_of(c: Complaint) -> Any:
+    if not c.work_order_id:
+        return None
+    from tickets.models import WorkOrder  # noqa: PLC0415
+
+    return WorkOrder.objects.filter(pk=c.work_order_id).first()
