@@ -6,6 +6,7 @@ operator would set, so the code under test talks HTTP to it exactly as to MinIO 
 """
 
 import io
+import logging
 import runpy
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def _settings_with(monkeypatch, **env) -> dict:
 def s3_endpoint():
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
