@@ -58,8 +58,8 @@ class AmountField(forms.CharField):
 
     def __init__(self, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT, **kwargs) -> None:  # noqa: ANN003
         self.allow_zero, self.maximum = allow_zero, maximum
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "40")
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
@@ -67,6 +67,8 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > 40:
+            raise forms.ValidationError(_("Enter the amount as digits, e.g. 1234.50."), code="amount")
         try:
             return parse_amount(value, allow_zero=self.allow_zero, maximum=self.maximum)
         except DomainError as err:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from estates.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 
 FINANCE = (Role.FINANCE,)

@@ -130,9 +130,9 @@ def arrears_aging(user, *, as_of: date, group: str = "unit", site_id: int | None
                                 output_field=M)), Value(ZERO), output_field=M)
         for name, oldest, newest in _age_expr(as_of)
     }
-    return (qs.values(key, label, extra).annotate(total=Sum(owed, output_field=M), bills=Sum(Value(1),
-                                                  output_field=IntegerField()), **buckets)
-            .order_by("-total", key))
+    return (qs.values(key, label, extra).annotate(owed=Sum(owed, output_field=M), bills=Sum(Value(1),
+                                                 output_field=IntegerField()), **buckets)
+            .order_by("-owed", key))
 
 
 def arrears_units_of_zone(*, site_id: int, zone_id: int | None, min_months: int, as_of: date) -> list[int]:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
+from core.roles import Role
 from estates.models import Staff, Unit
-from estates.roles import Role
 from fees import permissions
 from fees.models import Bill, Reminder
 
