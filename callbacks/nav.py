@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from estates.roles import Role, has_role
+from core.roles import Role, has_role, user_roles
 
 WORKERS = (Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.FRONT_DESK, Role.CENTER_HEAD,
            Role.SITE_DIRECTOR, Role.COMPANY_LEADER, Role.EXECUTIVE)
@@ -17,3 +17,8 @@ def items(user):
     if has_role(user, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR, Role.COMPANY_LEADER, Role.EXECUTIVE):
         out.append({"label": _("Quality sampling"), "url": reverse("callbacks:sampling"), "icon": "shuffle"})
     return out
+
+
+def landing(user) -> tuple[int, str] | None:
+    """`/` for zone staff and managers: the callback queue (after the front desk's and departments' screens)."""
+    return (30, reverse("callbacks:queue")) if user_roles(user) & {Role.ZONE_STAFF, Role.ZONE_MANAGER} else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from estates.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 
 WORKERS = (Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.FRONT_DESK, Role.CENTER_HEAD,

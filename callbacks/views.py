@@ -29,7 +29,7 @@ from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
 from core.redirects import safe_next
-from estates.roles import Role, has_role
+from core.roles import Role, has_role
 from estates.selectors import site_list_visible_to, staff_of, zone_list_visible_to
 
 STATES = ("due_today", "overdue", "open", "done")

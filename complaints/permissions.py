@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estates.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 
 FRONT_ROLES = (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.ZONE_STAFF, Role.ZONE_MANAGER)

@@ -9,16 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core.calendar_source import calendar_changed, site_hours_changed
+        from core.calendar_source import calendar_changed  # noqa: PLC0415 (models load after apps)
 
         post_migrate.connect(_sync_policies, sender=self)
         for model in ("core.HolidayOverride", "core.CalendarYear"):
             post_save.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-save-{model}")
             post_delete.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-delete-{model}")
-        post_save.connect(site_hours_changed, sender="estates.Site", dispatch_uid="calendar-site-hours")
 
 
 def _sync_policies(sender, **kwargs) -> None:  # noqa: ANN001
-    from core.services import policy_table_sync
+    from core.services import policy_table_sync  # noqa: PLC0415 (models load after apps)
 
     policy_table_sync(using=kwargs.get("using", "default"))

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import worktime
+from core import scope, worktime
 from core.worktime import DEFAULT_HOURS, OfficeHours, WorkCalendar, chinesecalendar_covers, python_holidays_publishes
 
 log = logging.getLogger(__name__)
@@ -123,10 +123,7 @@ def site_office_hours(site_id: int | None) -> OfficeHours:
     hit = _hours.get(site_id)
     if hit and mono - hit[0] < _HOURS_TTL:
         return hit[1]
-    from django.apps import apps
-
-    row = (apps.get_model("estates", "Site").objects.filter(pk=site_id)
-           .values_list("office_open", "office_close").first())
+    row = scope.office_hours(site_id)
     hours = OfficeHours(*row) if row and row[0] and row[1] else DEFAULT_HOURS
     _hours[site_id] = (mono, hours)
     return hours

@@ -1,14 +1,32 @@
-"""Navigation by role: each app lists its menu entries in `<app>/nav.py` as `items(user)`."""
+"""Navigation by role: each app lists its menu entries in `<app>/nav.py` as `items(user)`, optionally
+`quick_actions(user)` and `landing(user)` (where `/` sends this user: `(rank, url)`, lowest rank wins)."""
 
 from importlib import import_module
+from types import ModuleType
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
-# Menu order: the supervisor's dashboard first, the engine's configuration pages last.
-_FIRST, _LAST = ["reports"], ["core"]
 _APPS = [a for a in settings.INSTALLED_APPS if "." not in a]
-_NAV_APPS = _FIRST + [a for a in _APPS if a not in _FIRST + _LAST] + _LAST
+
+
+def nav_modules() -> list[ModuleType]:
+    """The `<app>.nav` modules in menu order: a nav's `MENU_ORDER` (default 100; the dashboard 0, the
+    engine's configuration pages last), then INSTALLED_APPS order. An app without nav.py has no menu."""
+    out = []
+    for app in _APPS:
+        try:
+            out.append(import_module(f"{app}.nav"))
+        except ModuleNotFoundError:
+            continue
+    return sorted(out, key=lambda nav: getattr(nav, "MENU_ORDER", 100))
+
+
+def landing_url(user: Any) -> str | None:
+    """`/` by role: the lowest-ranked landing any app's nav declares for this user, else None (the menu)."""
+    offers = [offer for nav in nav_modules() if hasattr(nav, "landing") and (offer := nav.landing(user))]
+    return min(offers, key=lambda o: o[0])[1] if offers else None
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -16,11 +34,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     items, quick, groups = [], [], []
-    for app in _NAV_APPS:
-        try:
-            nav = import_module(f"{app}.nav")
-        except ModuleNotFoundError:
-            continue
+    for nav in nav_modules():
         app_items = list(nav.items(user)) if hasattr(nav, "items") else []
         items.extend(app_items)
         if app_items:

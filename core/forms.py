@@ -4,18 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CalendarYear, DeadlinePolicy, HolidayOverride
-
-
-def _role_codes() -> set[str]:
-    from estates.roles import Role
-
-    return set(Role.values)
+from core.roles import Role
 
 
 class _PolicyBase(forms.ModelForm):
     def clean_notify_roles(self) -> str:
         roles = [r.strip() for r in self.cleaned_data.get("notify_roles", "").split(",") if r.strip()]
-        unknown = [r for r in roles if r not in _role_codes()]
+        unknown = [r for r in roles if r not in set(Role.values)]
         if unknown:
             raise forms.ValidationError(_("Unknown role code: %(codes)s") % {"codes": ", ".join(unknown)})
         return ",".join(roles)

@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -59,9 +60,7 @@ def check_database() -> dict[str, Any]:
 
 def check_broker(timeout: float = 2.0) -> dict[str, Any]:
     def run() -> None:
-        from propserv.celery import app
-
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
     return _timed(run)
 
@@ -69,9 +68,7 @@ def check_broker(timeout: float = 2.0) -> dict[str, Any]:
 def check_workers(timeout: float = 1.0) -> dict[str, Any]:
     """Ping the workers (one broadcast, `timeout` seconds) and report which queues have a consumer."""
     def run() -> dict[str, Any]:
-        from propserv.celery import app
-
-        replies = app.control.inspect(timeout=timeout).active_queues() or {}
+        replies = current_app.control.inspect(timeout=timeout).active_queues() or {}
         served = {q["name"] for queues in replies.values() for q in queues}
         missing = [q for q in QUEUES if q not in served]
         return {"ok": not missing, "workers": sorted(replies), "missing_queues": missing}

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 
+MENU_ORDER = 1000  # the engine's configuration pages last
+
 
 def items(user) -> list[dict]:  # noqa: ANN001
     out = []

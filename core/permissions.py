@@ -1,20 +1,16 @@
 """Who may see and edit the engine's configuration (SPEC §15 ✎, W-02, X-02).
 
-core knows no domain: role checks go through estates.roles, imported lazily.
+Roles are part of the foundation (core/roles.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.roles import has_role, is_company_level
+
 POLICY_SITE_ROLES = ("site_director", "cs_supervisor")
 TIMER_ROLES = ("cs_supervisor", "dept_supervisor", "security_supervisor", "center_head", "site_director")
-
-
-def _roles():
-    from estates import roles
-
-    return roles
 
 
 def own_site_id(user: Any) -> int | None:
@@ -27,13 +23,13 @@ def own_site_id(user: Any) -> int | None:
 
 def is_company_admin(user: Any) -> bool:
     """Superusers and company roles edit the company rows and the national holiday table."""
-    return bool(getattr(user, "is_authenticated", False)) and _roles().is_company_level(user)
+    return bool(getattr(user, "is_authenticated", False)) and is_company_level(user)
 
 
 def can_view_policies(user: Any) -> bool:
     if is_company_admin(user):
         return True
-    return _roles().has_role(user, *POLICY_SITE_ROLES, "center_head") and own_site_id(user) is not None
+    return has_role(user, *POLICY_SITE_ROLES, "center_head") and own_site_id(user) is not None
 
 
 def can_edit_company_policy(user: Any) -> bool:
@@ -46,7 +42,7 @@ def can_override_policy(user: Any, policy: Any, site_id: int | None) -> bool:
         return False
     if is_company_admin(user):
         return True
-    return _roles().has_role(user, *POLICY_SITE_ROLES) and own_site_id(user) == site_id
+    return has_role(user, *POLICY_SITE_ROLES) and own_site_id(user) == site_id
 
 
 def can_view_calendar(user: Any) -> bool:
@@ -60,4 +56,4 @@ def can_edit_calendar(user: Any) -> bool:
 def can_view_timers(user: Any) -> bool:
     if is_company_admin(user):
         return True
-    return _roles().has_role(user, *TIMER_ROLES) and own_site_id(user) is not None
+    return has_role(user, *TIMER_ROLES) and own_site_id(user) is not None

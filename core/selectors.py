@@ -9,18 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.models import Deadline, DeadlinePolicy
-
-
-def _visible(qs: QuerySet, user: Any, field: str = "site_id") -> QuerySet:
-    from estates.selectors import visible
-
-    return visible(qs, user, field)
-
-
-def site_ids_visible_to(user: Any) -> list[int]:
-    from estates.selectors import site_ids_visible_to as ids
-
-    return ids(user)
+from core.scope import visible
 
 
 def company_policies() -> QuerySet[DeadlinePolicy]:
@@ -29,7 +18,7 @@ def company_policies() -> QuerySet[DeadlinePolicy]:
 
 def overrides_visible_to(user: Any) -> QuerySet[DeadlinePolicy]:
     """Per-site rows of the sites the user sees (another site's override is a 404)."""
-    return _visible(DeadlinePolicy.objects.filter(site__isnull=False), user).select_related("site")
+    return visible(DeadlinePolicy.objects.filter(site__isnull=False), user).select_related("site")
 
 
 def policy_table_for(user: Any) -> list[dict]:
@@ -41,7 +30,7 @@ def policy_table_for(user: Any) -> list[dict]:
 
 
 def deadlines_visible_to(user: Any) -> QuerySet[Deadline]:
-    return _visible(Deadline.objects.all(), user).select_related("policy", "site", "subject_type")
+    return visible(Deadline.objects.all(), user).select_related("policy", "site", "subject_type")
 
 
 def deadline_list(user: Any, *, state: str = "", code: str = "", site: str = "", overdue: bool = False,

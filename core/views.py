@@ -9,43 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions, selectors, services
+from core.context_processors import landing_url
 from core.errors import DomainError
 from core.forms import CalendarYearForm, HolidayForm, PolicyForm, PolicyOverrideForm
 from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
 from core.notifications import notification_acknowledge, notification_mark_read, notifications_awaiting_ack
 from core.paging import paginate
 from core.redirects import is_safe_url, safe_next
-
-# Where `/` takes each role: supervisors their dashboard (asked of reports by name, so core imports
-# no domain app), others their working screen; roles without one get the menu.
-DASHBOARD_LANDING = "reports.nav.landing_url"
-ROLE_HOME = [("front_desk", "tickets:order_list"), ("dept_staff", "tickets:my_orders"),
-             ("zone_staff", "callbacks:queue"), ("zone_manager", "callbacks:queue")]
-
-
-def _landing(user) -> str | None:  # noqa: ANN001
-    from django.urls import NoReverseMatch, reverse
-    from django.utils.module_loading import import_string
-
-    try:
-        url = import_string(DASHBOARD_LANDING)(user)
-    except ImportError:
-        url = None
-    if url:
-        return url
-    groups = set(user.groups.values_list("name", flat=True))
-    for role, name in ROLE_HOME:
-        if role in groups:
-            try:
-                return reverse(name)
-            except NoReverseMatch:
-                continue
-    return None
+from core.scope import sites_visible_to
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    url = _landing(request.user)
+    url = landing_url(request.user)  # each app's nav.py declares its landing page
     if url and not request.GET.get("menu"):
         return redirect(url)
     return render(request, "core/home.html")
@@ -117,9 +93,7 @@ def _require(allowed: bool) -> None:
 
 
 def _site_choices(user) -> list:
-    from estates.models import Site
-
-    return list(Site.objects.filter(pk__in=selectors.site_ids_visible_to(user)).order_by("name"))
+    return list(sites_visible_to(user).order_by("name"))
 
 
 @login_required

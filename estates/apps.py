@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,14 @@ class EstatesConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        # models are not loaded when apps.py is imported, so these imports wait for ready()
+        from core.calendar_source import site_hours_changed  # noqa: PLC0415
+        from core.scope import provide  # noqa: PLC0415
+        from estates.selectors import site_ids_visible_to, site_list_visible_to, site_office_hours  # noqa: PLC0415
+
+        # core asks, estates answers: which sites a user sees, a site's office hours
+        provide(site_ids=site_ids_visible_to, sites=site_list_visible_to, office_hours=site_office_hours)
+        post_save.connect(site_hours_changed, sender="estates.Site", dispatch_uid="calendar-site-hours")
         post_migrate.connect(_sync_role_groups, sender=self)
 
 
@@ -16,7 +24,7 @@ def _sync_role_groups(sender, **kwargs) -> None:  # noqa: ANN001
     """Every SPEC §0 role exists as a Group after migrate."""
     from django.contrib.auth.models import Group
 
-    from estates.roles import Role
+    from core.roles import Role
 
     for role in Role:
         Group.objects.using(kwargs.get("using", "default")).get_or_create(name=role.value)

@@ -15,8 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.roles import COMPANY_ROLES, Role
 from estates.models import Building, Company, Department, DutyShift, Resident, Site, Staff, Unit, Zone
-from estates.roles import COMPANY_ROLES, Role
 
 DEMO_PASSWORD = "propserv-demo"  # noqa: S105 - printed on purpose: demo logins only
 COMPANY = "嘉华物业"

@@ -6,9 +6,9 @@ from django.utils.translation import pgettext_lazy
 
 from core import numbers
 from core.once import OnceFormMixin
+from core.roles import Role, is_company_level
 from core.validators import PhoneField, normalize_id_number, to_half_width
 from estates.models import Building, Department, DutyShift, ImportJob, Resident, Site, Staff, Unit, UnitDocument, Zone
-from estates.roles import Role, is_company_level
 from estates.selectors import (
     building_list_visible_to,
     department_list_visible_to,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estates.roles import Role, has_role, is_company_level, user_roles
+from core.roles import Role, has_role, is_company_level, user_roles
 
 # Keep residents and units up to date: the front line of the service center.
 REGISTRY_EDITORS = (Role.FRONT_DESK, Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR,
@@ -58,7 +58,7 @@ def can_reveal_id_number(user, site) -> bool:  # noqa: ANN001
 
 def can_grant_role(user, role: str) -> bool:
     """Company roles are granted only by company-level users."""
-    from estates.roles import COMPANY_ROLES
+    from core.roles import COMPANY_ROLES
 
     return is_company_level(user) or role not in COMPANY_ROLES
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from core.roles import is_company_level
 from estates.models import Building, Department, Resident, Site, Staff, Unit, Zone
-from estates.roles import is_company_level
 
 
 def site_ids_visible_to(user) -> list[int]:
@@ -30,6 +30,11 @@ def site_ids_visible_to(user) -> list[int]:
 def visible(qs: QuerySet, user, field: str = "site_id") -> QuerySet:
     """Restrict any site-owned queryset to what `user` may see."""
     return qs.filter(**{f"{field}__in": site_ids_visible_to(user)})
+
+
+def site_office_hours(site_id: int) -> tuple | None:
+    """(office_open, office_close) of a site (SPEC W-01), None for an unknown site."""
+    return Site.objects.filter(pk=site_id).values_list("office_open", "office_close").first()
 
 
 def site_list_visible_to(user) -> QuerySet[Site]:
@@ -62,7 +67,7 @@ def staff_list_visible_to(user) -> QuerySet[Staff]:
 
 def users_with_roles(*, site_id: int | None, roles: Iterable[str]) -> QuerySet:
     """Active users holding any of `roles` at the site; company roles are found company-wide."""
-    from estates.roles import COMPANY_ROLES
+    from core.roles import COMPANY_ROLES
 
     roles = list(roles)
     User = get_user_model()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.roles import Role, user_roles
 from core.uploads import DOCUMENT_KINDS, check_file
 from estates import permissions as perms
 from estates.models import (
@@ -26,7 +27,6 @@ from estates.models import (
     UnitDocument,
     Zone,
 )
-from estates.roles import Role, user_roles
 
 
 def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | None = None,  # noqa: ANN001

@@ -24,13 +24,13 @@ from core import uploads
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
+from core.roles import Role, is_company_level
 from estates import forms as f
 from estates import permissions as perms
 from estates import selectors as sel
 from estates import services
 from estates.imports import import_job_confirm, import_job_create, import_job_map, template_csv, template_xlsx
 from estates.models import DutyShift, ImportJob, Site, Unit
-from estates.roles import Role, is_company_level
 
 PER_PAGE = 50
 

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from estates.roles import is_company_level
+from core.roles import is_company_level
 from keys.permissions import KEY_CLERK_ROLES, _role_holds
 
 

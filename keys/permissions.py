@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from estates.roles import Role
+from core.roles import Role
 from estates.selectors import site_ids_visible_to
 from keys.models import KeyApproval, KeyDeposit, KeyIncident, KeyUse
 
@@ -33,7 +33,7 @@ RECONCILE_ROLES = (Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTO
 
 def _role_holds(user, roles) -> bool:
     """Roles only (a superuser is not every role at once: dual control needs real roles)."""
-    from estates.roles import user_roles
+    from core.roles import user_roles
 
     return bool(user_roles(user) & {str(r) for r in roles})
 

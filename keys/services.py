@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
+from core.roles import Role
 from core.uploads import check_image
-from estates.roles import Role
 from estates.selectors import users_with_roles
 from keys import permissions as perm
 from keys.models import (

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from estates.roles import Role, has_role
+from core.roles import Role, has_role
 from reception.permissions import RECEPTION, SECURITY
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from estates.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 
 RECEPTION = (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CENTER_HEAD,

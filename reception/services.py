@@ -13,7 +13,7 @@ from django_fsm import can_proceed
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
-from estates.roles import Role
+from core.roles import Role
 from estates.selectors import users_with_roles
 from reception.models import HandoverItem, ReceptionEntry, WorkLog
 from reception.permissions import can_acknowledge, can_register, can_write_log

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.roles import COMPANY_ROLES, SUPERVISOR_ROLES
 from estates.models import Site
-from estates.roles import COMPANY_ROLES, SUPERVISOR_ROLES
 from estates.selectors import users_with_roles
 from reports import registry
 from reports.models import DigestPreference, DistributionList, MailingKind, MonthlyReport

@@ -1,9 +1,11 @@
-"""Menu entries; supervisors land on the dashboard (`landing_url`, used for `/` by role)."""
+"""Menu entries; supervisors land on the dashboard (`landing`, asked by core for `/`)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reports.selectors import can_see_dashboard
+
+MENU_ORDER = 0  # the supervisor's dashboard first
 
 
 def items(user) -> list[dict]:
@@ -17,6 +19,6 @@ def items(user) -> list[dict]:
     ]
 
 
-def landing_url(user) -> str | None:
-    """Where `/` should send this user: the dashboard for supervisors and company roles, else None."""
-    return reverse("reports:dashboard") if can_see_dashboard(user) else None
+def landing(user) -> tuple[int, str] | None:
+    """`/` for supervisors and company roles: the dashboard, before any working screen."""
+    return (0, reverse("reports:dashboard")) if can_see_dashboard(user) else None

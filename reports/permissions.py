@@ -1,6 +1,6 @@
 """Who may see the dashboard and reports (SPEC D-01): supervisors of a site and company roles."""
 
-from estates.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level
 from reports.selectors import can_see_dashboard
 
 __all__ = ["can_see_dashboard", "can_request_report"]

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import SUPERVISOR_ROLES, has_role, is_company_level
 from estates.models import Site
-from estates.roles import SUPERVISOR_ROLES, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 from reports.models import MonthlyReport
 

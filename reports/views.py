@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.health import sweep_status
-from estates.roles import is_company_level
+from core.roles import is_company_level
 from reports import registry
 from reports.forms import DigestPreferenceForm, ReportRequestForm
 from reports.models import MailingKind, MonthlyReport

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from estates.roles import SUPERVISOR_ROLES, has_role
+from core.roles import SUPERVISOR_ROLES, has_role
 from surveys.permissions import ENTRY
 
 

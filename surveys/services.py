@@ -21,8 +21,8 @@ from django_fsm import can_proceed
 
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
+from core.roles import is_company_level
 from estates.models import Unit
-from estates.roles import is_company_level
 from estates.selectors import staff_of
 from surveys import permissions
 from surveys.models import (
@@ -479,8 +479,8 @@ def routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]:
 
 
 def _routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]:
+    from core.roles import Role
     from estates.models import Site
-    from estates.roles import Role
     from estates.selectors import users_with_roles
 
     now = now or timezone.now()

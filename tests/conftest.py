@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
+from core.roles import Role
 from estates.models import Department
-from estates.roles import Role
 from tests.factories import (
     BuildingFactory,
     DepartmentFactory,

@@ -99,7 +99,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 
 def make_staff(site, *roles, department=None, zone=None, username=None, name=None) -> Staff:
-    """A staff member at `site` (None = head office) holding `roles` (estates.roles.Role codes)."""
+    """A staff member at `site` (None = head office) holding `roles` (core.roles.Role codes)."""
     kwargs = {"username": username} if username else {}
     user = UserFactory(**kwargs)
     staff = StaffFactory(user=user, site=site, department=department, zone=zone,

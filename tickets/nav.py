@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from estates.roles import Role, has_role
+from core.roles import Role, has_role, user_roles
 
 
 def items(user) -> list[dict]:
@@ -16,3 +16,13 @@ def items(user) -> list[dict]:
 def quick_actions(user) -> list[dict]:
     return [{"key": "new-work-order", "label": _("New work order"), "url": reverse("tickets:order_create"),
              "icon": "plus-circle"}]
+
+
+def landing(user) -> tuple[int, str] | None:
+    """`/` for the front desk: the work-order list; for department staff: their orders."""
+    roles = user_roles(user)
+    if Role.FRONT_DESK in roles:
+        return (10, reverse("tickets:order_list"))
+    if Role.DEPT_STAFF in roles:
+        return (20, reverse("tickets:my_orders"))
+    return None

@@ -3,8 +3,8 @@ re-checked in services."""
 
 from __future__ import annotations
 
+from core.roles import Role, has_role, is_company_level
 from estates.models import Department
-from estates.roles import Role, has_role, is_company_level
 
 
 def _at_site(user, order_or_site_id) -> bool:

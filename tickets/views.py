@@ -21,8 +21,8 @@ from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import CountlessPage, page_number
+from core.roles import Role, has_role
 from estates.models import Department, Resident, Site, Unit, Zone
-from estates.roles import Role, has_role
 from estates.selectors import site_ids_visible_to
 from tickets import forms as f
 from tickets import permissions, selectors, services

@@ -17,7 +17,7 @@ from callbacks.permissions import can_check_mismatch, can_work_callback
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
-from estates.roles import Role
+from core.roles import Role
 
 
 def _user(actor: Any) -> Any:

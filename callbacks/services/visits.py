@@ -16,8 +16,8 @@ from callbacks.models import CallbackAttempt, Method, Result, Visit, VisitPlan
 from callbacks.permissions import can_record_visit
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
+from core.roles import Role
 from estates.models import Unit, Zone
-from estates.roles import Role
 
 
 def month_start(d: date | datetime) -> date:

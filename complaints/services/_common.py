@@ -16,8 +16,8 @@ from core.deadlines import deadline_running
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.numbering import day_period, number_take
+from core.roles import Role
 from core.uploads import check_image
-from estates.roles import Role
 from estates.selectors import users_with_roles
 
 log = logging.getLogger(__name__)

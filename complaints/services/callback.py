@@ -30,7 +30,7 @@ from complaints.services.escalation import complaint_escalate
 from core.deadlines import deadline_running, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
-from estates.roles import Role
+from core.roles import Role
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from complaints.services.intake import _register
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
-from estates.roles import Role
+from core.roles import Role
 from estates.selectors import users_with_roles
 
 

@@ -21,7 +21,7 @@ from complaints.services._common import LEVEL_ROLES, E, S, _department_people, _
 from core.errors import DomainError
 from core.models import Notification
 from core.notifications import notification_queue
-from estates.roles import Role
+from core.roles import Role
 from estates.selectors import users_with_roles
 
 

@@ -39,7 +39,7 @@ from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.mail import single_line
 from core.notifications import notification_queue
-from estates.roles import Role, is_company_level
+from core.roles import Role, is_company_level
 from estates.selectors import users_with_roles
 
 

@@ -12,7 +12,7 @@ from complaints.models import Complaint
 from complaints.services import complaint_receive
 from core.models import NumberCounter
 from core.numbering import number_take
-from estates.roles import Role
+from core.roles import Role
 from tests.concurrency import errors_of, run_at_once
 from tests.factories import make_staff
 from tests.tickets.helpers import cat

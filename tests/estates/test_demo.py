@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.roles import Role
 from estates.demo import DEMO_PASSWORD, demo_logins, seed
 from estates.models import Department, DutyShift, Resident, Site, Staff, Unit, Zone
-from estates.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ UP, US = KeyApproval.Kind.USE_PROPERTY, KeyApproval.Kind.USE_SECURITY
 
 
 def _both_roles(site_a):
-    from estates.roles import Role
+    from core.roles import Role
     return make_staff(site_a.site, Role.CENTER_HEAD, Role.SECURITY_SUPERVISOR, username="a_both").user
 
 
@@ -42,7 +42,7 @@ def test_deposit_dual_control_matrix(site_a, cab_a, keyflow, case):
             svc.key_deposit_approve(deposit=dep, kind=DS, actor=both)
         assert err.value.code == "same_person"
     elif case == "registrar_approves":
-        from estates.roles import Role
+        from core.roles import Role
         registrar = make_staff(site_a.site, Role.CENTER_HEAD, Role.FRONT_DESK, username="a_reg").user
         dep = svc.key_deposit_register(site=site_a.site, unit=site_a.units[1], reason="developer",
                                        key_description="交房钥匙", actor=registrar)
@@ -70,7 +70,7 @@ def test_use_dual_control_matrix(site_a, cab_a, keyflow, case):
     u = site_a.users
     requester = u["zone_staff"]
     if case == "requester_approves":
-        from estates.roles import Role
+        from core.roles import Role
         requester = make_staff(site_a.site, Role.SECURITY_SUPERVISOR, username="a_req").user
     use = svc.key_use_request(deposit=dep, purpose="检修", planned_out=keyflow.T0,
                               planned_return=keyflow.T0 + timedelta(hours=1), actor=requester, now=keyflow.T0)
@@ -124,7 +124,7 @@ def test_take_out_matrix(site_a, cab_a, keyflow, case):
     code = {"single_person": "same_person", "wrong_property_role": "wrong_role", "wrong_security_role": "wrong_role",
             "not_custodian": "not_custodian", "missing_person": "two_people"}.get(case)
     if case == "single_person":
-        from estates.roles import Role
+        from core.roles import Role
         both = make_staff(site_a.site, Role.ZONE_STAFF, Role.SECURITY_OFFICER, username="a_solo")
         kwargs.update(property_staff=both, security_staff=both)
     elif case == "wrong_property_role":

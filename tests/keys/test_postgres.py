@@ -4,7 +4,7 @@
 import pytest
 
 from core.errors import DomainError
-from estates.roles import Role
+from core.roles import Role
 from keys import services as svc
 from keys.models import KeyApproval, KeyDeposit
 from tests.concurrency import run_at_once

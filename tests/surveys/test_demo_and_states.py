@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_fsm import can_proceed
 
-from estates.roles import Role
+from core.roles import Role
 from surveys import demo, services
 from surveys.models import Campaign
 from tests.factories import BuildingFactory, ResidentFactory, SiteFactory, UnitFactory, make_staff

@@ -17,10 +17,10 @@ from core import numbers
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop, policy_for
 from core.errors import DomainError
 from core.notifications import notification_queue
+from core.roles import Role, has_role
 from core.uploads import IMAGE, PDF, check_file, check_image
 from core.worktime import TZ
 from estates.models import Department, Staff, Unit
-from estates.roles import Role, has_role
 from estates.selectors import users_with_roles
 from tickets import permissions
 from tickets.models import (
