@@ -7,6 +7,8 @@ operator would set, so the code under test talks HTTP to it exactly as to MinIO 
 
 import io
 import logging
+import os
+import re
 import runpy
 from pathlib import Path
 
@@ -179,3 +181,24 @@ def test_monthly_report_files_in_s3(s3, site_a, client):
         "Body"].read()
     report = monthly_report_generate(report_id=report.pk, now=datetime(2026, 11, 2, 6, tzinfo=TZ))
     assert len(keys(s3, "media/reports/monthly/")) == 2
+
+
+# issue 13.13: no application code reaches around the storage API to the media folder
+def test_no_code_builds_media_paths():
+    root = Path(__file__).resolve().parents[2]
+    skip = {"tests", "bench", ".venv", "var", "migrations", "node_modules"}
+    allowed = {root / "core" / "storage.py", *(root / "propserv" / "settings").glob("*.py")}
+    pattern = re.compile(r"MEDIA_ROOT|\.path\(|\b(file|pdf|xlsx|photo|signature)\.path\b|write_bytes\(|read_bytes\(")
+    offenders = []
+    files = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
+        files += [Path(folder) / n for n in names if n.endswith(".py")]
+    for path in files:
+        if path in allowed:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if pattern.search(code) and "os.path.join" not in code and "request.path" not in code:
+                offenders.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+    assert offenders == []
