@@ -29,5 +29,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].pop("OPTIONS", None)
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# The test database is built from the models (no replay of every migration in each test process,
+# issue 14.8); tests/conftest.py then runs the data migrations' seeds, and
+# tests/project/test_migrations.py proves the real migration history builds the same schema.
+DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = env.bool("TEST_MIGRATE", default=False)
+# without migrations, the append-only triggers (fees) are installed after the tables are made
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="propserv-static-")
 WHITENOISE_USE_FINDERS = True
