@@ -18,6 +18,7 @@ from complaints.forms import AnalysisForm, ComplaintForm
 from complaints.models import Category, Complaint, ComplaintReport, Level, Severity
 from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
 from core import uploads
+from core.actions import action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -59,12 +60,9 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, c: Complaint, bound: dict | None = None) -> dict:
-    forms = []
-    for a in act.available(request.user, c):
-        form = bound.get(a.key) if bound and a.key in bound else a.form(complaint=c, prefix=a.key)
-        forms.append({"action": a, "form": form, "open": bool(bound and a.key in bound)})
     return {
-        "c": c, "actions": forms, "events": c.events.select_related("actor__staff"),
+        "c": c, "registry": act.REGISTRY, "actions": act.REGISTRY.cards(request.user, c, bound),
+        "events": c.events.select_related("actor__staff"),
         "deadlines": deadlines_of(c), "escalations": c.escalations.select_related("acknowledged_by")
         .prefetch_related("notified"), "reports": c.reports.select_related("author"),
         "reminders": c.reminders.select_related("department", "issued_by"), "photos": c.photos.all(),
@@ -77,28 +75,12 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/complaint_detail.html", _detail_context(request, c))
 
 
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    c = get_object_or_404(sel.complaint_list_visible_to(request.user), pk=pk)
-    a = act.BY_KEY.get(action)
-    if a is None:
-        raise Http404
-    form = a.form(request.POST, complaint=c, prefix=a.key)
-    if not a.allowed(request.user, c):
-        form.is_valid()
-        form.add_error(None, _("This action is not available to you now."))
-    elif form.is_valid():
-        try:
-            a.run(c, request.user.staff, None, form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Saved: %s") % a.label)
-            return redirect(c)
-    c.refresh_from_db()
-    return render(request, "complaints/complaint_detail.html", _detail_context(request, c, {a.key: form}),
-                  status=422)
+def _detail_page(request: HttpRequest, c: Complaint, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "complaints/complaint_detail.html", _detail_context(request, c, bound), status=status)
+
+
+# the steps of a complaint are declared once in complaints/actions.py; one generic view runs them (issue 14.1)
+complaint_action = action_post_view(act.REGISTRY, page=_detail_page)
 
 
 def complaint_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:

@@ -73,3 +73,31 @@ def unresolvable_signer_role(order) -> str:
 
 def can_sign_unresolvable(user, order) -> bool:
     return _at_site(user, order) and has_role(user, unresolvable_signer_role(order))
+
+
+# issue 14.2: one predicate per step, asked by the page, the generic action view and the service alike
+def can_evaluate(user, order) -> bool:
+    return can_work(user, order) or can_front_desk(user, order)
+
+
+def can_report_status(user, order) -> bool:
+    """SPEC T-14: the department head reports the status of an order/cleaning order."""
+    return can_work(user, order) and has_role(user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD)
+
+
+def can_record_agreement(user, order) -> bool:
+    return can_front_desk(user, order) or can_dispatch(user, order)
+
+
+def can_route_to_developer(user, order) -> bool:
+    """SPEC T-16: a supervisor who may dispatch the order routes it to the developer."""
+    return can_dispatch(user, order) and has_role(user, Role.CENTER_HEAD, Role.CS_SUPERVISOR, Role.DEPT_SUPERVISOR)
+
+
+def can_reinspect(user, order) -> bool:
+    return can_front_desk(user, order) or can_check_charges(user, order)
+
+
+def can_record_inspection(user, order) -> bool:
+    """SPEC T-09/T-12: joint inspection and contractor review records."""
+    return can_front_desk(user, order) or can_work(user, order)

@@ -13,10 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core import uploads
+from core.actions import action_form_view, action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -25,7 +24,8 @@ from core.roles import Role, has_role
 from estates.models import Department, Resident, Site, Unit, Zone
 from estates.selectors import site_ids_visible_to
 from tickets import forms as f
-from tickets import permissions, selectors, services
+from tickets import selectors, services
+from tickets.actions import FIELD_STEPS, REGISTRY
 from tickets.models import Category, WorkOrder
 
 PAGE_SIZE = 25
@@ -141,89 +141,11 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/partials/_duplicates.html", {"orders": orders, "unit": unit})
 
 
-def _actions(user, order: WorkOrder) -> dict:
-    """Which action forms the detail page shows: asked of the model and the permissions (STYLE §3)."""
-    from django_fsm import can_proceed
-
-    S = WorkOrder.Status
-    acts: dict[str, object] = {}
-    v = {"version": order.version}
-    if can_proceed(order.dispatch) and permissions.can_dispatch(user, order):
-        acts["dispatch"] = f.DispatchForm(initial=v, order=order)
-    if can_proceed(order.arrive) and permissions.can_work(user, order):
-        acts["arrive"] = f.VersionOnlyForm(initial=v)
-    if can_proceed(order.complete) and permissions.can_work(user, order):
-        now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        arrived = timezone.localtime(order.arrived_at).strftime("%Y-%m-%dT%H:%M") if order.arrived_at else now
-        acts["complete"] = f.CompleteForm(initial={**v, "arrived_at": arrived, "finished_at": now}, order=order)
-    if order.status == S.COMPLETED:
-        if order.charges.exists() and not order.charges_checked_by_id and permissions.can_check_charges(user, order):
-            acts["charges_check"] = f.VersionOnlyForm(initial=v)
-        if order.charges_checked_by_id and not order.charges_approved_by_id and \
-                permissions.can_approve_charges(user, order):
-            acts["charges_approve"] = f.VersionOnlyForm(initial=v)
-        if permissions.can_work(user, order) or permissions.can_front_desk(user, order):
-            acts["evaluate"] = f.EvaluateForm(initial={**v, "evaluation": order.evaluation,
-                                                       "signer_name": order.signer_name})
-        if permissions.can_front_desk(user, order):
-            acts["accept"] = f.VersionOnlyForm(initial=v)
-    if can_proceed(order.send_rework) and permissions.can_front_desk(user, order):
-        acts["rework"] = f.ReasonForm(initial=v)
-    if order.status in WorkOrder.OPEN_STATES and order.due_at and permissions.can_front_desk(user, order):
-        acts["extend"] = f.ExtendForm(initial=v, order=order)
-    if order.status in WorkOrder.OPEN_STATES and permissions.can_front_desk(user, order):
-        acts["followup"] = f.NoteForm()
-    if order.status in WorkOrder.OPEN_STATES and order.category.status_report_required and \
-            has_role(user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD):
-        acts["status_report"] = f.NoteForm()
-    if can_proceed(order.return_unresolvable) and permissions.can_sign_unresolvable(user, order):
-        acts["unresolvable"] = f.UnresolvableForm(initial=v)
-    if order.category.needs_agreement and order.status in WorkOrder.OPEN_STATES and \
-            permissions.can_front_desk(user, order):
-        acts["agreement"] = f.AgreementForm(initial=v)
-        if order.agreement_no:
-            acts["agreement_return"] = f.WithinAgreementForm(initial=v, order=order)
-    if can_proceed(order.route_to_developer) and has_role(user, Role.CENTER_HEAD, Role.CS_SUPERVISOR,
-                                                          Role.DEPT_SUPERVISOR):
-        acts["developer"] = f.DeveloperForm(initial=v)
-    if order.status == S.DEVELOPER and permissions.can_front_desk(user, order):
-        acts["developer_done"] = f.StepNoteForm(initial=v)
-    if order.status == S.REINSPECTION and permissions.can_front_desk(user, order):
-        acts["reinspect"] = f.ReinspectForm(initial=v)
-    if order.unit_id and order.unit.occupancy == Unit.Occupancy.NOT_MOVED_IN and not order.joint_inspection_at:
-        acts["joint_inspection"] = f.JointInspectionForm(initial=v, order=order)
-    if order.category.is_contractor and order.status not in (S.CLOSED, S.CANCELLED):
-        acts["contractor"] = f.ContractorForm(initial={**v, "contractor_name": order.contractor_name})
-    if can_proceed(order.cancel) and permissions.can_front_desk(user, order):
-        acts["cancel"] = f.ReasonForm(initial=v)
-    return acts
-
-
-ACTION_LABELS = {
-    "dispatch": gettext_lazy("Dispatch"),
-    "arrive": gettext_lazy("Arrived on site"),
-    "complete": gettext_lazy("Enter completion"),
-    "charges_check": gettext_lazy("Check charges"),
-    "charges_approve": gettext_lazy("Approve charges"),
-    "evaluate": gettext_lazy("Save evaluation and signature"),
-    "accept": gettext_lazy("Accept returned receipt"),
-    "rework": gettext_lazy("Send back for rework"),
-    "extend": gettext_lazy("Extend deadline"),
-    "followup": gettext_lazy("Record progress"),
-    "status_report": gettext_lazy("Report status"),
-    "unresolvable": gettext_lazy("Return as unresolvable"),
-    "agreement": gettext_lazy("Record agreement"),
-    "agreement_return": gettext_lazy("Return agreement"),
-    "developer": gettext_lazy("Route to the developer"),
-    "developer_done": gettext_lazy("Developer repaired"),
-    "reinspect": gettext_lazy("Record re-inspection"),
-    "joint_inspection": gettext_lazy("Record joint inspection"),
-    "contractor": gettext_lazy("Record contractor review"),
-    "cancel": gettext_lazy("Cancel order"),
-}
-# the steps of the order's main path are shown as open forms; the others load theirs when opened
-INLINE_ACTIONS = {"dispatch", "arrive", "complete", "charges_check", "charges_approve", "evaluate", "accept"}
-FIELD_ACTIONS = {"arrive", "complete"}  # open forms for the department's people
+def _inline_steps(user) -> set[str] | None:
+    """The front desk copies the paper form only when it comes back: arrival/completion stay folded."""
+    if has_role(user, Role.DEPT_STAFF, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.SECURITY_OFFICER):
+        return None
+    return {k for k, a in REGISTRY.actions.items() if a.inline} - FIELD_STEPS
 
 
 @login_required
@@ -232,30 +154,10 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tickets/order_detail.html", _detail_ctx(request, order))
 
 
-@login_required
-def order_action_form(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The form of one less frequent step, fetched by htmx when its card is opened."""
-    order = selectors.work_order_get(request.user, pk)
-    form = _actions(request.user, order).get(action)
-    if form is None:
-        raise Http404
-    return render(request, "tickets/partials/_action_form.html",
-                  {"order": order, "name": action, "form": form, "label": ACTION_LABELS[action]})
-
-
-def _detail_ctx(request, order, override: tuple[str, object] | None = None) -> dict:
+def _detail_ctx(request, order, bound: dict | None = None) -> dict:
     prefetch_related_objects([order], "charges", "materials", "extensions", "photos")  # asked twice below
-    acts = _actions(request.user, order)
-    if override:
-        acts[override[0]] = override[1]
-    failed = override[0] if override else None
-    inline = INLINE_ACTIONS
-    if not has_role(request.user, Role.DEPT_STAFF, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR,
-                    Role.SECURITY_OFFICER):
-        inline = inline - FIELD_ACTIONS  # the front desk copies the paper form only when it comes back
-    cards = [(name, form, ACTION_LABELS[name], name not in inline and name != failed)
-             for name, form in acts.items()]
-    return {"order": order, "action_cards": cards,
+    return {"order": order, "registry": REGISTRY,
+            "action_cards": REGISTRY.cards(request.user, order, bound, inline=_inline_steps(request.user)),
             "events": order.events.select_related("actor__staff"),
             "deadlines": deadlines_of(order), "charges": list(order.charges.all()),
             "materials": list(order.materials.all()), "extensions": list(order.extensions.all()),
@@ -263,91 +165,13 @@ def _detail_ctx(request, order, override: tuple[str, object] | None = None) -> d
             if order.status == WorkOrder.Status.COMPLETED else [], "now": timezone.now()}
 
 
-def _staff_user(staff):
-    return staff.user if staff else None
+def _detail_page(request, order, bound=None, status=200) -> HttpResponse:
+    return render(request, "tickets/order_detail.html", _detail_ctx(request, order, bound), status=status)
 
 
-ACTIONS = {
-    # name: (form class, needs order kwarg, service call(request, order, cleaned_data, version))
-    "dispatch": (f.DispatchForm, True, lambda r, o, d, v: services.work_order_dispatch(
-        order=o, actor=r.user, department=d["department"], assignee=d.get("assignee"), due_at=d.get("due_at"),
-        contractor_name=d.get("contractor_name") or "", version=v)),
-    "arrive": (f.VersionOnlyForm, False, lambda r, o, d, v: services.work_order_arrive(order=o, actor=r.user,
-                                                                                        version=v)),
-    "complete": (f.CompleteForm, True, None),
-    "charges_check": (f.VersionOnlyForm, False, lambda r, o, d, v: services.work_order_charges_check(
-        order=o, actor=r.user, version=v)),
-    "charges_approve": (f.VersionOnlyForm, False, lambda r, o, d, v: services.work_order_charges_approve(
-        order=o, actor=r.user, version=v)),
-    "evaluate": (f.EvaluateForm, False, lambda r, o, d, v: services.work_order_evaluate(
-        order=o, actor=r.user, evaluation=d["evaluation"], comment=d.get("comment") or "",
-        signer_name=d.get("signer_name") or "", signed_on_paper=d.get("signed_on_paper", False),
-        signature_png=d.get("signature_png") or "", version=v)),
-    "accept": (f.VersionOnlyForm, False, None),
-    "rework": (f.ReasonForm, False, lambda r, o, d, v: services.work_order_rework(
-        order=o, actor=r.user, reason=d["reason"], version=v)),
-    "extend": (f.ExtendForm, True, lambda r, o, d, v: services.work_order_extend(
-        order=o, actor=r.user, new_due_at=d["new_due_at"], reason=d["reason"], head=_staff_user(d.get("head")),
-        director=_staff_user(d.get("director")), resident_consent=d.get("resident_consent", False),
-        consent_note=d.get("consent_note") or "", resident_caused=d.get("resident_caused", False), version=v)),
-    "followup": (f.NoteForm, False, lambda r, o, d, v: services.work_order_followup(order=o, actor=r.user,
-                                                                                     note=d["note"])),
-    "status_report": (f.NoteForm, False, lambda r, o, d, v: services.work_order_status_report(
-        order=o, actor=r.user, note=d["note"])),
-    "unresolvable": (f.UnresolvableForm, False, lambda r, o, d, v: services.work_order_return_unresolvable(
-        order=o, actor=r.user, reason=d["reason"], explanation=d["explanation"], version=v)),
-    "agreement": (f.AgreementForm, False, lambda r, o, d, v: services.work_order_agreement_record(
-        order=o, actor=r.user, agreement_no=d["agreement_no"], due_at=d["due_at"], file=d.get("file"), version=v)),
-    "agreement_return": (f.WithinAgreementForm, True, lambda r, o, d, v: services.work_order_agreement_return(
-        order=o, actor=r.user, within_agreement_by=_staff_user(d.get("within_agreement_by")), version=v)),
-    "developer": (f.DeveloperForm, False, lambda r, o, d, v: services.work_order_route_developer(
-        order=o, actor=r.user, due_at=d["due_at"], note=d.get("note") or "", version=v)),
-    "developer_done": (f.StepNoteForm, False, lambda r, o, d, v: services.work_order_developer_repaired(
-        order=o, actor=r.user, note=d["note"], version=v)),
-    "reinspect": (f.ReinspectForm, False, lambda r, o, d, v: services.work_order_reinspect(
-        order=o, actor=r.user, passed=d.get("passed", False), note=d["note"], new_due_at=d.get("new_due_at"),
-        version=v)),
-    "joint_inspection": (f.JointInspectionForm, True, lambda r, o, d, v: services.work_order_joint_inspection(
-        order=o, actor=r.user, cs_staff=d["cs_staff"], engineer=d["engineer"], note=d["note"], version=v)),
-    "contractor": (f.ContractorForm, False, lambda r, o, d, v: services.work_order_contractor_review(
-        order=o, actor=r.user, contractor_name=d["contractor_name"], review=d["review"], version=v)),
-    "cancel": (f.ReasonForm, False, lambda r, o, d, v: services.work_order_cancel(
-        order=o, actor=r.user, reason=d["reason"], version=v)),
-}
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: a step sent twice is done once
-def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    order = selectors.work_order_get(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form_class, with_order, call = ACTIONS[action]
-    kwargs = {"order": order} if with_order else {}
-    form = form_class(request.POST, request.FILES, **kwargs)
-    if form.is_valid():
-        d = form.cleaned_data
-        version = d.get("version")
-        try:
-            if action == "complete":
-                services.work_order_complete(order=order, actor=request.user, version=version, **form.service_kwargs())
-            elif action == "accept":
-                problems = services.receipt_problems(order)
-                if problems and order.status == WorkOrder.Status.COMPLETED:
-                    services.work_order_receipt_refuse(order=order, actor=request.user, reasons=problems)
-                services.work_order_receipt_accept(order=order, actor=request.user, version=version)
-            else:
-                call(request, order, d, version)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(order)
-    order = selectors.work_order_get(request.user, pk)
-    ctx = _detail_ctx(request, order, override=(action, form))
-    ctx["failed_action"] = action
-    return render(request, "tickets/order_detail.html", ctx, status=422 if request.htmx else 200)
+# the steps of an order are declared once in tickets/actions.py; one generic view runs them (issue 14.1)
+order_action = action_post_view(REGISTRY, page=_detail_page)
+order_action_form = action_form_view(REGISTRY)
 
 
 @login_required
