@@ -37,3 +37,12 @@ def can_manage_callbacks(user: Any, site_id: int) -> bool:
 
 def can_record_visit(user: Any, visit: Any) -> bool:
     return _at_site(user, visit.site_id) and (visit.plan.visitor_id == user.pk or has_role(user, *MANAGERS))
+
+
+def can_promise_reply(user: Any, site_id: int, *, callback: Any = None, visit: Any = None) -> bool:
+    """CB-05: who records a question answered later — on a callback its workers, on a visit its visitor."""
+    if callback is not None:
+        return can_work_callback(user, callback)
+    if visit is not None:
+        return can_record_visit(user, visit)
+    return bool(user) and _at_site(user, site_id) and has_role(user, *WORKERS)

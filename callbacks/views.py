@@ -13,22 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from callbacks import selectors, services
+from callbacks.actions import REGISTRY
 from callbacks.forms import (
     AnswerForm,
-    AttemptForm,
-    FindingForm,
     GenerateForm,
-    PromisedReplyForm,
-    ReasonForm,
     SettingsForm,
     VisitForm,
 )
 from callbacks.models import Callback
-from callbacks.permissions import can_check_mismatch, can_manage_callbacks, can_record_visit, can_work_callback
+from callbacks.permissions import can_manage_callbacks, can_record_visit
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
-from core.redirects import safe_next
 from core.roles import Role, has_role
 from estates.selectors import site_list_visible_to, staff_of, zone_list_visible_to
 
@@ -68,21 +65,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _detail_context(request: HttpRequest, cb: Callback, **forms) -> dict:
-    initial_number = cb.phone or ""
+def _detail_context(request: HttpRequest, cb: Callback, bound: dict | None = None) -> dict:
     return {
         "callback": cb, "now": timezone.now(),
         "subject": cb.subject,
         "attempts": cb.attempt_rows.select_related("staff__staff"),
         "events": cb.events.select_related("actor__staff"),
         "replies": cb.promised_replies.all(),
-        "attempt_form": forms.get("attempt_form") or AttemptForm(initial={"number_dialled": initial_number}),
-        "finding_form": forms.get("finding_form") or FindingForm(),
-        "cancel_form": forms.get("cancel_form") or ReasonForm(),
-        "reply_form": forms.get("reply_form") or PromisedReplyForm(),
-        "can_work": can_work_callback(request.user, cb),
-        "can_check": can_check_mismatch(request.user, cb),
-        "can_manage": can_manage_callbacks(request.user, cb.site_id),
+        # the forms of the steps this user may take now (callbacks/actions.py asks permissions.py)
+        "forms": REGISTRY.forms(request.user, cb, bound), "registry": REGISTRY,
     }
 
 
@@ -92,81 +83,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "callbacks/detail.html", _detail_context(request, cb))
 
 
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
-    form = AttemptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.callback_attempt_record(callback=cb, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Callback recorded."))
-            return redirect(safe_next(request, cb.get_absolute_url()))  # issue 13.6
-    cb = Callback.objects.get(pk=cb.pk)
-    return render(request, "callbacks/detail.html", _detail_context(request, cb, attempt_form=form), status=422)
+def _detail_page(request: HttpRequest, cb: Callback, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "callbacks/detail.html", _detail_context(request, cb, bound), status=status)
 
 
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def finding(request: HttpRequest, pk: int) -> HttpResponse:
-    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
-    form = FindingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.callback_mismatch_finding_record(callback=cb, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Site check recorded; the callback is closed."))
-            return redirect(cb)
-    return render(request, "callbacks/detail.html", _detail_context(request, cb, finding_form=form), status=422)
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        if not can_manage_callbacks(request.user, cb.site_id):
-            form.add_error(None, _("Only the site's supervisors cancel callbacks."))
-        else:
-            try:
-                services.callback_cancel(callback=cb, actor=request.user, **form.cleaned_data)
-            except DomainError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, _("Callback cancelled."))
-                return redirect(cb)
-    return render(request, "callbacks/detail.html", _detail_context(request, cb, cancel_form=form), status=422)
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """CB-05 from a callback."""
-    cb = get_object_or_404(selectors.callback_list_visible_to(request.user), pk=pk)
-    form = PromisedReplyForm(request.POST)
-    if form.is_valid():
-        if not can_work_callback(request.user, cb):
-            form.add_error(None, _("You may not record callbacks of this site."))
-        else:
-            try:
-                services.promised_reply_create(site_id=cb.site_id, callback=cb, actor=request.user,
-                                               **form.cleaned_data)
-            except DomainError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, _("Promised reply recorded."))
-                return redirect(cb)
-    return render(request, "callbacks/detail.html", _detail_context(request, cb, reply_form=form), status=422)
+# the steps of a callback are declared once in callbacks/actions.py; core's generic view runs them (issue 14.1)
+attempt = action_post_view(REGISTRY, page=_detail_page, key="attempt")
+finding = action_post_view(REGISTRY, page=_detail_page, key="finding")
+cancel = action_post_view(REGISTRY, page=_detail_page, key="cancel")
+reply_create = action_post_view(REGISTRY, page=_detail_page, key="reply")  # CB-05 from a callback
 
 
 @login_required

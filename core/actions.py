@@ -65,7 +65,7 @@ class Action:
     form_kwargs: Callable[[Any, Any], dict] | None = None  # (obj, user) → extra form arguments
     message: Any = None  # success message; "Saved." when None
     include: str | None = None  # extra template included in the form (e.g. a signature pad)
-    next: Callable[[Any, Any], Any] | None = None  # (obj, result) → where to go after success
+    next: Callable[[HttpRequest, Any, Any], Any] | None = None  # (request, obj, result) → where to go after success
 
     def available(self, user: Any, obj: Any) -> bool:
         if self.transition and not can_proceed(getattr(obj, self.transition)):
@@ -205,7 +205,7 @@ def run_action(request: HttpRequest, reg: Registry, obj: Any, key: str, page: Pa
         else:
             messages.success(request, str(action.message) if action.message else
                              reg.saved_message(action) if reg.saved_message else _("Saved."))
-            return redirect(action.next(obj, result) if action.next else obj)
+            return redirect(action.next(request, obj, result) if action.next else obj)
     fresh = reg.get_object(request, obj.pk)  # the page shows the record as it is now
     return page(request, fresh, bound={key: form}, status=reg.error_status(request))
 

@@ -13,7 +13,7 @@ from django_fsm import can_proceed
 
 from callbacks.hooks import outcome_run
 from callbacks.models import MAX_UNREACHABLE_ATTEMPTS, Callback, CallbackAttempt, CallbackEvent, Method, Result
-from callbacks.permissions import can_check_mismatch, can_work_callback
+from callbacks.permissions import can_check_mismatch, can_manage_callbacks, can_work_callback
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
@@ -229,6 +229,8 @@ def callback_cancel(*, callback: Callback, actor: Any, reason: str, now: datetim
     now = now or timezone.now()
     actor = _user(actor)
     cb = _locked(callback)
+    if not can_manage_callbacks(actor, cb.site_id):  # issue 14.2: the service asks the predicate itself
+        raise DomainError(_("Only the site's supervisors cancel callbacks."), code="not_allowed")
     if not reason.strip():
         raise DomainError(_("Give a reason."), code="reason_required")
     if not can_proceed(cb.cancel):
@@ -245,6 +247,8 @@ def callback_reassign(*, callback: Callback, actor: Any, assignee: Any, now: dat
     now = now or timezone.now()
     actor = _user(actor)
     cb = _locked(callback)
+    if not can_manage_callbacks(actor, cb.site_id):  # issue 14.2
+        raise DomainError(_("Only the site's supervisors reassign callbacks."), code="not_allowed")
     if cb.is_closed:
         raise DomainError(_("This callback is already closed."), code="closed")
     before = cb.assigned_to_id

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from callbacks.models import PromisedReply
+from callbacks.permissions import can_promise_reply
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 
@@ -20,6 +21,9 @@ def promised_reply_create(*, site_id: int, question: str, due_at: datetime | Non
                           callback: Any = None, visit: Any = None, unit: Any = None,
                           now: datetime | None = None) -> PromisedReply:
     now = now or timezone.now()
+    who = getattr(actor, "user", actor) if not hasattr(actor, "is_authenticated") else actor  # a User or a Staff
+    if not can_promise_reply(who, site_id, callback=callback, visit=visit):  # issue 14.2
+        raise DomainError(_("You may not record callbacks of this site."), code="not_allowed")
     if not question.strip():
         raise DomainError(_("Write down the question."), code="question_required")
     if due_at is None or due_at <= now:
