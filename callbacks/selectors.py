@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -14,6 +15,13 @@ from estates.selectors import visible
 
 OPEN_STATES = (Callback.Status.OPEN, Callback.Status.MISMATCH_CHECK)
 FINISHED_STATES = (Callback.Status.DONE, Callback.Status.UNREACHABLE)
+
+
+def callback_open_for(subject: Any, *, kind: str) -> Callback | None:
+    """The open callback task of a record (a complaint, a work order), if any."""
+    ct = ContentType.objects.get_for_model(type(subject))
+    return Callback.objects.filter(subject_type=ct, subject_id=subject.pk, kind=kind,
+                                   status=Callback.Status.OPEN).first()
 
 
 def callback_list_visible_to(user: Any) -> QuerySet[Callback]:

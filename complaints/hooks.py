@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from callbacks.hooks import outcome_handler
+
 SATISFIED = {"satisfied", "basically"}
 
 
@@ -29,8 +31,4 @@ def on_callback_outcome(*, callback: Any, result: str, now: Any, actor: Any) -> 
 
 
 def register() -> None:
-    try:
-        from callbacks.hooks import outcome_handler  # noqa: PLC0415
-    except ImportError:
-        return
     outcome_handler("complaints.complaint")(on_callback_outcome)

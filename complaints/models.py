@@ -121,7 +121,8 @@ class Complaint(FSMModelMixin, BaseModel):
     handling_result = models.TextField(_("handling result"), blank=True)
     form_returned_at = models.DateTimeField(_("written form returned"), null=True, blank=True)
     form_missing_reason = models.TextField(_("why the form was not returned"), blank=True)
-    work_order_id = models.PositiveBigIntegerField(_("linked work order"), null=True, blank=True)
+    work_order = models.ForeignKey("tickets.WorkOrder", verbose_name=_("linked work order"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # C-04
     # C-05
     dept_notified_at = models.DateTimeField(_("department notified"), null=True, blank=True)
     company_notified_at = models.DateTimeField(_("company leader notified"), null=True, blank=True)

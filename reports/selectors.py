@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.calendar_source import calendar_warnings as core_calendar_warnings
 from core.roles import SUPERVISOR_ROLES, has_role, is_company_level
 from estates.models import Site
 from estates.selectors import site_ids_visible_to
@@ -112,17 +112,7 @@ def monthly_report_list_visible_to(user) -> QuerySet[MonthlyReport]:
 def calendar_warnings(now: datetime | None = None) -> list[str]:
     """Banner lines such as "holiday calendar missing for 2027" (SPEC W-02), from core."""
     now = local(now)
-    try:
-        from core.calendar_source import calendar_warnings as core_warnings
-    except ImportError:
-        core_warnings = None
-    if core_warnings is not None:
-        return [str(w) for w in core_warnings(now)]
-    from core.calendar_source import missing_calendar_years
-
-    years = [now.year] + ([now.year + 1] if now.month == 12 else [])
-    return [_("The holiday calendar for %(year)s is missing: enter it in the admin so deadlines count "
-              "working days correctly.") % {"year": y} for y in missing_calendar_years(years)]
+    return [str(w) for w in core_calendar_warnings(now)]
 
 
 # ---------------------------------------------------------------------------------------------

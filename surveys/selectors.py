@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from callbacks.selectors import callback_rates
+from complaints.selectors import complaint_statistics
 from estates.selectors import site_ids_visible_to, visible
 from surveys.models import (
     DISSATISFIED_GRADES,
@@ -141,29 +143,11 @@ def annual_report(*, site_ids: list[int], year: int) -> dict:
 
 
 def _complaints(site_ids: list[int], start: datetime, end: datetime) -> dict | None:
-    """Complaints of the year: complaints' own C-10 statistics when present, else plain counts."""
-    try:
-        from complaints.selectors import complaint_statistics
-    except ImportError:
-        complaint_statistics = None
-    if complaint_statistics is not None:
-        st = complaint_statistics(site_ids=site_ids, start=start, end=end)
-        return {"total": st["total"], "valid": st.get("valid"), "valid_rate_per_100": st.get("valid_rate_per_100"),
-                "by_category": [(row["label"], row["count"]) for row in st.get("by_category", [])]}
-    try:
-        from complaints.models import Complaint
-    except ImportError:
-        return None
-    qs = Complaint.objects.filter(site_id__in=site_ids, received_at__gte=start, received_at__lt=end)
-    labels = dict(Complaint._meta.get_field("category").choices)
-    by_category = [(str(labels.get(r["category"], r["category"] or "—")), r["n"])
-                   for r in qs.values("category").annotate(n=Count("id")).order_by("-n")]
-    return {"total": qs.count(), "valid": None, "valid_rate_per_100": None, "by_category": by_category}
+    """Complaints of the year: complaints' own C-10 statistics."""
+    st = complaint_statistics(site_ids=site_ids, start=start, end=end)
+    return {"total": st["total"], "valid": st.get("valid"), "valid_rate_per_100": st.get("valid_rate_per_100"),
+            "by_category": [(row["label"], row["count"]) for row in st.get("by_category", [])]}
 
 
 def _callbacks(site_ids: list[int], start: datetime, end: datetime) -> dict | None:
-    try:
-        from callbacks.selectors import callback_rates
-    except ImportError:
-        return None
     return {"stats": callback_rates(site_ids=site_ids, start=start, end=end)}

@@ -103,6 +103,17 @@ def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort", "name")
 
 
+def category_for_department_kind(kind: str) -> Category | None:
+    """The active category for work of a department kind (non-emergency first), else engineering's (C-04)."""
+    qs = Category.objects.filter(is_active=True).order_by("is_emergency", "sort", "pk")
+    return qs.filter(department_kind=kind).first() or qs.filter(department_kind="engineering").first()
+
+
+def work_order_channel(channel: str) -> str:
+    """A channel code of another app (complaints: phone, visit, letter…) as a work-order channel."""
+    return channel if channel in (WorkOrder.Channel.PHONE, WorkOrder.Channel.VISIT) else WorkOrder.Channel.OTHER
+
+
 def settlement(site_ids: list[int], year: int, month: int) -> dict:
     """SPEC T-13: orders with charges completed in the month, totalled per department (结算联)."""
     from calendar import monthrange

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callbacks.selectors import callback_open_for
+from callbacks.services import callback_attempt_record, callback_request
 from complaints import permissions as perm
 from complaints.models import (
     Complaint,
@@ -38,10 +40,6 @@ log = logging.getLogger(__name__)
 def _request_callback(c: Complaint, *, now: datetime, actor: Any = None) -> bool:
     """C-09 / CB-01: the callbacks app owns the callback task and its `complaint.callback` clock."""
     try:
-        from callbacks.services import callback_request  # noqa: PLC0415
-    except ImportError:
-        return False
-    try:
         with transaction.atomic():
             callback_request(subject=c, site_id=c.site_id, kind="complaint", policy_code="complaint.callback",
                              now=now, actor=_user(actor) if actor else None, unit=c.unit, resident=c.resident,
@@ -54,15 +52,7 @@ def _request_callback(c: Complaint, *, now: datetime, actor: Any = None) -> bool
 
 
 def open_callback(c: Complaint) -> Any:
-    try:
-        from callbacks.models import Callback  # noqa: PLC0415
-    except ImportError:
-        return None
-    from django.contrib.contenttypes.models import ContentType
-
-    ct = ContentType.objects.get_for_model(Complaint)
-    return Callback.objects.filter(subject_type=ct, subject_id=c.pk, kind="complaint",
-                                   status=Callback.Status.OPEN).first()
+    return callback_open_for(c, kind="complaint")
 
 
 def callback_deadline(c: Complaint) -> Any:
@@ -80,8 +70,6 @@ def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, 
     _require(perm.can_record_callback(_user(actor), complaint), _("You cannot record the callback."))
     cb = open_callback(complaint)
     if cb is not None:
-        from callbacks.services import callback_attempt_record  # noqa: PLC0415
-
         callback_attempt_record(callback=cb, actor=_user(actor), method="phone", result=result,
                                 number_dialled=number_dialled or complaint.phone or cb.phone, comment=note,
                                 now=now)

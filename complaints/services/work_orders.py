@@ -16,6 +16,8 @@ from complaints.models import (
 )
 from complaints.services._common import E, _lock, _require, _save, _user
 from core.errors import DomainError
+from tickets.selectors import category_for_department_kind, work_order_channel
+from tickets.services import work_order_register
 
 
 @transaction.atomic
@@ -25,37 +27,19 @@ def complaint_work_order(*, complaint: Complaint, actor: Any, content: str = "",
     c = _lock(complaint)
     _require(perm.can_work(_user(actor), c) and c.is_open, _("You cannot create a work order from this complaint."))
     _require(c.work_order_id is None, _("A work order is already linked."), "exists")
-    from tickets.models import WorkOrder  # noqa: PLC0415
-    from tickets.services import work_order_register  # noqa: PLC0415
-
-    category = _work_order_category(c)
+    category = category_for_department_kind(c.department.kind if c.department_id else "engineering")
     if category is None:
         raise DomainError(_("No work-order category fits this complaint."), code="category")
-    channel = {Complaint.Channel.PHONE: WorkOrder.Channel.PHONE,
-               Complaint.Channel.VISIT: WorkOrder.Channel.VISIT}.get(c.channel, WorkOrder.Channel.OTHER)
     order = work_order_register(site=c.site, category=category, content=content or c.description or c.subject,
                                 actor=_user(actor), now=now, unit=c.unit, resident=c.resident,
-                                reporter_name=c.complainant_name, phone=c.phone, channel=channel,
+                                reporter_name=c.complainant_name, phone=c.phone, channel=work_order_channel(c.channel),
                                 location="" if c.unit_id else (c.address or c.subject))
-    c.work_order_id = order.pk
-    _save(c, "work_order_id")
+    c.work_order = order
+    _save(c, "work_order")
     ComplaintEvent.record(c, actor=_user(actor), kind=E.WORK_ORDER, at=now,
                           note=str(getattr(order, "number", order.pk)), data={"work_order": order.pk})
     return order
 
 
-def _work_order_category(c: Complaint) -> Any:
-    """The tickets category for the repair part: the responsible department's kind, non-emergency first."""
-    from tickets.models import Category as TicketCategory  # noqa: PLC0415
-
-    qs = TicketCategory.objects.filter(is_active=True).order_by("is_emergency", "sort", "pk")
-    kind = c.department.kind if c.department_id else "engineering"
-    return qs.filter(department_kind=kind).first() or qs.filter(department_kind="engineering").first()
-
-
 def work_order_of(c: Complaint) -> Any:
-    if not c.work_order_id:
-        return None
-    from tickets.models import WorkOrder  # noqa: PLC0415
-
-    return WorkOrder.objects.filter(pk=c.work_order_id).first()
+    return c.work_order

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callbacks.services import callback_request
 from core import numbers
 from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop, policy_for
 from core.errors import DomainError
 from core.notifications import notification_queue
-from core.roles import Role, has_role
+from core.roles import Role
 from core.uploads import IMAGE, PDF, check_file, check_image
 from core.worktime import TZ
 from estates.models import Department, Staff, Unit
@@ -181,8 +182,7 @@ def work_order_evaluate(*, order: WorkOrder, actor, evaluation: str, comment: st
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_work(user, order) or permissions.can_front_desk(user, order),
-          _("You may not record the evaluation."))
+    _need(permissions.can_evaluate(user, order), _("You may not record the evaluation."))
     _need(order.status == S.COMPLETED, _("The resident evaluates a completed job."), "bad_state")
     _need(evaluation in WorkOrder.Evaluation.values, _("Choose the resident's evaluation."), "evaluation")
     order.evaluation, order.evaluation_comment = evaluation, comment
@@ -237,22 +237,19 @@ def work_order_receipt_refuse(*, order: WorkOrder, actor, reasons: list[str], no
     """SPEC T-08: the front desk refuses an incomplete form; the refusal and its reasons are kept."""
     now = now or timezone.now()
     user = as_user(actor)
+    order = lock(order)  # issue 14.2: locked and checked like every step
+    _need(permissions.can_front_desk(user, order), _("Only the front desk accepts returned receipts."))
     WorkOrderEvent.record(order, actor=user, kind=E.RECEIPT_REFUSED, note="；".join(reasons), at=now,
                           data={"reasons": reasons})
 
 
-def _callback_request(order: WorkOrder, user, now: datetime) -> bool:
+def _callback_request(order: WorkOrder, user, now: datetime) -> None:
     """CB-01: ask the callbacks app for a callback within 1 working day of the form's return."""
-    try:
-        from callbacks.services import callback_request
-    except ImportError:
-        return False
     report = f"{order.work_done}（{order.get_evaluation_display()}）" if order.evaluation else order.work_done
     callback_request(subject=order, site_id=order.site_id, kind="ticket", policy_code="ticket.callback", now=now,
                      actor=user, unit=order.unit, resident=order.resident, resident_name=order.reporter_name,
                      phone=order.phone, summary=f"{order.number} {order.category.name}：{order.content[:100]}",
                      department_report=report)
-    return True
 
 
 @transaction.atomic
@@ -269,9 +266,9 @@ def work_order_receipt_accept(*, order: WorkOrder, actor, now: datetime | None =
         raise DomainError(_("The receipt is incomplete: %(p)s") % {"p": "；".join(problems)}, code="incomplete")
     order.accept_receipt(at=now)
     WorkOrderEvent.record(order, actor=user, kind=E.RECEIPT_ACCEPTED, at=now)
-    if _callback_request(order, user, now):
-        order.await_callback()
-        WorkOrderEvent.record(order, actor=user, kind=E.CALLBACK_REQUESTED, at=now)
+    _callback_request(order, user, now)
+    order.await_callback()
+    WorkOrderEvent.record(order, actor=user, kind=E.CALLBACK_REQUESTED, at=now)
     save(order, ["returned_at"])
     return order
 
@@ -329,6 +326,7 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
     user = as_user(actor)
     order = lock(order, version)
     head, director = as_user(head), as_user(director)
+    _need(user is None or permissions.can_front_desk(user, order), _("Only the front desk extends deadlines."))
     _need(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
     _need(bool(reason.strip()), _("Give the reason for the extension."), "reason")
     _need(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
@@ -406,9 +404,7 @@ def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetim
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order)
-    _need(permissions.can_work(user, order) and has_role(user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR,
-                                                          Role.CENTER_HEAD),
-          _("The department head reports the status."))
+    _need(permissions.can_report_status(user, order), _("The department head reports the status."))
     _need(bool(note.strip()), _("Write down the status."), "note")
     deadline_stop(subject=order, code="ticket.status.report", now=now)
     WorkOrderEvent.record(order, actor=user, kind=E.STATUS_REPORT, note=note, at=now)
@@ -437,8 +433,7 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order) or permissions.can_dispatch(user, order),
-          _("You may not record agreements."))
+    _need(permissions.can_record_agreement(user, order), _("You may not record agreements."))
     _need(order.status in WorkOrder.OPEN_STATES, _("Only an open order takes an agreement."), "bad_state")
     _need(bool(agreement_no.strip()), _("Enter the agreement number."), "agreement_no")
     _need(due_at > now, _("The agreed completion date must be in the future."), "due_at")
@@ -460,6 +455,8 @@ def work_order_agreement_return(*, order: WorkOrder, actor, within_agreement_by=
     """SPEC T-15: returned with the agreement before month end; unfinished → the head signs "within agreement"."""
     now = now or timezone.now()
     order = lock(order, version)
+    _need(actor is None or permissions.can_record_agreement(as_user(actor), order),
+          _("You may not record agreements."))
     _need(bool(order.agreement_no), _("This order has no agreement."), "agreement")
     if order.status in WorkOrder.OPEN_STATES:
         signer = as_user(within_agreement_by)
@@ -480,8 +477,7 @@ def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, not
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(has_role(user, Role.CENTER_HEAD, Role.CS_SUPERVISOR, Role.DEPT_SUPERVISOR) and
-          permissions.can_dispatch(user, order), _("You may not route orders to the developer."))
+    _need(permissions.can_route_to_developer(user, order), _("You may not route orders to the developer."))
     _need(due_at > now, _("The developer's deadline must be in the future."), "due_at")
     refuse(order, order.route_to_developer)
     order.route_to_developer()
@@ -500,8 +496,7 @@ def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", no
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order) or permissions.can_dispatch(user, order),
-          _("You may not record the developer's repair."))
+    _need(permissions.can_record_agreement(user, order), _("You may not record the developer's repair."))
     refuse(order, order.developer_repaired)
     order.developer_repaired(at=now)
     deadline_stop(subject=order, code="ticket.developer.repair", now=now)
@@ -517,8 +512,7 @@ def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, ne
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order) or permissions.can_check_charges(user, order),
-          _("You may not re-inspect."))
+    _need(permissions.can_reinspect(user, order), _("You may not re-inspect."))
     _need(order.status == S.REINSPECTION, _("This order is not waiting for re-inspection."), "bad_state")
     _need(bool(note.strip()), _("Record what the re-inspection found."), "note")
     WorkOrderEvent.record(order, actor=user, kind=E.REINSPECTED, note=note, at=now, data={"passed": passed})
@@ -552,8 +546,7 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order) or permissions.can_work(user, order),
-          _("You may not record the joint inspection."))
+    _need(permissions.can_record_inspection(user, order), _("You may not record the joint inspection."))
     _need(cs_staff.pk != engineer.pk, _("The joint inspection needs two different people."), "same_person")
     _need(cs_staff.site_id == order.site_id and engineer.site_id == order.site_id,
           _("Both inspectors must belong to this site."), "site")
@@ -578,8 +571,7 @@ def work_order_contractor_review(*, order: WorkOrder, actor, contractor_name: st
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order) or permissions.can_work(user, order),
-          _("You may not record the contractor review."))
+    _need(permissions.can_record_inspection(user, order), _("You may not record the contractor review."))
     _need(order.category.is_contractor, _("This is not a special-contractor order."), "not_contractor")
     _need(bool(review.strip()) and bool(contractor_name.strip()), _("Name the contractor and record the review."),
           "review")
