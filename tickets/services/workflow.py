@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from callbacks.services import callback_request
 from core import numbers
-from core.deadlines import deadline_cancel, deadline_running, deadline_start, deadline_stop, policy_for
+from core.deadlines import (
+    compute_due,
+    deadline_cancel,
+    deadline_running,
+    deadline_start,
+    deadline_stop,
+    policy_for,
+    site_office_hours,
+)
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
@@ -306,7 +314,6 @@ def work_order_rework(*, order: WorkOrder, actor, reason: str, now: datetime | N
 
 def director_limit(order: WorkOrder) -> datetime:
     """SPEC T-05: two weeks from acceptance, from the policy table (`ticket.extension.director`)."""
-    from core.deadlines import compute_due
 
     return compute_due(policy_for("ticket.extension.director", order.site_id), order.received_at,
                        site_id=order.site_id)
@@ -413,7 +420,6 @@ def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetim
 
 def agreement_return_due(at: datetime, site_id: int) -> datetime:
     """SPEC T-15: two days before month end (end of that day's office hours)."""
-    from core.deadlines import site_office_hours
 
     local = timezone.localtime(at, TZ)
     last = calendar.monthrange(local.year, local.month)[1]
