@@ -99,6 +99,10 @@ POLICY_TABLE: list[P] = [
       "center_head", rule="R-07"),
     P("renovation.permit.expiry", "Renovation permit end date", 0, "set", "notify",
       "center_head,front_desk", rule="R-06"),
+    P("renovation.patrol", "Daily patrol of an active renovation", 0, "end_of_day", "overdue",
+      "center_head,cs_supervisor", site_editable=True, rule="R-09"),
+    P("renovation.change", "Renovation change decided", 3, "working_days", "notify",
+      "center_head", rule="R-08"),
     P("reports.monthly", "Monthly report ready", 5, "days", "notify",
       "site_director,cs_supervisor", rule="D-02, C-10"),
     # ---- fees (SPEC §8, issue 16)

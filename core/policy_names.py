@@ -46,6 +46,8 @@ POLICY_NAMES = [
     gettext_noop('Weekly key reconciliation'),
     gettext_noop('Acceptance applied for'),
     gettext_noop('Renovation permit end date'),
+    gettext_noop('Daily patrol of an active renovation'),
+    gettext_noop('Renovation change decided'),
     gettext_noop('Monthly report ready'),
     gettext_noop('Bill paid by the due date'),
     gettext_noop('Payment reminder followed up'),
