@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.roles import Role
+from core.roles import Role, user_roles
 from estates.selectors import site_ids_visible_to
-from keys.models import KeyApproval, KeyDeposit, KeyIncident, KeyUse
+from keys.models import KeyApproval, KeyCabinet, KeyDeposit, KeyIncident, KeyUse
 
 # Who may sign which approval (SPEC §0 names; "property manager/head" = service-center head).
 APPROVAL_ROLES: dict[str, tuple[str, ...]] = {
@@ -33,7 +33,6 @@ RECONCILE_ROLES = (Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTO
 
 def _role_holds(user, roles) -> bool:
     """Roles only (a superuser is not every role at once: dual control needs real roles)."""
-    from core.roles import user_roles
 
     return bool(user_roles(user) & {str(r) for r in roles})
 
@@ -106,7 +105,6 @@ def check_custodian(user, *, deposit: KeyDeposit, cabinet=None) -> None:
 
 
 def is_custodian(user, *, site_id: int) -> bool:
-    from keys.models import KeyCabinet
 
     staff = getattr(user, "staff", None)
     return staff is not None and KeyCabinet.objects.filter(site_id=site_id, custodian=staff).exists()
@@ -177,3 +175,9 @@ def can_close_incident(user, incident: KeyIncident) -> bool:
     except DomainError:
         return False
     return True
+
+
+# issue 14.1/14.2: the predicates the key pages, the generic action view and the services share
+def can_record_at(user, site_id: int) -> bool:
+    """Entry-record signatures and items moved: anyone who sees the site's keys."""
+    return bool(user) and site_id in site_ids_visible_to(user)

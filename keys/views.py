@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
+from core.actions import action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -21,6 +22,7 @@ from keys import forms as f
 from keys import permissions as perm
 from keys import selectors as sel
 from keys import services as svc
+from keys.actions import DEPOSIT, USE
 from keys.models import KeyApproval, KeyDeposit, KeyUse
 
 
@@ -95,41 +97,26 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "keys/deposit_detail.html", _deposit_ctx(request, deposit))
 
 
-def _deposit_ctx(request: HttpRequest, deposit: KeyDeposit, **forms) -> dict:
+def _deposit_ctx(request: HttpRequest, deposit: KeyDeposit, bound: dict | None = None) -> dict:
     user = request.user
     approvals = [(k, KeyApproval.Kind(k).label, perm.can_approve(user, deposit=deposit, kind=k))
                  for k in perm.DEPOSIT_KINDS]
-    is_custodian = perm.is_custodian(user, site_id=deposit.site_id)
-    ctx = {
+    return {
         "deposit": deposit, "approvals": deposit.approvals.filter(use__isnull=True).select_related("approver__staff"),
-        "approval_buttons": approvals, "is_custodian": is_custodian,
+        "approval_buttons": approvals, "is_custodian": perm.is_custodian(user, site_id=deposit.site_id),
         "uses": deposit.uses.select_related("requester__staff", "property_staff", "security_staff"),
         "seals": deposit.seals.select_related("sealed_by", "sealed_with"),
         "incidents": deposit.incidents.all(), "events": sel.deposit_history(deposit),
-        "can_register": perm.can_register(user, deposit.site_id),
-        "store_form": forms.get("store_form") or f.StoreForm(site_id=deposit.site_id,
-                                                             free_slots=sel.free_slots(deposit.site_id)),
-        "use_form": forms.get("use_form") or f.UseRequestForm(),
-        "cancel_form": forms.get("cancel_form") or f.CancelForm(),
-        "return_form": forms.get("return_form") or f.ReturnToResidentForm(),
+        # the forms of the steps this user may take now (keys/actions.py asks keys/permissions.py)
+        "forms": DEPOSIT.forms(user, deposit, bound),
         "custodians": _custodians(deposit.site_id),
         "minutes_out": sum(e.data.get("minutes_out", 0) for e in deposit.events.filter(kind="resealed")),
     }
-    return ctx
 
 
-def _deposit_post(request, pk, form_key, form, call, ok_msg):
-    deposit = get_object_or_404(sel.deposit_list_visible_to(request.user), pk=pk)
-    if form.is_valid():
-        try:
-            result = call(deposit, form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, ok_msg)
-            return redirect(result if hasattr(result, "get_absolute_url") else deposit)
-    return render(request, "keys/deposit_detail.html", _deposit_ctx(request, deposit, **{form_key: form}),
-                  status=422)
+def _deposit_page(request: HttpRequest, deposit: KeyDeposit, bound: dict | None = None,
+                  status: int = 200) -> HttpResponse:
+    return render(request, "keys/deposit_detail.html", _deposit_ctx(request, deposit, bound), status=status)
 
 
 @login_required
@@ -146,46 +133,15 @@ def deposit_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(deposit)
 
 
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def deposit_store(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = get_object_or_404(sel.deposit_list_visible_to(request.user), pk=pk)
-    form = f.StoreForm(request.POST, site_id=deposit.site_id, free_slots=sel.free_slots(deposit.site_id))
-    return _deposit_post(request, pk, "store_form", form, lambda d, c: svc.key_deposit_store(
-        deposit=d, slot=c["slot"], seal_number=c["seal_number"], witness=c["witness"], actor=request.user),
-        _("Sealed and stored."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def deposit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _deposit_post(request, pk, "cancel_form", f.CancelForm(request.POST), lambda d, c: svc.key_deposit_cancel(
-        deposit=d, reason=c["reason"], actor=request.user), _("Deposit cancelled."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def deposit_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _deposit_post(request, pk, "return_form", f.ReturnToResidentForm(request.POST),
-                         lambda d, c: svc.key_deposit_return_to_resident(
-                             deposit=d, signer_name=c["signer_name"], signed_on_paper=c["signed_on_paper"],
-                             signature=c["signature"], actor=request.user), _("Key returned to the resident."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _deposit_post(request, pk, "use_form", f.UseRequestForm(request.POST), lambda d, c: svc.key_use_request(
-        deposit=d, purpose=c["purpose"], work_order_number=c["work_order_number"], planned_out=c["planned_out"],
-        planned_return=c["planned_return"], actor=request.user), _("Use requested; it waits for two approvals."))
+# the steps on a key are declared once in keys/actions.py; core's generic view runs them (issue 14.1)
+deposit_store = action_post_view(DEPOSIT, page=_deposit_page, key="store")
+deposit_cancel = action_post_view(DEPOSIT, page=_deposit_page, key="cancel")
+deposit_return = action_post_view(DEPOSIT, page=_deposit_page, key="return")
+use_create = action_post_view(DEPOSIT, page=_deposit_page, key="use")
 
 
 # ---- uses (K-03..K-06)
-def _use_ctx(request: HttpRequest, use: KeyUse, **forms) -> dict:
+def _use_ctx(request: HttpRequest, use: KeyUse, bound: dict | None = None) -> dict:
     user = request.user
     return {
         "use": use, "deposit": use.deposit,
@@ -196,17 +152,12 @@ def _use_ctx(request: HttpRequest, use: KeyUse, **forms) -> dict:
         "custodians": _custodians(use.site_id),
         "items": use.items.select_related("recorded_by__staff", "put_back_by__staff"),
         "deadlines": deadlines_of(use),
-        "take_out_form": forms.get("take_out_form") or f.TakeOutForm(site_id=use.site_id),
-        "sign_form": forms.get("sign_form") or f.EntrySignaturesForm(initial={
-            "signed_on_paper": use.entry_signed_on_paper,
-            "security_signer": use.entry_security_signer or (use.security_staff.name if use.security_staff else ""),
-            "property_signer": use.entry_property_signer or (use.property_staff.name if use.property_staff else ""),
-            "contractor_signer": use.entry_contractor_signer or use.contractor_lead}),
-        "item_form": forms.get("item_form") or f.ItemForm(),
-        "return_form": forms.get("return_form") or f.ReturnForm(site_id=use.site_id, initial={
-            "sealer": use.property_staff_id, "witness": use.security_staff_id}),
-        "cancel_form": forms.get("cancel_form") or f.CancelForm(),
+        "forms": USE.forms(user, use, bound),  # keys/actions.py
     }
+
+
+def _use_page(request: HttpRequest, use: KeyUse, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "keys/use_detail.html", _use_ctx(request, use, bound), status=status)
 
 
 @login_required
@@ -225,20 +176,6 @@ def use_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "keys/use_detail.html", _use_ctx(request, use))
 
 
-def _use_post(request, pk, form_key, make_form, call, ok_msg):
-    use = get_object_or_404(sel.use_list_visible_to(request.user), pk=pk)
-    form = make_form(use)
-    if form.is_valid():
-        try:
-            call(use, form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, ok_msg)
-            return redirect(use)
-    return render(request, "keys/use_detail.html", _use_ctx(request, use, **{form_key: form}), status=422)
-
-
 @login_required
 @require_POST
 @submit_once  # issue 23.2: sent twice, done once
@@ -253,42 +190,11 @@ def use_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(use)
 
 
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_take_out(request: HttpRequest, pk: int) -> HttpResponse:
-    return _use_post(request, pk, "take_out_form", lambda u: f.TakeOutForm(request.POST, site_id=u.site_id),
-                     lambda u, c: svc.key_use_take_out(use=u, property_staff=c["property_staff"],
-                                                       security_staff=c["security_staff"],
-                                                       contractor_lead=c["contractor_lead"], actor=request.user),
-                     _("Key taken out. Print the entry record and have it signed."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    return _use_post(request, pk, "sign_form", lambda u: f.EntrySignaturesForm(request.POST),
-                     lambda u, c: svc.key_use_record_entry_signatures(use=u, actor=request.user, **c),
-                     _("Signatures recorded."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _use_post(request, pk, "cancel_form", lambda u: f.CancelForm(request.POST),
-                     lambda u, c: svc.key_use_cancel(use=u, reason=c["reason"], actor=request.user),
-                     _("Use cancelled."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _use_post(request, pk, "item_form", lambda u: f.ItemForm(request.POST, request.FILES),
-                     lambda u, c: svc.key_use_item_add(use=u, description=c["description"], photo=c["photo"],
-                                                       actor=request.user), _("Item listed."))
+use_take_out = action_post_view(USE, page=_use_page, key="take_out")
+use_sign = action_post_view(USE, page=_use_page, key="sign")
+use_cancel = action_post_view(USE, page=_use_page, key="cancel")
+use_item_add = action_post_view(USE, page=_use_page, key="item")
+use_return = action_post_view(USE, page=_use_page, key="return")
 
 
 @login_required
@@ -307,16 +213,6 @@ def use_item_put_back(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 def use_item_photo(request: HttpRequest, pk: int, item_pk: int) -> FileResponse:
     item = get_object_or_404(sel.item_list_visible_to(request.user), pk=item_pk, use_id=pk)
     return uploads.serve(item.photo)  # issue 13: type by content, nosniff
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def use_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _use_post(request, pk, "return_form", lambda u: f.ReturnForm(request.POST, site_id=u.site_id),
-                     lambda u, c: svc.key_use_return(use=u, seal_number=c["seal_number"], sealer=c["sealer"],
-                                                     witness=c["witness"], actor=request.user),
-                     _("Key resealed and back in its slot."))
 
 
 @login_required
