@@ -41,9 +41,13 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from core.errors import DomainError
-from core.once import submit_once
+from core.once import OnceFormMixin, submit_once
 
 NOT_AVAILABLE = gettext_lazy("This action is not available to you now.")
+
+
+class ConfirmForm(OnceFormMixin):
+    """A step with nothing to type (approve, close): only its one-time submission key."""
 
 
 def refuse_unless(allowed: bool) -> None:

@@ -14,14 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.pdf import qr_svg_data_uri, render_pdf
 from estates.models import Zone
 from estates.selectors import site_ids_visible_to, site_list_visible_to
 from surveys import exports, permissions, selectors, services
-from surveys.forms import ActionDoneForm, ActionForm, CampaignForm, QuestionnaireForm, ReasonForm, ResponseForm
-from surveys.models import Campaign, Grade, Household
+from surveys.actions import REGISTRY
+from surveys.forms import ActionDoneForm, ActionForm, CampaignForm, QuestionnaireForm, ResponseForm
+from surveys.models import DEFAULT_ITEMS, Campaign, Grade, Household
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -67,56 +69,31 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/campaign_form.html", {"form": form})
 
 
-@login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+def _detail_page(request: HttpRequest, campaign: Campaign, bound: dict | None = None,
+                 status: int = 200) -> HttpResponse:
     user = request.user
     return render(request, "surveys/campaign_detail.html", {
         "campaign": campaign,
         "households": campaign.households.select_related("unit").order_by("position"),
         "rows": selectors.item_rates(campaign) if campaign.status in ("open", "closed") else [],
         "events": campaign.events.select_related("actor").all(),
-        "can_approve": permissions.can_approve(user, campaign) and campaign.status == Campaign.Status.DRAFT,
+        # the forms of the steps this user may take now (surveys/actions.py asks permissions.py)
+        "forms": REGISTRY.forms(user, campaign, bound),
         "can_organise": permissions.can_organise(user, campaign.site_id),
         "can_enter": permissions.can_enter(user, campaign) and campaign.status == Campaign.Status.OPEN,
-        "cancel_form": ReasonForm(),
         "now": timezone.now(),
-    })
-
-
-def _post_action(request: HttpRequest, campaign: Campaign, func, ok: str, **kwargs) -> HttpResponse:  # noqa: ANN001
-    try:
-        func(campaign=campaign, actor=request.user, **kwargs)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, ok)
-    return redirect(campaign)
+    }, status=status)
 
 
 @login_required
-@require_POST
-def campaign_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, _campaign(request, pk), services.campaign_approve, _("Campaign approved."))
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _campaign(request, pk))
 
 
-@login_required
-@require_POST
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, _campaign(request, pk), services.campaign_close, _("Collection closed."))
-
-
-@login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for cancelling."))
-        return redirect(campaign)
-    return _post_action(request, campaign, services.campaign_cancel, _("Campaign cancelled."),
-                        reason=form.cleaned_data["reason"])
+# approve / close / cancel are declared once in surveys/actions.py; core's generic view runs them (issue 14.1)
+campaign_approve = action_post_view(REGISTRY, page=_detail_page, key="approve")
+campaign_close = action_post_view(REGISTRY, page=_detail_page, key="close")
+campaign_cancel = action_post_view(REGISTRY, page=_detail_page, key="cancel")
 
 
 def _forms_pdf(campaign: Campaign, tokens: dict[int, str], filename: str) -> HttpResponse:
@@ -141,7 +118,7 @@ def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open = draw the sample + issue the links; the printable forms come back at once (SPEC S-03)."""
     campaign = _campaign(request, pk)
     try:
-        tokens = services.campaign_open(campaign=campaign, actor=request.user)
+        tokens = REGISTRY.get("open").run(campaign, request.user, {})
     except DomainError as err:
         messages.error(request, err.message)
         return redirect(campaign)
@@ -299,7 +276,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns": selectors.campaign_list_visible_to(request.user).filter(questionnaire=q)})
 
 
-def _items_text(q) -> str:  # noqa: ANN001
+def _items_text(q) -> str:
     return "\n".join(f"{i.code}|{i.label}" for i in q.items.all())
 
 
@@ -313,7 +290,6 @@ def questionnaire_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
             raise PermissionDenied
         initial = {"name": q.name, "intro": q.intro, "items": _items_text(q)}
     else:
-        from surveys.models import DEFAULT_ITEMS
 
         initial = {"items": "\n".join(f"{c}|{label}" for c, label in DEFAULT_ITEMS)}
     form = QuestionnaireForm(request.POST or None, initial=initial)
