@@ -20,7 +20,7 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month"})
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
+    def to_python(self, value):
         value = (super().to_python(value) or "").strip()
         if not value:
             return None
@@ -39,7 +39,7 @@ class PaymentForm(OnceFormMixin):
     reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, open_bills=(), **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, open_bills=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bills"].choices = [(str(b.pk), f"{b.period:%Y-%m} {b.title} ¥{b.outstanding:,.2f}")
                                         for b in open_bills]

@@ -24,7 +24,7 @@ from core.models import BaseModel
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name, **kwargs) -> models.DecimalField:  # noqa: ANN001
+def money(verbose_name, **kwargs) -> models.DecimalField:
     """Every amount of money: yuan with fen, never a float (F-01)."""
     kwargs.setdefault("default", ZERO)
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)

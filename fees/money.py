@@ -26,7 +26,7 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
-def parse_amount(raw, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:  # noqa: ANN001
+def parse_amount(raw, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
     """A typed amount of yuan as a Decimal with 2 places, or DomainError with a message for the field."""
     if isinstance(raw, float):  # never trust a float's digits
         raise DomainError(_("Enter the amount as digits, e.g. 1234.50."), code="amount")
@@ -56,14 +56,14 @@ def parse_amount(raw, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT
 class AmountField(forms.CharField):
     """A form field for yuan: the rules of `parse_amount`, errors beside the field (SPEC X-03)."""
 
-    def __init__(self, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT, **kwargs) -> None:
         self.allow_zero, self.maximum = allow_zero, maximum
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("maxlength", "40")
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
+    def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
@@ -75,7 +75,7 @@ class AmountField(forms.CharField):
             raise forms.ValidationError(err.message, code="amount") from None
 
 
-def parse_quantity(raw, label: str = "") -> Decimal:  # noqa: ANN001
+def parse_quantity(raw, label: str = "") -> Decimal:
     """A meter reading or quantity: same rules as amounts, zero allowed."""
     try:
         return parse_amount(raw, allow_zero=True)

@@ -51,7 +51,7 @@ def check_manage_reminders(user, site_id: int) -> None:
     _require(user, site_id, REMINDER_MANAGERS, _("You may not assign payment reminders at this site."))
 
 
-def check_reminder_outcome(user, reminder) -> None:  # noqa: ANN001
+def check_reminder_outcome(user, reminder) -> None:
     if reminder.site_id not in site_ids_visible_to(user):
         raise DomainError(_("This record belongs to another site."), code="other_site")
     staff = getattr(user, "staff", None)
@@ -62,7 +62,7 @@ def check_reminder_outcome(user, reminder) -> None:  # noqa: ANN001
         raise DomainError(_("This reminder is already closed."), code="bad_state")
 
 
-def _can(check, *args) -> bool:  # noqa: ANN001
+def _can(check, *args) -> bool:
     try:
         check(*args)
     except DomainError:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from estates.models import Unit
 from estates.selectors import site_ids_visible_to, unit_list_visible_to
@@ -25,6 +26,7 @@ from fees.models import (
     Receipt,
     Reminder,
 )
+from fees.services.common import fen
 
 M = DecimalField(max_digits=14, decimal_places=2)
 # SPEC F-03 aging buckets: months a bill is past its month (1, 2, 3, 4–6, 7–12, more than 12)
@@ -36,7 +38,6 @@ def _visible(qs: QuerySet, user, field: str = "site_id") -> QuerySet:
 
 
 def unit_get(user, pk: int) -> Unit:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(unit_list_visible_to(user), pk=pk)
 
@@ -78,8 +79,8 @@ def unit_account(unit: Unit) -> dict:
     sums = dict(LedgerEntry.objects.filter(unit=unit).values("account").annotate(s=Sum("amount"))
                 .values_list("account", "s"))
     open_bills = list(Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).order_by("period", "pk"))
-    return {"balance": sums.get(LedgerEntry.Account.RECEIVABLE, ZERO),
-            "deposit": sums.get(LedgerEntry.Account.DEPOSIT, ZERO),
+    return {"balance": fen(sums.get(LedgerEntry.Account.RECEIVABLE)),
+            "deposit": fen(sums.get(LedgerEntry.Account.DEPOSIT)),
             "open_bills": open_bills,
             "outstanding": sum((b.outstanding for b in open_bills), ZERO)}
 
@@ -88,7 +89,7 @@ def months_between(period: date, as_of: date) -> int:
     return (as_of.year - period.year) * 12 + as_of.month - period.month
 
 
-def _age_expr(as_of: date):  # noqa: ANN202
+def _age_expr(as_of: date):
     """Months between a bill's month and `as_of`, as a Case over the few months that matter."""
     whens = []
     for key, low, high in BUCKETS:

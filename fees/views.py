@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.once import submit_once
+from core.once import submission_done, submit_once
 from core.paging import CountlessPage, paginate
 from core.pdf import batch, render_pdf
+from estates.imports import read_table
 from estates.models import Site
 from estates.selectors import building_list_visible_to, staff_of
 from fees import forms as f
@@ -53,7 +54,7 @@ def _this_month() -> date:
 def _month(request: HttpRequest, name: str = "month") -> date:
     try:
         return f.MonthField().clean(request.GET.get(name, "")) or _this_month()
-    except Exception:  # noqa: BLE001 — a bad ?month= is the current month, never a 500
+    except Exception:
         return _this_month()
 
 
@@ -232,7 +233,6 @@ def meter_import(request: HttpRequest) -> HttpResponse:
     form = f.MeterImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        from estates.imports import read_table
 
         checked = form.cleaned_data["file"]
         try:
@@ -243,7 +243,6 @@ def meter_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, err.message)
             report = None
         else:
-            from core.once import submission_done
 
             submission_done(request, reverse("fees:meter_import"))
     return render(request, "fees/meter_import.html", {"form": form, "report": report, "site": site})
@@ -382,8 +381,6 @@ def bank_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.BankResultForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        from core.once import submission_done
-        from estates.imports import read_table
 
         checked = form.cleaned_data["file"]
         try:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from core.errors import DomainError
 from estates.models import Site
@@ -58,7 +59,6 @@ def bank_batch_csv(batch: BankBatch) -> bytes:
 
 
 def bank_batch_xlsx(batch: BankBatch) -> bytes:
-    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
@@ -79,7 +79,7 @@ class ResultRow:
     message: str
 
 
-def bank_result_import(*, batch: BankBatch, rows: list[list[str]], actor, now: datetime | None = None  # noqa: ANN001
+def bank_result_import(*, batch: BankBatch, rows: list[list[str]], actor, now: datetime | None = None
                        ) -> list[ResultRow]:
     """Rows (流水号, 结果, 原因[, 金额]): each line takes its result once (row lock + status check)."""
     now = now or timezone.now()

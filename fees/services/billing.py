@@ -35,14 +35,17 @@ from fees.models import (
     UnitCharge,
 )
 from fees.money import line_amount, parse_amount
-from fees.services.common import lock_unit, month_start
+from fees.services.common import fen, lock_unit, month_start
+from fees.services.payments import credit_apply
+from fees.tasks import bill_run_task
+from tickets.selectors import orders_with_approved_charges
 
 CHUNK = 1000
 
 
 # ---- F-01 charge items and tariffs
 @transaction.atomic
-def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, actor, effective_from: date,  # noqa: ANN001
+def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, actor, effective_from: date,
                        meter_kind: str = "", unit_label: str = "", applies_to_all: bool = False,
                        tiers: list | None = None, sort: int = 0) -> ChargeItem:
     permissions.check_finance(actor, site.pk)
@@ -55,7 +58,7 @@ def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, ac
 
 
 @transaction.atomic
-def tariff_set(*, item: ChargeItem, price, effective_from: date, actor, tiers: list | None = None) -> Tariff:  # noqa: ANN001
+def tariff_set(*, item: ChargeItem, price, effective_from: date, actor, tiers: list | None = None) -> Tariff:
     """A new price from a date on (F-01): a new row, so bills already issued keep their prices."""
     permissions.check_finance(actor, item.site_id)
     price = parse_amount(price, allow_zero=True)
@@ -129,13 +132,13 @@ def _monthly_items(site_id: int) -> list[ChargeItem]:
     return list(ChargeItem.objects.filter(site_id=site_id, is_active=True, kind__in=ChargeItem.MONTHLY_KINDS))
 
 
-def _billable_units(site_id: int):  # noqa: ANN202
+def _billable_units(site_id: int):
     return (Unit.objects.filter(site_id=site_id, archived=False, occupancy=Unit.Occupancy.OCCUPIED)
             .only("pk", "site_id", "area", "code").order_by("pk"))
 
 
 def _issue(*, site_id: int, period: date, lines_by_unit: dict[int, list[BillLine]], now: datetime,
-           due: date, actor) -> list[Bill]:  # noqa: ANN001
+           due: date, actor) -> list[Bill]:
     """Bulk-create bills, their lines and the ledger charges (three INSERTs per chunk)."""
     title = _("Charges for %(month)s") % {"month": f"{period:%Y-%m}"}
     bills, pending = [], []
@@ -159,9 +162,8 @@ def _issue(*, site_id: int, period: date, lines_by_unit: dict[int, list[BillLine
     return bills
 
 
-def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: datetime, actor) -> int:  # noqa: ANN001
+def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: datetime, actor) -> int:
     """Bills for the units of one chunk that have none yet for the month; returns how many were issued."""
-    from fees.services.payments import credit_apply
 
     with transaction.atomic():
         have = set(Bill.objects.filter(unit_id__in=unit_ids, period=period, kind=Bill.Kind.MONTHLY)
@@ -172,18 +174,18 @@ def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: date
         items = _monthly_items(site_id)
         lines = compute_lines(units, site_id=site_id, period=period, items=items,
                               tariffs=_tariffs_for(site_id, period))
+        # a unit with a negative balance has credit (prepayment): it settles the new bill at once
+        in_credit = list(LedgerEntry.objects.filter(unit_id__in=[u.pk for u in units],
+                                                    account=LedgerEntry.Account.RECEIVABLE)
+                         .values("unit_id").annotate(s=Sum("amount")).filter(s__lt=0).values_list("unit_id", flat=True))
         bills = _issue(site_id=site_id, period=period, lines_by_unit=lines, now=now,
                        due=_due_date(site_id, now), actor=actor)
-        # prepayments (credit) settle the new bills at once, oldest first
-        in_credit = (LedgerEntry.objects.filter(unit_id__in=[b.unit_id for b in bills],
-                                                account=LedgerEntry.Account.RECEIVABLE)
-                     .values("unit_id").annotate(s=Sum("amount")).filter(s__lt=0).values_list("unit_id", flat=True))
-        for unit_id in list(in_credit):
+        for unit_id in in_credit:
             credit_apply(unit=Unit.objects.get(pk=unit_id), now=now)
         return len(bills)
 
 
-def bill_run_start(*, site: Site, period: date, actor, unit: Unit | None = None,  # noqa: ANN001
+def bill_run_start(*, site: Site, period: date, actor, unit: Unit | None = None,
                    now: datetime | None = None, enqueue: bool = True) -> BillRun:
     """Queue a bill run (whole site, or one unit after a correction); the worker does it with progress."""
     permissions.check_finance(actor, site.pk)
@@ -194,7 +196,6 @@ def bill_run_start(*, site: Site, period: date, actor, unit: Unit | None = None,
     run = BillRun.objects.create(site=site, period=period, unit=unit, requested_by=actor,
                                  total_units=1 if unit else _billable_units(site.pk).count())
     if enqueue:
-        from fees.tasks import bill_run_task
 
         transaction.on_commit(lambda: bill_run_task.delay(run.pk))
     return run
@@ -230,18 +231,17 @@ def bill_run_execute(*, run_id: int, now: datetime | None = None) -> BillRun:
     return run
 
 
-def bill_run_now(*, site: Site, period: date, actor, now: datetime | None = None) -> BillRun:  # noqa: ANN001
+def bill_run_now(*, site: Site, period: date, actor, now: datetime | None = None) -> BillRun:
     """Start and execute in this process (shell, demo, tests, bench)."""
     run = bill_run_start(site=site, period=period, actor=actor, now=now, enqueue=False)
     return bill_run_execute(run_id=run.pk, now=now)
 
 
 @transaction.atomic
-def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = None,  # noqa: ANN001
+def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = None,
                     _checked: bool = False) -> Bill | None:
     """Re-run one unit's month after a correction (F-02): unchanged lines → the same bill; changed →
     the old bill is replaced (counter-entry) and what was paid on it moves to the new one."""
-    from fees.services.payments import credit_apply
 
     if not _checked:
         permissions.check_finance(actor, unit.site_id)
@@ -268,11 +268,11 @@ def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = N
     return Bill.objects.get(pk=bills[0].pk)
 
 
-def _void(bill: Bill, *, actor, now: datetime) -> None:  # noqa: ANN001
+def _void(bill: Bill, *, actor, now: datetime) -> None:
     """Replace a bill: its charge is reversed in the ledger; its allocations are taken back (credit)."""
     for payment_id, amount in (bill.allocations.values("payment_id").annotate(s=Sum("amount"))
                                .filter(s__gt=0).values_list("payment_id", "s")):
-        Allocation.objects.create(payment_id=payment_id, bill=bill, amount=-amount, at=now)
+        Allocation.objects.create(payment_id=payment_id, bill=bill, amount=-fen(amount), at=now)
     bill.status, bill.paid = Bill.Status.VOID, ZERO
     bill.save(update_fields=["status", "paid", "updated_at"])
     LedgerEntry.objects.create(site_id=bill.site_id, unit_id=bill.unit_id, kind=LedgerEntry.Kind.CHARGE_VOID,
@@ -282,7 +282,7 @@ def _void(bill: Bill, *, actor, now: datetime) -> None:  # noqa: ANN001
 
 # ---- F-06 paid services from work orders
 @transaction.atomic
-def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill:  # noqa: ANN001
+def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill:
     """Post a work order's approved paid-service charges to the unit's account (F-06, T-07). Once only."""
     now = now or timezone.now()
     permissions.check_take_payment(actor, order.site_id)
@@ -311,9 +311,8 @@ def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill
     return bill
 
 
-def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None = None) -> int:  # noqa: ANN001
+def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None = None) -> int:
     """Every approved, not yet posted paid-service order of the site (e.g. before the month's run)."""
-    from tickets.selectors import orders_with_approved_charges
 
     posted = set(Bill.objects.filter(site=site, kind=Bill.Kind.SERVICE).exclude(status=Bill.Status.VOID)
                  .values_list("work_order_id", flat=True))
@@ -324,5 +323,5 @@ def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None =
     return n
 
 
-def open_bills(unit_id: int):  # noqa: ANN201
+def open_bills(unit_id: int):
     return Bill.objects.filter(unit_id=unit_id, status=Bill.Status.OPEN).filter(~Q(total=0)).order_by("period", "id")

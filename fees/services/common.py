@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -30,12 +31,17 @@ def lock_unit(unit: Unit) -> Unit:
     return Unit.objects.select_for_update().select_related("site", "building").get(pk=unit.pk)
 
 
-def balance(unit_id: int, account: str = LedgerEntry.Account.RECEIVABLE) -> "Decimal":  # noqa: F821, UP037
+def balance(unit_id: int, account: str = LedgerEntry.Account.RECEIVABLE) -> Decimal:
     """The unit's balance is the sum of its ledger (F-02): + owes, − credit."""
-    return LedgerEntry.objects.filter(unit_id=unit_id, account=account).aggregate(s=Sum("amount"))["s"] or ZERO
+    return fen(LedgerEntry.objects.filter(unit_id=unit_id, account=account).aggregate(s=Sum("amount"))["s"])
 
 
-def receipt_issue(*, payment: Payment, actor, now: datetime) -> Receipt:  # noqa: ANN001
+def fen(value: Decimal | None) -> Decimal:
+    """A database sum as yuan with fen (SQLite hands sums back through a float: 26.6299999999999)."""
+    return ZERO if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def receipt_issue(*, payment: Payment, actor, now: datetime) -> Receipt:
     """The payment's receipt: number per site and year, gapless (core numbering, taken last)."""
     year = timezone.localdate(now).year
     seq = number_take(site_id=payment.site_id, series=RECEIPT_SERIES, period=str(year))

@@ -21,7 +21,7 @@ UNUSUAL_FACTOR = Decimal(3)  # more than 3× the average of the last 3 months is
 
 
 @transaction.atomic
-def meter_reading_record(*, meter: Meter, period: date, reading, actor, now: datetime | None = None,  # noqa: ANN001
+def meter_reading_record(*, meter: Meter, period: date, reading, actor, now: datetime | None = None,
                          _checked: bool = False) -> MeterReading:
     now = now or timezone.now()
     if not _checked:
@@ -58,7 +58,7 @@ class RowResult:
     message: str
 
 
-def meter_readings_import(*, site_id: int, period: date, rows: list[tuple[str, str]], actor,  # noqa: ANN001
+def meter_readings_import(*, site_id: int, period: date, rows: list[tuple[str, str]], actor,
                           now: datetime | None = None) -> list[RowResult]:
     """A spreadsheet of (meter number, reading): each row recorded or refused with its reason; nothing lost."""
     permissions.check_read_meters(actor, site_id)

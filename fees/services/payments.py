@@ -22,7 +22,7 @@ from estates.models import Unit
 from fees import permissions
 from fees.models import ZERO, Allocation, Bill, LedgerEntry, Payment, Reversal
 from fees.money import parse_amount
-from fees.services.common import lock_unit, receipt_issue
+from fees.services.common import fen, lock_unit, receipt_issue
 
 
 def _settle(bill: Bill, payment_id: int, amount: Decimal, now: datetime) -> None:
@@ -38,10 +38,10 @@ def payment_unallocated(payment_ids: Iterable[int]) -> dict[int, Decimal]:
     left = dict(Payment.objects.filter(pk__in=ids).values_list("pk", "amount"))
     for pid, s in Allocation.objects.filter(payment_id__in=ids).values("payment_id").annotate(
             s=Sum("amount")).values_list("payment_id", "s"):
-        left[pid] -= s
+        left[pid] -= fen(s)
     for pid, s in Reversal.objects.filter(payment_id__in=ids).values("payment_id").annotate(
             s=Sum("amount")).values_list("payment_id", "s"):
-        left[pid] -= s
+        left[pid] -= fen(s)
     return left
 
 
@@ -72,9 +72,9 @@ def credit_apply(*, unit: Unit, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def payment_post(*, unit: Unit, amount, method: str, actor, now: datetime | None = None,  # noqa: ANN001
+def payment_post(*, unit: Unit, amount, method: str, actor, now: datetime | None = None,
                  bills: Iterable[Bill] | None = None, payer: str = "", reference: str = "", note: str = "",
-                 bank_line=None, _checked: bool = False) -> Payment:  # noqa: ANN001
+                 bank_line=None, _checked: bool = False) -> Payment:
     """Take a payment at the desk (or from a bank result): ledger credit, allocation, receipt (F-02)."""
     now = now or timezone.now()
     if not _checked:
@@ -105,7 +105,7 @@ def payment_post(*, unit: Unit, amount, method: str, actor, now: datetime | None
 
 
 @transaction.atomic
-def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: datetime | None = None) -> Reversal:  # noqa: ANN001
+def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: datetime | None = None) -> Reversal:
     """Reverse (part of) a payment by a counter-entry (F-02): finance, in their own login (T-18), with a
     reason; never more than is left of the payment; the bills it settled are open again."""
     now = now or timezone.now()
@@ -118,7 +118,7 @@ def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: dateti
         raise DomainError(_("A deposit is corrected by a refund, not a reversal."), code="deposit")
     unit = lock_unit(payment.unit)
     payment = Payment.objects.get(pk=payment.pk)
-    reversed_so_far = payment.reversals.aggregate(s=Sum("amount"))["s"] or ZERO
+    reversed_so_far = fen(payment.reversals.aggregate(s=Sum("amount"))["s"])
     if amount > payment.amount - reversed_so_far:
         raise DomainError(_("At most %(left)s of this payment is left to reverse.")
                           % {"left": payment.amount - reversed_so_far}, code="too_much")
@@ -135,18 +135,20 @@ def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: dateti
         for row in allocated:
             if need <= 0:
                 break
-            take = min(need, row["s"])
+            take = min(need, fen(row["s"]))
             bill = Bill.objects.select_for_update().get(pk=row["bill_id"])
             Allocation.objects.create(payment=payment, bill=bill, amount=-take, at=now)
             bill.paid -= take
             bill.status = Bill.Status.OPEN if bill.status != Bill.Status.VOID else bill.status
             bill.save(update_fields=["paid", "status", "updated_at"])
             need -= take
-    return Reversal.objects.create(site_id=payment.site_id, payment=payment, entry=entry, amount=amount,
-                                   reason=reason[:200], approved_by=actor, at=now)
+    reversal = Reversal.objects.create(site_id=payment.site_id, payment=payment, entry=entry, amount=amount,
+                                       reason=reason[:200], approved_by=actor, at=now)
+    credit_apply(unit=unit, now=now)  # a re-opened bill is settled by credit the unit still has
+    return reversal
 
 
-def ledger_entry_reverse(*, entry: LedgerEntry, amount, reason: str, actor, now: datetime | None = None) -> Reversal:  # noqa: ANN001
+def ledger_entry_reverse(*, entry: LedgerEntry, amount, reason: str, actor, now: datetime | None = None) -> Reversal:
     """Reverse a posted ledger row: only payments can be reversed; a reversal itself never (F-02)."""
     if entry.kind == LedgerEntry.Kind.REVERSAL or entry.reverses_id:
         raise DomainError(_("A reversal cannot be reversed; post a new payment instead."), code="reversal_of_reversal")

@@ -28,7 +28,7 @@ def _zone_staff(unit: Unit) -> Staff | None:
 
 
 @transaction.atomic
-def reminder_create(*, unit: Unit, actor, now: datetime | None = None) -> Reminder:  # noqa: ANN001
+def reminder_create(*, unit: Unit, actor, now: datetime | None = None) -> Reminder:
     now = now or timezone.now()
     permissions.check_manage_reminders(actor, unit.site_id)
     owed = Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).aggregate(s=Sum("total"), p=Sum("paid"),
@@ -49,7 +49,7 @@ def reminder_create(*, unit: Unit, actor, now: datetime | None = None) -> Remind
 
 
 @transaction.atomic
-def reminder_record_outcome(*, reminder: Reminder, outcome: str, note: str, actor,  # noqa: ANN001
+def reminder_record_outcome(*, reminder: Reminder, outcome: str, note: str, actor,
                             now: datetime | None = None) -> Reminder:
     now = now or timezone.now()
     reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
