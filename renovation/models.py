@@ -9,6 +9,7 @@ Models hold fields and constraints; the rules, locks, history rows and clocks li
 from __future__ import annotations
 
 import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -224,6 +225,9 @@ class ReviewResult(models.Model):
         ordering = ["item__order", "item_id"]
         constraints = [models.UniqueConstraint(fields=["review", "item"], name="renovation_review_item_once")]
 
+    def __str__(self) -> str:
+        return f"{self.item} {'✓' if self.passed else '✗'}"
+
 
 class GateEntry(BaseModel):
     """A worker entering with destructive tools (R-04); the tools stay under supervision until they leave."""
@@ -302,8 +306,8 @@ class Violation(BaseModel):
     deduction_amount = models.DecimalField(_("deduction"), max_digits=10, decimal_places=2, null=True, blank=True)
     deducted_at = models.DateTimeField(_("deducted"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")  # None: by the clock
     recorded_at = models.DateTimeField(_("recorded"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -328,6 +332,9 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return self.note[:40]
+
 
 class Photo(models.Model):
     """A photo of a patrol or a violation (through core.uploads)."""
@@ -339,6 +346,9 @@ class Photo(models.Model):
     violation = models.ForeignKey(Violation, null=True, blank=True, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("photo"), upload_to="renovation/photos/%Y/%m/")
     at = models.DateTimeField(_("taken"))
+
+    def __str__(self) -> str:
+        return str(self.file.name)
 
 
 class Change(BaseModel):
