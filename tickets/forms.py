@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
@@ -33,6 +34,9 @@ class VersionMixin(OnceFormMixin):
 
 
 class RegisterForm(OnceFormMixin):
+    """SPEC T-01. The empty form's fields are cached per language and `fields_version` (issue 13.12):
+    the site-scoped unit/resident and the one-time key are rendered outside that cache."""
+
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False,
                                   widget=forms.HiddenInput)
     unit_code = forms.CharField(label=_("Unit"), required=False, help_text=_("e.g. 3-2-1502, or a name or phone"),
@@ -53,6 +57,11 @@ class RegisterForm(OnceFormMixin):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
         self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
+
+    def fields_version(self) -> str:
+        """Changes when a category is added, edited or retired: the cached fields are rendered again."""
+        agg = Category.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+        return f"{agg['n']}-{agg['at'].timestamp() if agg['at'] else 0}"
 
     def clean(self):
         data = super().clean()
