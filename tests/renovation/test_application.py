@@ -111,8 +111,9 @@ def test_failed_item_blocks_approval_until_changed_and_reviewed(ns):  # SPEC R-0
 
 
 def test_reviewer_cannot_approve(ns):  # SPEC R-02, issue 17 bad input
-    from core.roles import Role
     from django.contrib.auth.models import Group
+
+    from core.roles import Role
 
     ren = submitted(ns)
     head = ns.users["center_head"]
