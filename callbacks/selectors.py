@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from callbacks.models import Callback, PromisedReply, SamplingDraw, Visit, VisitPlan
+from callbacks.models import Callback, PromisedReply, Result, SamplingDraw, Visit, VisitPlan
 from estates.selectors import visible
 
 OPEN_STATES = (Callback.Status.OPEN, Callback.Status.MISMATCH_CHECK)
@@ -155,3 +155,12 @@ def sampling_draw_list_visible_to(user: Any) -> QuerySet[SamplingDraw]:
     return visible(SamplingDraw.objects.select_related("site"), user)
 
 
+
+
+def unsatisfied_routine_by_zone(*, site_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """A-03: per zone, routine (work-order) callbacks answered "unsatisfied" in [start, end)."""
+    rows = (Callback.objects.filter(site_id__in=site_ids, kind=Callback.Kind.TICKET, status=Callback.Status.DONE,
+                                    result=Result.UNSATISFIED, answered_at__gte=start, answered_at__lt=end,
+                                    unit__building__zone__isnull=False)
+            .values("unit__building__zone_id").annotate(n=Count("id")))
+    return {r["unit__building__zone_id"]: r["n"] for r in rows}

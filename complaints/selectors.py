@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -25,7 +26,6 @@ def complaint_list_visible_to(user) -> QuerySet[Complaint]:
 
 
 def _overdue_q(now: datetime) -> Q:
-    from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(Complaint)
     late = Deadline.objects.filter(subject_type=ct, subject_id=OuterRef("pk")).filter(
@@ -176,3 +176,17 @@ def visible_site_ids(user, site: str | None = None) -> list[int]:
     if site and site.isdigit() and int(site) in ids:
         return [int(site)]
     return ids
+
+
+def zone_evaluation_counts(*, site_ids: list[int], start: datetime, end: datetime) -> dict[int, dict[str, int]]:
+    """A-02 resident evaluation input: per zone, valid complaints and praise received in [start, end).
+
+    A complaint counts when the head confirmed it valid (C-02); praise counts as recorded (C-11). The
+    zone is the unit's building's zone; records without a zone are left out. One aggregate query.
+    """
+    rows = (Complaint.objects.filter(site_id__in=site_ids, received_at__gte=start, received_at__lt=end,
+                                     unit__building__zone__isnull=False)
+            .values("unit__building__zone_id")
+            .annotate(valid=Count("id", filter=Q(kind=Complaint.Kind.COMPLAINT, is_valid=True)),
+                      praise=Count("id", filter=Q(kind=Complaint.Kind.PRAISE))))
+    return {r["unit__building__zone_id"]: {"valid": r["valid"], "praise": r["praise"]} for r in rows}

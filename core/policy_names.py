@@ -51,4 +51,11 @@ POLICY_NAMES = [
     gettext_noop('Monthly report ready'),
     gettext_noop('Bill paid by the due date'),
     gettext_noop('Payment reminder followed up'),
+    gettext_noop("Zone manager's daily inspection"),
+    gettext_noop('Weekly inspection'),
+    gettext_noop("Department supervisor's daily inspection"),
+    gettext_noop("Company's monthly inspection"),
+    gettext_noop('Rectification done'),
+    gettext_noop('Zone ranking and appraisal locked'),
+    gettext_noop('Planned maintenance done'),
 ]

@@ -26,6 +26,12 @@ BEAT_SCHEDULE = {
     # SPEC CB-06: draw last month's closed complaints for quality re-visits.
     "callback-sampling-monthly": {"task": "callbacks.tasks.sampling_monthly_task",
                                   "schedule": crontab(day_of_month="1", hour=1, minute=0)},
+    # SPEC: open the day's inspection cadence duties (each breaches once when missed).
+    "inspection-duties-daily": {"task": "inspections.tasks.inspection_duties_task",
+                                "schedule": crontab(hour=0, minute=10)},
+    # SPEC A-02: draft last month's zone ranking (the CS supervisor adjusts, the director locks).
+    "ranking-draft-monthly": {"task": "inspections.tasks.ranking_draft_task",
+                              "schedule": crontab(day_of_month="1", hour=2, minute=0)},
     # SPEC T-02: work-order forms rendered ahead are kept two weeks, then rendered again if reprinted.
     "print-forms-prune": {"task": "tickets.tasks.prune_stored_forms_task", "schedule": crontab(hour=3, minute=15)},
     # Issue 23.2: one-time form submission keys are kept a week (a repeat after that is no double click).

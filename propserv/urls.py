@@ -23,6 +23,7 @@ urlpatterns = [
     path("fees/", include("fees.urls")),
     path("keys/", include("keys.urls")),
     path("renovation/", include("renovation.urls")),
+    path("inspections/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
 ]
 

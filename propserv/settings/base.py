@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fees",
     "keys",
     "renovation",
+    "inspections",
     "reports",
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)
     "django.contrib.admin",

@@ -1,0 +1,256 @@
+"""Thin views: selector → form → one service call (SPEC A-01, A-02, A-04)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.once import submit_once
+from core.paging import paginate
+from core.uploads import serve
+from estates.selectors import site_list_visible_to, staff_of
+from inspections import permissions, selectors, services
+from inspections.forms import AdjustForm, ChecklistForm, DoneForm, MonthForm, StartForm, VerifyForm
+from inspections.models import ChecklistTemplate, Rectification, ZoneScore
+
+RECT_STATES = ("open", "mine", "verify", "overdue", "closed")
+
+
+def _need_viewer(request: HttpRequest) -> None:
+    if not permissions.can_view(request.user):
+        raise Http404
+
+
+def _site(request: HttpRequest):
+    """The site worked on: the user's own, or (company roles) the chosen one."""
+    sites = site_list_visible_to(request.user)
+    raw = request.GET.get("site") or request.POST.get("site")
+    if raw and str(raw).isdigit():
+        return get_object_or_404(sites, pk=int(raw))
+    me = staff_of(request.user)
+    if me is not None and me.site_id:
+        return me.site
+    site = sites.order_by("pk").first()
+    if site is None:
+        raise Http404
+    return site
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    _need_viewer(request)
+    qs = selectors.inspection_list_visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return render(request, "inspections/list.html", {
+        "page": paginate(request, qs, 30), "kind": kind,
+        "can_inspect": bool(permissions.kinds_for(request.user))})
+
+
+@login_required
+@submit_once
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """Step 1 chooses kind, checklist and place (GET); step 2 is the checklist itself (POST records)."""
+    site = _site(request)
+    kinds = [k for k in permissions.kinds_for(request.user) if permissions.can_inspect(request.user, site.pk, k)]
+    if not kinds:
+        raise Http404
+    start = StartForm(request.GET or None, site=site, kinds=kinds)
+    if not (request.GET.get("template") and start.is_valid()):
+        return render(request, "inspections/start.html", {"form": start, "site": site})
+    where = start.cleaned_data
+    template: ChecklistTemplate = where["template"]
+    form = ChecklistForm(request.POST or None, request.FILES or None, template=template, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_record(
+                site=site, kind=where["kind"], template=template, actor=request.user, entries=form.entries(),
+                zone=where["zone"], building=where["building"], department=where["department"],
+                place=where["place"], note=form.cleaned_data["note"])
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Inspection %(n)s recorded.") % {"n": inspection.number})
+            return redirect(inspection)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "inspections/checklist.html", {"form": form, "where": where, "site": site,
+                                                          "template": template}, status=status)
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _need_viewer(request)
+    inspection = get_object_or_404(selectors.inspection_list_visible_to(request.user), pk=pk)
+    results = inspection.results.select_related("item").prefetch_related("photos")
+    rects = {r.result_id: r for r in inspection.rectifications.select_related("owner")}
+    return render(request, "inspections/detail.html", {
+        "inspection": inspection, "rows": [(r, rects.get(r.pk)) for r in results]})
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    _need_viewer(request)
+    p = get_object_or_404(selectors.photo_list_visible_to(request.user), pk=pk)
+    return serve(p.file)
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    _need_viewer(request)
+    state = request.GET.get("state", "open")
+    if state not in RECT_STATES:
+        state = "open"
+    qs = selectors.rectification_filter(selectors.rectification_list_visible_to(request.user), state=state,
+                                        user=request.user)
+    return render(request, "inspections/rectifications.html", {
+        "page": paginate(request, qs, 30), "state": state, "states": RECT_STATES, "now": timezone.now()})
+
+
+@login_required
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _need_viewer(request)
+    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
+    return _rect_page(request, rect, DoneForm(), VerifyForm())
+
+
+def _rect_page(request, rect, done_form, verify_form, status=200) -> HttpResponse:
+    return render(request, "inspections/rectification.html", {
+        "rect": rect, "done_form": done_form, "verify_form": verify_form,
+        "photos": rect.result.photos.all(),
+        "can_done": rect.status == Rectification.Status.OPEN and permissions.can_report_done(request.user, rect),
+        "can_verify": rect.status == Rectification.Status.DONE and permissions.can_verify(request.user, rect),
+    }, status=status)
+
+
+@login_required
+@require_POST
+@submit_once
+def rectification_done(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
+    form = DoneForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.rectification_report_done(rect=rect, actor=request.user, note=form.cleaned_data["note"],
+                                               photos=form.cleaned_data["photos"] or [])
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Reported done; someone else verifies it."))
+            return redirect(rect)
+    return _rect_page(request, rect, form, VerifyForm(), status=422)
+
+
+@login_required
+@require_POST
+@submit_once
+def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rectification_verify(rect=rect, actor=request.user, passed=form.cleaned_data["passed"],
+                                          note=form.cleaned_data["note"])
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Verification recorded."))
+            return redirect(rect)
+    return _rect_page(request, rect, DoneForm(), form, status=422)
+
+
+@login_required
+def duty_list(request: HttpRequest) -> HttpResponse:
+    _need_viewer(request)
+    qs = selectors.duty_list_visible_to(request.user)
+    state = request.GET.get("state", "missed")
+    if state == "missed":
+        qs = qs.filter(missed=True)
+    elif state == "open":
+        qs = qs.filter(done_at__isnull=True, missed=False)
+    return render(request, "inspections/duties.html", {"page": paginate(request, qs, 50), "state": state})
+
+
+@login_required
+def ranking_list(request: HttpRequest) -> HttpResponse:
+    qs = [m for m in selectors.month_list_visible_to(request.user)
+          if permissions.can_view_ranking(request.user, m.site_id)]
+    if not permissions.can_view(request.user):
+        raise Http404
+    today = timezone.localdate()
+    last = (today.replace(day=1) - date.resolution).replace(day=1)
+    return render(request, "inspections/rankings.html", {
+        "months": qs[:36], "form": MonthForm(initial={"month": last}),
+        "can_draft": any(permissions.can_adjust_ranking(request.user, s.pk)
+                         for s in site_list_visible_to(request.user))})
+
+
+@login_required
+@require_POST
+def ranking_draft(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    if not permissions.can_adjust_ranking(request.user, site.pk):
+        raise Http404
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a month."))
+        return redirect("inspections:rankings")
+    try:
+        month = services.ranking_draft(site=site, month=form.cleaned_data["month"])
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("inspections:rankings")
+    messages.success(request, _("Ranking drafted."))
+    return redirect(month)
+
+
+@login_required
+def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    month = get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
+    if not permissions.can_view_ranking(request.user, month.site_id):
+        raise Http404
+    return render(request, "inspections/ranking.html", {
+        "month": month, "rows": selectors.ranking_rows(month), "form": AdjustForm(),
+        "can_adjust": month.locked_at is None and permissions.can_adjust_ranking(request.user, month.site_id),
+        "can_lock": month.locked_at is None and permissions.can_lock_ranking(request.user, month.site_id)})
+
+
+@login_required
+@require_POST
+@submit_once
+def ranking_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    score = get_object_or_404(ZoneScore.objects.filter(
+        month__in=selectors.month_list_visible_to(request.user)).select_related("month"), pk=pk)
+    form = AdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the points and the reason."))
+    else:
+        try:
+            services.ranking_adjust(score=score, actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, _("Score adjusted."))
+    return redirect(reverse("inspections:ranking", args=[score.month_id]))
+
+
+@login_required
+@require_POST
+def ranking_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    month = get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
+    try:
+        services.ranking_lock(month=month, actor=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Ranking locked."))
+    return redirect(month)
