@@ -21,16 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.registry import MONEY, RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import list_url, today_range, yesterday_range
+from tickets.models import Charge, Extension, WorkOrder
 
 
 def _orders(site_ids):
-    from tickets.models import WorkOrder
 
     return WorkOrder.objects.filter(site_id__in=site_ids)
 
 
 def _open_q() -> Q:
-    from tickets.models import WorkOrder
 
     return Q(status__in=WorkOrder.OPEN_STATES)
 
@@ -158,7 +157,6 @@ class WorkOrderSection(Section):
 
     # ---- D-02
     def monthly(self, *, site_ids, start, end):
-        from tickets.models import Charge, Extension, WorkOrder
 
         qs = _orders(site_ids)
         received = Q(received_at__gte=start, received_at__lt=end)
@@ -204,7 +202,7 @@ class WorkOrderSection(Section):
                                  key="by_department", title=_("Orders by department"), header=_("Department"),
                                  url_param="department", site_ids=site_ids)
         by_zone = _grouped_table(qs, start=start, end=end, field="zone_id", name_field="zone__name",
-                                 key="by_zone", title=_("Zone ranking"), header=_("Zone"), url_param="zone",
+                                 key="by_zone", title=_("Orders by zone"), header=_("Zone"), url_param="zone",
                                  site_ids=site_ids)
         charts = []
         if by_cat.rows:
