@@ -53,7 +53,7 @@ from bench.common import pg
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/propserv_bench_scaleout"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
-PASSWORD = "pw-Secret-123"  # noqa: S105 (the test factories' password of the scratch users)
+PASSWORD = "pw-Secret-123"
 
 
 def _free_port() -> int:
@@ -106,7 +106,7 @@ class Browser:
 def _wait_http(url: str, deadline: float) -> None:
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=3):  # noqa: S310 (a URL of this bench)
+            with urllib.request.urlopen(url, timeout=3):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)

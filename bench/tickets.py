@@ -44,7 +44,7 @@ def _fixtures():
         units += [Unit(site=site, building=building, entrance="1", room=f"{f}{r:02d}", code=f"{b}-1-{f}{r:02d}",
                        floor=f) for f in range(1, 21) for r in range(1, 5)]
     Unit.objects.bulk_create(units)
-    user = User.objects.create_user("bench_front_desk", password="x")  # noqa: S106
+    user = User.objects.create_user("bench_front_desk", password="x")
     user.groups.add(Group.objects.get_or_create(name="front_desk")[0])
     staff = Staff.objects.create(user=user, site=site, name="前台压测", department=depts["cs"])
     return site, zones, depts, list(Unit.objects.filter(site=site).order_by("pk")), staff
@@ -202,7 +202,7 @@ def _run(args) -> int:
 
     from estates.models import Staff
 
-    worker = User.objects.create_user("bench_worker", password="x")  # noqa: S106
+    worker = User.objects.create_user("bench_worker", password="x")
     worker.groups.add(Group.objects.get_or_create(name="dept_staff")[0])
     Staff.objects.create(user=worker, site=site, name="维修工压测", department=order.department)
     worker_client = Client()

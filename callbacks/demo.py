@@ -47,7 +47,7 @@ def seed(*, now: datetime | None = None, stdout: Any = None) -> None:
 
 
 def _seed_site(site: Site, *, now: datetime, prefix: str) -> None:
-    rng = random.Random(f"callbacks-demo-{site.code}")  # noqa: S311
+    rng = random.Random(f"callbacks-demo-{site.code}")
     staff = _user(f"{prefix}_zone_staff")
     manager = _user(f"{prefix}_zone_manager")
     units = list(Unit.objects.filter(site=site, residents__isnull=False).distinct().order_by("pk")[:400])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +29,7 @@ from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
 from core.roles import Role, has_role
+from estates.models import Zone
 from estates.selectors import site_list_visible_to, staff_of, zone_list_visible_to
 
 STATES = ("due_today", "overdue", "open", "done")
@@ -172,7 +175,6 @@ def visit_plans_generate(request: HttpRequest) -> HttpResponse:
 
 
 def _url(name: str, *args) -> str:
-    from django.urls import reverse
 
     return reverse(name, args=args)
 
@@ -240,9 +242,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     sites = list(site_list_visible_to(request.user))
     data = selectors.callback_rates(site_ids=[s.pk for s in sites], start=month, end=end)
-    from django.contrib.auth import get_user_model
 
-    from estates.models import Zone
 
     zones = {z.pk: z for z in Zone.objects.filter(pk__in=list(data["zones"]))}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(data["staff"])).select_related("staff")}

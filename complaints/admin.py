@@ -11,7 +11,7 @@ class EventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ("at", "actor", "kind", "note", "data")
 
-    def has_add_permission(self, request, obj=None):  # noqa: ANN001, ARG002
+    def has_add_permission(self, request, obj=None):
         return False
 
 

@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from complaints import (
+        from complaints import (  # noqa: PLC0415 (models load after apps.py)
             deadline_handlers,  # noqa: F401
             hooks,
         )

@@ -34,7 +34,7 @@ def _staff(username: str) -> Staff | None:
     return getattr(user, "staff", None) if user else None
 
 
-def seed(*, now: datetime, stdout=None) -> None:  # noqa: ANN001
+def seed(*, now: datetime, stdout=None) -> None:
     if Complaint.objects.filter(number__startswith="TS").exists():
         if stdout:
             stdout.write("complaints: demo complaints exist, skipped")

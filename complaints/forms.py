@@ -13,6 +13,7 @@ from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
 from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Site, Unit
+from estates.selectors import site_list_visible_to
 
 DT = {"type": "datetime-local"}
 
@@ -37,7 +38,6 @@ class ComplaintForm(OnceFormMixin):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from estates.selectors import site_list_visible_to
 
         self.user = user
         staff = getattr(user, "staff", None)
@@ -206,6 +206,5 @@ class AnalysisForm(OnceFormMixin):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from estates.selectors import site_list_visible_to
 
         self.fields["site"].queryset = site_list_visible_to(user)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from callbacks.hooks import outcome_handler
+from complaints.models import Complaint, ComplaintEvent
+from complaints.services import complaint_callback_outcome
 
 SATISFIED = {"satisfied", "basically"}
 
@@ -12,8 +14,6 @@ SATISFIED = {"satisfied", "basically"}
 def on_callback_outcome(*, callback: Any, result: str, now: Any, actor: Any) -> None:
     """satisfied / basically → closed and filed; unsatisfied → reopened one level up; unreachable → filed
     with the reason (CB-02). Quality-sampling re-visits (CB-06) do not reopen anything."""
-    from complaints.models import Complaint, ComplaintEvent
-    from complaints.services import complaint_callback_outcome
 
     if getattr(callback, "kind", "complaint") == "sampling":
         return

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from complaints import actions as act
 from complaints import permissions as perm
 from complaints import selectors as sel
+from complaints.exports import statistics_xlsx
 from complaints.forms import AnalysisForm, ComplaintForm
 from complaints.models import Category, Complaint, ComplaintReport, Level, Severity
 from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
@@ -153,7 +154,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def statistics_export(request: HttpRequest) -> HttpResponse:
     if not perm.can_see_statistics(request.user):
         raise Http404
-    from complaints.exports import statistics_xlsx
 
     period, day, start, end = _period(request)
     site_ids = sel.visible_site_ids(request.user, request.GET.get("site"))

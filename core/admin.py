@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
+from core.notifications import notification_resend
 
 
 @admin.register(DeadlinePolicy)
@@ -30,7 +31,7 @@ class DeadlineAdmin(admin.ModelAdmin):
     list_filter = ["state", "code", "site"]
     readonly_fields = [f.name for f in Deadline._meta.fields]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -40,10 +41,10 @@ class EmailStateFilter(admin.SimpleListFilter):
     title = _("email")
     parameter_name = "email"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return [("sent", _("Sent")), ("pending", _("Not sent yet")), ("failed", _("Failed"))]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if self.value() == "sent":
             return queryset.filter(email_sent_at__isnull=False)
         if self.value() == "pending":
@@ -54,8 +55,7 @@ class EmailStateFilter(admin.SimpleListFilter):
 
 
 @admin.action(description=_("Send the email again"))
-def resend_email(modeladmin, request, queryset) -> None:  # noqa: ANN001
-    from core.notifications import notification_resend
+def resend_email(modeladmin, request, queryset) -> None:
 
     count = notification_resend(ids=list(queryset.filter(send_email=True).values_list("pk", flat=True)))
     modeladmin.message_user(request, _("%(n)d message(s) queued to be sent again.") % {"n": count})
@@ -69,5 +69,5 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = [resend_email]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
             post_delete.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-delete-{model}")
 
 
-def _sync_policies(sender, **kwargs) -> None:  # noqa: ANN001
+def _sync_policies(sender, **kwargs) -> None:
     from core.services import policy_table_sync  # noqa: PLC0415 (models load after apps)
 
     policy_table_sync(using=kwargs.get("using", "default"))

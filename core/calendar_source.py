@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope, worktime
+from core.models import CalendarYear, HolidayOverride
 from core.worktime import DEFAULT_HOURS, OfficeHours, WorkCalendar, chinesecalendar_covers, python_holidays_publishes
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def _shared_version() -> int:
         return _state["version"] or 0
 
 
-def calendar_changed(**kwargs) -> None:  # noqa: ANN003 - signal receiver
+def calendar_changed(**kwargs) -> None:
     """Invalidate every process's calendar (connected to the rows' save/delete signals)."""
     try:
         try:
@@ -50,7 +51,6 @@ def calendar_changed(**kwargs) -> None:  # noqa: ANN003 - signal receiver
 
 
 def _load() -> WorkCalendar:
-    from core.models import CalendarYear, HolidayOverride
 
     overrides = {
         row_date: kind == HolidayOverride.Kind.WORKDAY
@@ -134,7 +134,7 @@ def working_time_between(a: datetime, b: datetime, *, site_id: int | None = None
     return worktime.working_time_between(a, b, load_work_calendar(), site_office_hours(site_id))
 
 
-def site_hours_changed(sender=None, instance=None, **kwargs) -> None:  # noqa: ANN001, ANN003
+def site_hours_changed(sender=None, instance=None, **kwargs) -> None:
     """A site's office hours were edited: forget this process's copy."""
     if instance is not None:
         _hours.pop(instance.pk, None)

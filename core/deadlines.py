@@ -22,8 +22,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from core import worktime
+from core.calendar_source import load_work_calendar
+from core.calendar_source import site_office_hours as hours
 from core.errors import DomainError
 from core.models import Deadline, DeadlinePolicy, NoticeFanout, Notification
+from core.notifications import ENQUEUE_RETRY_POLICY, enqueue_delivery_on_commit
+from core.tasks import notice_fanout_task
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +57,11 @@ def policy_for(code: str, site_id: int | None) -> DeadlinePolicy:
 
 
 def site_office_hours(site_id: int | None) -> worktime.OfficeHours:
-    from core.calendar_source import site_office_hours as hours
 
     return hours(site_id)
 
 
 def work_calendar() -> worktime.WorkCalendar:
-    from core.calendar_source import load_work_calendar
 
     return load_work_calendar()
 
@@ -281,7 +283,6 @@ def breach_action_run(*, deadline: Deadline, now: datetime) -> None:
 
 
 def _deliver_after_commit(notification_ids: list[int]) -> None:
-    from core.notifications import enqueue_delivery_on_commit
 
     enqueue_delivery_on_commit(notification_ids)
 
@@ -390,8 +391,6 @@ def _notify(deadlines: list[Deadline], now: datetime) -> None:
 
 
 def _enqueue_fanout(fanout_id: int) -> None:
-    from core.notifications import ENQUEUE_RETRY_POLICY
-    from core.tasks import notice_fanout_task
 
     try:
         notice_fanout_task.apply_async(args=[fanout_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+
 class DomainError(Exception):
     """A broken business rule. Views turn it into a form error, so nothing typed is lost (SPEC X-03)."""
 
@@ -14,7 +17,6 @@ class ConflictError(DomainError):
     """Someone else changed the record since the form was loaded (optimistic lock)."""
 
     def __init__(self, message: str | None = None) -> None:
-        from django.utils.translation import gettext as _
 
         super().__init__(
             message or _("This record was changed by someone else meanwhile. Reload it and apply your change again."),

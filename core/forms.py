@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import single_line
 from core.models import CalendarYear, DeadlinePolicy, HolidayOverride
 from core.roles import Role
 
@@ -63,8 +64,7 @@ class SingleLineCharField(forms.CharField):
     """A subject or title: any line break or whitespace run becomes one space (issue 23.5), so it is
     safe as a notice title and an email subject (core.mail.single_line, the same rule for headers)."""
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
-        from core.mail import single_line
+    def to_python(self, value):
 
         value = super().to_python(value)
         return single_line(value) if value else value

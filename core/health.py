@@ -40,7 +40,7 @@ def sweep_status(*, now: datetime | None = None) -> dict[str, Any]:
             "limit_seconds": int(SWEEP_MAX_AGE.total_seconds())}
 
 
-def _timed(fn) -> dict[str, Any]:  # noqa: ANN001
+def _timed(fn) -> dict[str, Any]:
     start = time.monotonic()
     try:
         out = fn() or {}

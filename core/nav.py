@@ -8,7 +8,7 @@ from core import permissions
 MENU_ORDER = 1000  # the engine's configuration pages last
 
 
-def items(user) -> list[dict]:  # noqa: ANN001
+def items(user) -> list[dict]:
     out = []
     if permissions.can_view_timers(user):
         out.append({"label": _("Timers"), "url": reverse("core:deadline_list"), "icon": "stopwatch"})

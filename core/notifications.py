@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from core.mail import is_connection_error, outbox_retry, outbox_send, sendable, single_line
 from core.models import Notification
+from core.tasks import notification_deliver_batch_task
 
 log = logging.getLogger(__name__)
 # after-commit hand-over to the broker: fail fast (the web request must not hang on a dead Redis)
@@ -71,7 +72,6 @@ def enqueue_delivery_on_commit(ids: list[int]) -> None:
 
 
 def _enqueue_delivery(ids: list[int]) -> None:
-    from core.tasks import notification_deliver_batch_task
 
     try:
         for i in range(0, len(ids), 500):

@@ -37,7 +37,7 @@ class Bound:
     def validators(self) -> list:
         return [MinValueValidator(self.min), MaxValueValidator(self.max)]
 
-    def form_field(self, **kwargs) -> forms.DecimalField:  # noqa: ANN003
+    def form_field(self, **kwargs) -> forms.DecimalField:
         """A form field that refuses non-finite, out-of-range, too long and too precise numbers."""
         field = BoundedDecimalField(bound=self, **kwargs)
         return field
@@ -51,7 +51,7 @@ class Bound:
 
 
 class BoundedDecimalField(forms.DecimalField):
-    def __init__(self, *, bound: Bound, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, *, bound: Bound, **kwargs) -> None:
         self.bound = bound
         kwargs.setdefault("max_digits", bound.max_digits)
         kwargs.setdefault("decimal_places", bound.places)
@@ -61,19 +61,19 @@ class BoundedDecimalField(forms.DecimalField):
         if bound.min_exclusive:
             self.widget.attrs["min"] = "0." + "0" * (bound.places - 1) + "1" if bound.places else "1"
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
+    def to_python(self, value):
         if isinstance(value, str):
             value = value.translate(FULL_WIDTH).strip().replace(",", "")
         return super().to_python(value)
 
-    def validate(self, value) -> None:  # noqa: ANN001
+    def validate(self, value) -> None:
         super().validate(value)  # refuses NaN and ±inf
         if value not in self.empty_values and self.bound.min_exclusive and value <= self.bound.min:
             raise forms.ValidationError(_("Enter a number greater than %(min)s.") % {"min": self.bound.min},
                                         code="min_value")
 
 
-def bounded_decimal(value, bound: Bound, label: str) -> Decimal:  # noqa: ANN001
+def bounded_decimal(value, bound: Bound, label: str) -> Decimal:
     """The service-side check (DomainError): finite, within the bound, at most `places` decimals."""
     try:
         d = Decimal(str(value).translate(FULL_WIDTH).strip())

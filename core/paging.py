@@ -44,5 +44,5 @@ class CountlessPage:
         self.next_page_number = self.number + 1
         self.previous_page_number = self.number - 1
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.object_list)

@@ -24,7 +24,12 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.core.checks import Warning as CheckWarning
 from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+from weasyprint.text import ffi as wffi
+from weasyprint.text.fonts import FontConfiguration
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,6 @@ FONT_FILES = {"normal": "NotoSansSC-GB2312-Regular.otf", "bold": "NotoSansSC-GB2
 
 @cache
 def font_config() -> Any:
-    from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
 
@@ -48,16 +52,14 @@ def harfbuzz_subset_available() -> bool:
 def harfbuzz_subset_loaded() -> bool:
     """True when WeasyPrint's own binding found hb-subset (not only when the file exists)."""
     try:
-        from weasyprint.text import ffi as wffi
 
         return bool(getattr(wffi, "harfbuzz_subset", None)) or harfbuzz_subset_available()
-    except Exception:  # noqa: BLE001 — a missing binding is what we report
+    except Exception:
         return False
 
 
 def pdf_system_check(app_configs=None, **kwargs) -> list:
     """Django system check: warn at start-up when PDFs would be 30× slower or lack the subset font."""
-    from django.core.checks import Warning as CheckWarning
 
     problems = []
     if not harfbuzz_subset_loaded():
@@ -111,7 +113,6 @@ def batch() -> Iterator[None]:
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    from weasyprint import HTML
 
     buf = io.BytesIO()
     with batch():
@@ -125,7 +126,6 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 def merge_pdfs(parts: list[bytes]) -> bytes:
     """Concatenate PDFs (a batch of stored work orders: ~0.6 s for 50 three-page orders)."""
-    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for part in parts:

@@ -29,7 +29,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             conn.close_if_unusable_or_obsolete()
             if conn.in_atomic_block or conn.errors_occurred:
                 conn.close()
-        except Exception:  # noqa: BLE001 — the connection is already gone
+        except Exception:
             log.debug("closing a lost connection failed", exc_info=True)
     response = HttpResponse(render_to_string("core/unavailable.html", {"retry": RETRY_AFTER_SECONDS}),
                             status=503)

@@ -32,6 +32,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import DomainError
 
@@ -90,7 +91,7 @@ class RequestSizeLimitUploadHandler(FileUploadHandler):
     """First in FILE_UPLOAD_HANDLERS: a multipart request larger than UPLOAD_REQUEST_MAX_BYTES (more than
     any form's files together) is refused with a 400 before a byte of it is read or spooled to disk."""
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,  # noqa: N803
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
                          encoding: str | None = None) -> None:
         limit = getattr(settings, "UPLOAD_REQUEST_MAX_BYTES", None)
         if limit and content_length and content_length > limit:
@@ -107,7 +108,6 @@ class RequestSizeLimitUploadHandler(FileUploadHandler):
 
 def _reencode(data: bytes) -> tuple[bytes, str]:
     """Decode, verify and re-encode; raises ValueError for anything that is not a sound picture."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
 
     max_pixels = int(getattr(settings, "UPLOAD_IMAGE_MAX_PIXELS", 40_000_000))
     try:
@@ -232,13 +232,12 @@ def check_file(f: Any, accept: Iterable[str], *, group: str = "document") -> Che
 # ---- serving ------------------------------------------------------------------------------------
 
 def _verified_image(data: bytes) -> bool:
-    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
         return True
-    except Exception:  # noqa: BLE001 - anything Pillow cannot verify is served as an attachment
+    except Exception:
         return False
 
 

@@ -56,13 +56,13 @@ def validate_phone(value: str) -> None:
 class PhoneField(forms.CharField):
     """The phone of every form: checked and stored in canonical form (issue 13.4)."""
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 30)
         kwargs.pop("validators", None)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "tel")
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
+    def to_python(self, value):
         value = super().to_python(value)
         return normalize_phone(value) if value else value
 

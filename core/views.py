@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions, selectors, services
+from core.calendar_source import calendar_warnings, load_work_calendar, year_source
 from core.context_processors import landing_url
 from core.errors import DomainError
 from core.forms import CalendarYearForm, HolidayForm, PolicyForm, PolicyOverrideForm
+from core.health import health_report
 from core.models import CalendarYear, Deadline, DeadlinePolicy, HolidayOverride, Notification
 from core.notifications import notification_acknowledge, notification_mark_read, notifications_awaiting_ack
 from core.paging import paginate
@@ -29,7 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Monitor: database, broker, workers per queue, last sweep age; 503 when any is red (core/health.py)."""
-    from core.health import health_report
 
     report = health_report(scope="all")
     return JsonResponse(report, status=200 if report["ok"] else 503)
@@ -37,7 +39,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def healthz_web(request: HttpRequest) -> JsonResponse:
     """Load balancer: this process answers and reaches the database."""
-    from core.health import health_report
 
     report = health_report(scope="web")
     return JsonResponse(report, status=200 if report["ok"] else 503)
@@ -163,7 +164,6 @@ def override_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def holiday_list(request: HttpRequest) -> HttpResponse:
-    from core.calendar_source import calendar_warnings, load_work_calendar, year_source
 
     _require(permissions.can_view_calendar(request.user))
     now = timezone.localtime()
@@ -179,7 +179,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         "warnings": calendar_warnings(now), "can_edit": permissions.can_edit_calendar(request.user)})
 
 
-def _calendar_form(request: HttpRequest, form_class, instance, save, title) -> HttpResponse:  # noqa: ANN001
+def _calendar_form(request: HttpRequest, form_class, instance, save, title) -> HttpResponse:
     _require(permissions.can_edit_calendar(request.user))
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -219,7 +219,6 @@ def calendar_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def deadline_list(request: HttpRequest) -> HttpResponse:
     """Running and breached timers with filters (state, code, site, overdue, subject type)."""
-    from django.contrib.contenttypes.models import ContentType
 
     _require(permissions.can_view_timers(request.user))
     g = request.GET

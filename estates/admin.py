@@ -20,7 +20,7 @@ from estates.models import (
 class NoDeleteAdmin(SimpleHistoryAdmin):
     """SPEC X-01: nobody deletes registry records, not even in the admin."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -62,7 +62,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("original_name", "site", "kind", "status", "created_at")
     readonly_fields = ("errors",)
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -71,11 +71,11 @@ class RegistryEventAdmin(admin.ModelAdmin):
     list_display = ("at", "kind", "actor", "content_type", "object_id", "note")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

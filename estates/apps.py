@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+
 
 class EstatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -20,11 +22,9 @@ class EstatesConfig(AppConfig):
         post_migrate.connect(_sync_role_groups, sender=self)
 
 
-def _sync_role_groups(sender, **kwargs) -> None:  # noqa: ANN001
+def _sync_role_groups(sender, **kwargs) -> None:
     """Every SPEC §0 role exists as a Group after migrate."""
-    from django.contrib.auth.models import Group
-
-    from core.roles import Role
+    from django.contrib.auth.models import Group  # noqa: PLC0415 (models load after apps.py)
 
     for role in Role:
         Group.objects.using(kwargs.get("using", "default")).get_or_create(name=role.value)

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.calendar_source import load_work_calendar
 from core.roles import COMPANY_ROLES, Role
 from estates.models import Building, Company, Department, DutyShift, Resident, Site, Staff, Unit, Zone
 
@@ -86,13 +87,13 @@ def demo_logins() -> list[tuple[str, str]]:
     return [(u, str(d)) for u, d in out]
 
 
-def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
+def seed(*, now: datetime | None = None, stdout=None) -> None:
     now = now or timezone.now()
     if Site.objects.filter(code__in=[s[0] for s in SITES]).count() == len(SITES):
         if stdout:
             stdout.write("estates: demo sites exist, skipped")
         return
-    rng = random.Random(20261123)  # noqa: S311 - demo data, not security
+    rng = random.Random(20261123)
     company, _ = Company.objects.get_or_create(name=COMPANY)
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)  # hashed once: argon2 per user would be slow
@@ -101,7 +102,7 @@ def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
         if role.value not in groups:
             groups[role.value] = Group.objects.create(name=role.value)
 
-    def user(username: str, *, superuser: bool = False):  # noqa: ANN202
+    def user(username: str, *, superuser: bool = False):
         u, _created = User.objects.get_or_create(username=username, defaults={
             "email": f"{username}@propserv.local", "password": password, "is_staff": superuser,
             "is_superuser": superuser})
@@ -122,7 +123,7 @@ def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
         depts = {kind: Department.objects.create(site=site, kind=kind, name=dname) for kind, dname in DEPARTMENTS}
         staff: dict[str, Staff] = {}
 
-        def make(role: Role, n: int = 1, zone: Zone | None = None, *, site=site, depts=depts, code=code) -> Staff:  # noqa: ANN001
+        def make(role: Role, n: int = 1, zone: Zone | None = None, *, site=site, depts=depts, code=code) -> Staff:
             u = user(_username(code, role.value, n))
             u.groups.add(groups[role.value])
             dept = depts[ROLE_DEPARTMENT.get(role, Department.Kind.CUSTOMER_SERVICE)]
@@ -183,7 +184,6 @@ def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
 
 def _roster(site: Site, morning: Staff, afternoon: Staff, now: datetime, *, with_gap: bool) -> None:
     """This week's front-desk roster; on one working day the afternoon shift ends early (a visible gap)."""
-    from core.calendar_source import load_work_calendar
 
     cal = load_work_calendar()
     today = timezone.localdate(now)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -8,6 +9,7 @@ from core import numbers
 from core.once import OnceFormMixin
 from core.roles import Role, is_company_level
 from core.validators import PhoneField, normalize_id_number, to_half_width
+from estates.imports import FIELDS
 from estates.models import Building, Department, DutyShift, ImportJob, Resident, Site, Staff, Unit, UnitDocument, Zone
 from estates.selectors import (
     building_list_visible_to,
@@ -17,6 +19,7 @@ from estates.selectors import (
     unit_list_visible_to,
     zone_list_visible_to,
 )
+from estates.services import FRONT_DESK_CAPABLE
 from estates.validators import normalize_entrance, normalize_room
 
 
@@ -25,7 +28,7 @@ class _SiteScopedForm(OnceFormMixin, forms.ModelForm):
 
     Every related choice is limited to what the user may see (SPEC X-02)."""
 
-    def __init__(self, *args, user, site: Site | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, user, site: Site | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fixed_site = site or (self.instance.site if self.instance.pk and self.instance.site_id else None)
@@ -39,15 +42,15 @@ class _SiteScopedForm(OnceFormMixin, forms.ModelForm):
     def limit_choices(self) -> None:
         pass
 
-    def _site_for_choices(self):  # noqa: ANN202
+    def _site_for_choices(self):
         return self.fixed_site
 
-    def _limit(self, name: str, qs) -> None:  # noqa: ANN001
+    def _limit(self, name: str, qs) -> None:
         if name in self.fields:
             site = self._site_for_choices()
             self.fields[name].queryset = qs.filter(site=site) if site else qs
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         site = self.fixed_site or data.get("site")
         if site is None:
@@ -68,7 +71,7 @@ class SiteForm(OnceFormMixin, forms.ModelForm):
         widgets = {"office_open": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "office_close": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
-    def __init__(self, *args, user=None, site=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, user=None, site=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
 
 
@@ -109,7 +112,7 @@ class UnitForm(_SiteScopedForm):
     def clean_room(self) -> str:
         return normalize_room(self.cleaned_data["room"])  # issue 13.4: 15O2 (letter O) is refused
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         b, e, r = data.get("building"), data.get("entrance"), data.get("room")
         if b and e and r:
@@ -133,7 +136,7 @@ class ResidentForm(_SiteScopedForm):
 
     field_order = ["unit_code"]
 
-    def __init__(self, *args, unit: Unit | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, unit: Unit | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["unit_code"] = self.instance.unit.code
@@ -149,7 +152,7 @@ class ResidentForm(_SiteScopedForm):
     def clean_id_number(self) -> str:
         return normalize_id_number(self.cleaned_data.get("id_number") or "")  # GB 11643 check digit
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         code = to_half_width(self.cleaned_data.get("unit_code") or "")  # issue 13.4: full-width digits
         if code:
             qs = unit_list_visible_to(self.user)
@@ -183,7 +186,7 @@ class StaffForm(_SiteScopedForm):
         fields = ["site", "name", "phone", "employee_no", "department", "zone"]
         field_classes = {"phone": PhoneField}
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not is_company_level(self.user):
             self.fields["roles"].choices = [(c, label) for c, label in Role.choices
@@ -204,8 +207,7 @@ class StaffCreateForm(StaffForm):
 
     field_order = ["username", "password"]
 
-    def clean_password(self):  # noqa: ANN201
-        from django.contrib.auth.password_validation import validate_password
+    def clean_password(self):
 
         pw = self.cleaned_data["password"]
         validate_password(pw)
@@ -231,7 +233,7 @@ class ImportForm(OnceFormMixin):
         "CSV (as Excel saves it, GBK or UTF-8) or XLSX; columns such as 楼栋, 单元, 房号, 建筑面积, 业主姓名, "
         "联系电话. Unknown headers are matched in the next step."))
 
-    def __init__(self, *args, user, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         qs = site_list_visible_to(user)
@@ -244,8 +246,7 @@ class ImportForm(OnceFormMixin):
 class ImportMappingForm(OnceFormMixin):
     """Issue 13.5: each column of the user's file matched to a field (or left out); the file is kept."""
 
-    def __init__(self, *args, job: ImportJob, **kwargs) -> None:  # noqa: ANN002, ANN003
-        from estates.imports import FIELDS
+    def __init__(self, *args, job: ImportJob, **kwargs) -> None:
 
         super().__init__(*args, **kwargs)
         layout = job.layout or {}
@@ -262,7 +263,7 @@ class ImportMappingForm(OnceFormMixin):
                 initial=mapped.get(i, ""), help_text=_("e.g. %(values)s") % {"values": example} if example else "")
             self.columns.append(name)
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         mapping: dict[str, int] = {}
         for i, name in enumerate(self.columns):
@@ -282,14 +283,13 @@ class DutyShiftForm(OnceFormMixin):
     start = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("until"), widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def __init__(self, *args, user, site: Site, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, user, site: Site, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from estates.services import FRONT_DESK_CAPABLE
 
         self.fields["staff"].queryset = staff_list_visible_to(user).filter(
             site=site, is_active=True, user__groups__name__in=FRONT_DESK_CAPABLE).distinct()
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The shift must end after it starts."))

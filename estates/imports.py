@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import numbers
 from core.errors import DomainError
@@ -25,6 +28,7 @@ from core.uploads import TABLE_KINDS, check_file
 from core.validators import normalize_id_number, normalize_phone, to_half_width
 from estates import permissions as perms
 from estates.models import MAX_FLOOR, MIN_FLOOR, Building, ImportJob, Resident, Site, Unit, Zone
+from estates.tasks import import_job_run_task
 from estates.validators import normalize_building, normalize_entrance, normalize_room, split_unit_code
 
 SYNC_LIMIT = 300  # rows applied inside the request; more go to the worker with progress
@@ -94,7 +98,7 @@ KIND_LABEL = gettext_lazy("Import")
 
 # ---- reading ---------------------------------------------------------------------------------------
 
-def _cell(value) -> str:  # noqa: ANN001
+def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -108,7 +112,7 @@ def _cell(value) -> str:  # noqa: ANN001
     return to_half_width(str(value))
 
 
-def read_table(fileobj, name: str) -> list[list[str]]:  # noqa: ANN001
+def read_table(fileobj, name: str) -> list[list[str]]:
     """All rows as strings. CSV in UTF-8 (with or without BOM) or GB18030 (what Chinese Excel saves);
     XLSX first sheet."""
     fileobj.seek(0)
@@ -117,11 +121,10 @@ def read_table(fileobj, name: str) -> list[list[str]]:  # noqa: ANN001
     if lower.endswith(".xlsx"):
         if not raw.startswith(b"PK\x03\x04"):
             raise DomainError(_("This is not an XLSX file."), code="file_type")
-        from openpyxl import load_workbook
 
         try:
             wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except Exception as err:  # noqa: BLE001 - any broken workbook is the user's file problem
+        except Exception as err:
             raise DomainError(_("The spreadsheet cannot be read."), code="file_type") from err
         ws = wb.worksheets[0]
         rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -191,7 +194,7 @@ def mapping_problems(kind: str, mapping: dict[str, int]) -> list[str]:
     return problems
 
 
-class NeedsMapping(Exception):  # noqa: N818 - a state, not a failure
+class NeedsMapping(Exception):
     def __init__(self, layout: dict) -> None:
         super().__init__("columns")
         self.layout = layout
@@ -384,7 +387,7 @@ class _RowChecker:
 # ---- services --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def import_job_create(*, site: Site, kind: str, upload, actor) -> ImportJob:  # noqa: ANN001
+def import_job_create(*, site: Site, kind: str, upload, actor) -> ImportJob:
     """Check the whole file and keep it for the preview; nothing is imported yet. Unknown headers:
     the job waits for the user's column mapping (status MAPPING), the file is kept (issue 13.5)."""
     if not perms.can_manage_structure(actor, site.pk):
@@ -416,7 +419,7 @@ def _read_job_rows(job: ImportJob) -> list[list[str]]:
 
 
 @transaction.atomic
-def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJob:  # noqa: ANN001
+def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJob:
     """The user's column mapping (field key → column index) for a kept file; checks the rows again."""
     if not perms.can_manage_structure(actor, job.site_id):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
@@ -437,7 +440,7 @@ def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJ
     return job
 
 
-def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:  # noqa: ANN001
+def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
     """Start the import: small files right here, big ones in the worker (progress on the row)."""
     if not perms.can_manage_structure(actor, job.site_id):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
@@ -448,7 +451,6 @@ def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:  # noqa: ANN001
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status", "updated_at"])
         if job.good_rows > SYNC_LIMIT:
-            from estates.tasks import import_job_run_task
 
             job_id, actor_id = job.pk, actor.pk
             transaction.on_commit(lambda: import_job_run_task.delay(job_id, actor_id))
@@ -460,7 +462,6 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     """Apply the good rows in chunks, each chunk its own transaction; progress on the job row.
 
     Safe to run twice: rows are upserted, so a retried job updates instead of duplicating."""
-    from django.contrib.auth import get_user_model
 
     counters = ["created_count", "updated_count", "residents_created", "residents_updated"]
     with transaction.atomic():
@@ -502,8 +503,7 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     return job
 
 
-def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noqa: ANN001
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:
 
     buildings = {b.number: b for b in Building.objects.filter(site=site)}
     for r in rows:
@@ -541,9 +541,8 @@ def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noq
     return len(new), len(changed)
 
 
-def _apply_residents(site: Site, rows: list[dict], actor) -> tuple[int, int]:  # noqa: ANN001
+def _apply_residents(site: Site, rows: list[dict], actor) -> tuple[int, int]:
     """Residents by (unit, name, phone): re-importing the same file adds nobody."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     rows = [r for r in rows if r.get("resident")]
     if not rows:
@@ -588,7 +587,6 @@ def template_csv(kind: str) -> bytes:
 
 
 def template_xlsx(kind: str) -> bytes:
-    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import time
 
 from django.conf import settings
@@ -281,17 +282,16 @@ class RegistryEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk:
             raise ValueError("History is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args, **kwargs):
         raise ValueError("History is append-only.")
 
 
 def _document_path(instance: UnitDocument, filename: str) -> str:
-    import uuid
 
     # Never the user's file name on disk: the original is kept in `original_name`.
     return f"unit_documents/{instance.site_id}/{uuid.uuid4().hex}"

@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from core.roles import is_company_level
-from estates.models import Building, Department, Resident, Site, Staff, Unit, Zone
+from core.roles import COMPANY_ROLES, is_company_level
+from estates.models import (
+    Building,
+    Department,
+    DutyShift,
+    ImportJob,
+    RegistryEvent,
+    Resident,
+    Site,
+    Staff,
+    Unit,
+    UnitDocument,
+    Zone,
+    mask_id_number,
+)
 
 
 def site_ids_visible_to(user) -> list[int]:
@@ -67,7 +82,6 @@ def staff_list_visible_to(user) -> QuerySet[Staff]:
 
 def users_with_roles(*, site_id: int | None, roles: Iterable[str]) -> QuerySet:
     """Active users holding any of `roles` at the site; company roles are found company-wide."""
-    from core.roles import COMPANY_ROLES
 
     roles = list(roles)
     User = get_user_model()
@@ -89,7 +103,6 @@ def staff_of(user) -> Staff | None:
 
 def unit_search(qs: QuerySet[Unit], q: str) -> QuerySet[Unit]:
     """`3-2-1502` prefix, resident name or phone (SPEC O-01)."""
-    from django.db.models import Exists, OuterRef, Q
 
     q = q.strip()
     if not q:
@@ -100,32 +113,26 @@ def unit_search(qs: QuerySet[Unit], q: str) -> QuerySet[Unit]:
 
 
 def document_list_visible_to(user) -> QuerySet:
-    from estates.models import UnitDocument
 
     return visible(UnitDocument.objects.select_related("unit", "uploaded_by"), user)
 
 
 def duty_shift_list_visible_to(user) -> QuerySet:
-    from estates.models import DutyShift
 
     return visible(DutyShift.objects.select_related("staff"), user)
 
 
 def import_job_list_visible_to(user) -> QuerySet:
-    from estates.models import ImportJob
 
     return visible(ImportJob.objects.select_related("site"), user)
 
 
-def registry_history(obj) -> list[dict]:  # noqa: ANN001
+def registry_history(obj) -> list[dict]:
     """Timeline of one registry record (SPEC X-01): simple-history diffs merged with RegistryEvents.
 
     Each entry: {"at", "actor", "kind", "note", "changes": [(label, before, after)]}.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils.translation import gettext as _
 
-    from estates.models import RegistryEvent
 
     entries: list[dict] = []
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -152,23 +159,22 @@ def registry_history(obj) -> list[dict]:  # noqa: ANN001
     return entries
 
 
-def _field_label(obj, name: str) -> str:  # noqa: ANN001
+def _field_label(obj, name: str) -> str:
     try:
         return str(obj._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return name
 
 
-def _display(obj, name: str, value) -> str:  # noqa: ANN001
+def _display(obj, name: str, value) -> str:
     """Choices shown by label, FKs by the related object, the ID number masked."""
     if value in (None, ""):
         return ""
     try:
         field = obj._meta.get_field(name)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return str(value)
     if name == "id_number":
-        from estates.models import mask_id_number
 
         return mask_id_number(str(value))
     if field.choices:
@@ -177,7 +183,6 @@ def _display(obj, name: str, value) -> str:  # noqa: ANN001
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else str(value)
     if isinstance(value, bool):
-        from django.utils.translation import gettext as _
 
         return _("yes") if value else _("no")
     return str(value)

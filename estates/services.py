@@ -29,7 +29,7 @@ from estates.models import (
 )
 
 
-def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | None = None,  # noqa: ANN001
+def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | None = None,
                    now: datetime | None = None) -> RegistryEvent:
     site_id = obj.pk if isinstance(obj, Site) else getattr(obj, "site_id", None)
     return RegistryEvent.objects.create(
@@ -43,7 +43,7 @@ def _require(ok: bool) -> None:
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
 
 
-def _may_save(actor, instance) -> bool:  # noqa: ANN001
+def _may_save(actor, instance) -> bool:
     if isinstance(instance, Site):
         return perms.can_manage_sites(actor)
     if isinstance(instance, Zone | Building | Department):
@@ -56,7 +56,7 @@ def _may_save(actor, instance) -> bool:  # noqa: ANN001
 
 
 @transaction.atomic
-def registry_record_save(*, instance, actor, reason: str = ""):  # noqa: ANN001, ANN201
+def registry_record_save(*, instance, actor, reason: str = ""):
     """Create or change a site, zone, building, unit, resident, department or staff row.
 
     simple-history keeps who, when and before → after (SPEC X-01)."""
@@ -81,7 +81,7 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None) -> Unit:  # noqa: ANN001
+def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None) -> Unit:
     _require(perms.can_manage_structure(actor, unit.site_id))
     reason = _reason(reason)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -93,7 +93,7 @@ def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None)
 
 
 @transaction.atomic
-def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime | None = None) -> Resident:  # noqa: ANN001
+def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime | None = None) -> Resident:
     """Residents are never deleted: marked moved-out with a reason (SPEC X-01)."""
     _require(perms.can_edit_registry(actor, resident.site_id))
     reason = _reason(reason)
@@ -108,7 +108,7 @@ def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime |
 
 
 @transaction.atomic
-def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None = None) -> str:  # noqa: ANN001
+def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None = None) -> str:
     """The full ID number, for CS supervisor and above; every look is recorded (SPEC §0, X-01)."""
     _require(perms.can_reveal_id_number(actor, resident.site_id))
     registry_event(resident, kind=RegistryEvent.Kind.ID_REVEALED, actor=actor, now=now)
@@ -117,7 +117,7 @@ def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None
 
 # ---- staff -----------------------------------------------------------------------------------------
 
-def _check_roles(actor, roles) -> list[str]:  # noqa: ANN001
+def _check_roles(actor, roles) -> list[str]:
     roles = [str(r) for r in roles]
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
@@ -128,9 +128,9 @@ def _check_roles(actor, roles) -> list[str]:  # noqa: ANN001
 
 
 @transaction.atomic
-def staff_create(*, actor, site: Site | None, username: str, password: str, name: str, phone: str = "",  # noqa: ANN001
+def staff_create(*, actor, site: Site | None, username: str, password: str, name: str, phone: str = "",
                  employee_no: str = "", department: Department | None = None, zone: Zone | None = None,
-                 roles=(), email: str = "") -> Staff:  # noqa: ANN001
+                 roles=(), email: str = "") -> Staff:
     _require(perms.can_manage_staff(actor, site.pk if site else None) if site else perms.can_manage_sites(actor))
     roles = _check_roles(actor, roles)
     User = get_user_model()
@@ -149,12 +149,12 @@ def staff_create(*, actor, site: Site | None, username: str, password: str, name
     return staff
 
 
-def _role_labels(codes) -> str:  # noqa: ANN001
+def _role_labels(codes) -> str:
     return "、".join(str(Role(c).label) for c in sorted(codes))
 
 
 @transaction.atomic
-def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:  # noqa: ANN001
+def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:
     _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
     new = set(_check_roles(actor, roles))
     old = set(staff.user.groups.values_list("name", flat=True))
@@ -170,7 +170,7 @@ def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:  # noqa: ANN001
 
 
 @transaction.atomic
-def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> Staff:  # noqa: ANN001
+def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> Staff:
     """Staff are deactivated, never deleted; a deactivated login cannot sign in."""
     _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
     reason = _reason(reason) if not active else reason
@@ -194,7 +194,7 @@ def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> 
 _EXT_ALIASES = {"jpeg": "jpg"}
 
 
-def validate_upload(upload):  # noqa: ANN001, ANN201
+def validate_upload(upload):
     """Judged by content in core.uploads (images re-encoded without EXIF); here the name must also agree.
     Raises DomainError (code "file_type" / "file_size") with a message for the file field."""
     checked = check_file(upload, DOCUMENT_KINDS)
@@ -208,7 +208,7 @@ def validate_upload(upload):  # noqa: ANN001, ANN201
 
 
 @transaction.atomic
-def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = "",  # noqa: ANN001
+def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = "",
                       now: datetime | None = None) -> UnitDocument:
     _require(perms.can_edit_registry(actor, unit.site_id))
     checked = validate_upload(upload)
@@ -224,7 +224,7 @@ def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = 
 
 
 @transaction.atomic
-def unit_document_void(*, document: UnitDocument, actor, reason: str, now: datetime | None = None) -> UnitDocument:  # noqa: ANN001
+def unit_document_void(*, document: UnitDocument, actor, reason: str, now: datetime | None = None) -> UnitDocument:
     _require(perms.can_edit_registry(actor, document.site_id))
     reason = _reason(reason)
     document = UnitDocument.objects.select_for_update().get(pk=document.pk)
@@ -244,7 +244,7 @@ FRONT_DESK_CAPABLE = (Role.FRONT_DESK.value, Role.CS_SUPERVISOR.value, Role.ZONE
 
 
 @transaction.atomic
-def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: time, actor) -> DutyShift:  # noqa: ANN001
+def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: time, actor) -> DutyShift:
     _require(perms.can_keep_roster(actor, site.pk))
     if staff.site_id != site.pk or not staff.is_active:
         raise DomainError(_("Choose an active staff member of this site."), code="staff_site")
@@ -263,7 +263,7 @@ def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: tim
 
 
 @transaction.atomic
-def duty_shift_cancel(*, shift: DutyShift, actor, reason: str) -> DutyShift:  # noqa: ANN001
+def duty_shift_cancel(*, shift: DutyShift, actor, reason: str) -> DutyShift:
     _require(perms.can_keep_roster(actor, shift.site_id))
     reason = _reason(reason)
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)

@@ -4,23 +4,29 @@ Every query starts from a `*_list_visible_to(user)` selector, so another site's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import uploads
+from core.calendar_source import load_work_calendar
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
@@ -31,6 +37,7 @@ from estates import selectors as sel
 from estates import services
 from estates.imports import import_job_confirm, import_job_create, import_job_map, template_csv, template_xlsx
 from estates.models import DutyShift, ImportJob, Site, Unit
+from estates.roster import week_gaps
 
 PER_PAGE = 50
 
@@ -198,6 +205,21 @@ def entity_detail(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     return render(request, ent.detail_template, ctx)
 
 
+@functools.cache
+def _unit_sections() -> tuple[str, ...]:
+    """Sections other apps add to the unit's resident file (O-02), by convention
+    `<app>/partials/_unit_file.html` (e.g. the unit's renovations); estates names no app."""
+    found = []
+    for cfg in apps.get_app_configs():
+        name = f"{cfg.label}/partials/_unit_file.html"
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return tuple(found)
+
+
 def _detail_extra(request: HttpRequest, key: str, obj) -> dict:  # noqa: ANN001
     user = request.user
     if key == "unit":
@@ -205,7 +227,7 @@ def _detail_extra(request: HttpRequest, key: str, obj) -> dict:  # noqa: ANN001
         return {"unit": obj, "residents": obj.residents.filter(is_active=True).order_by("kind", "name"),
                 "former": obj.residents.filter(is_active=False).order_by("name"),
                 "documents": docs, "doc_form": f.UnitDocumentForm(),
-                "may_archive": perms.can_manage_structure(user, obj.site_id)}
+                "may_archive": perms.can_manage_structure(user, obj.site_id), "unit_sections": _unit_sections()}
     if key == "resident":
         return {"resident": obj, "may_reveal": perms.can_reveal_id_number(user, obj.site_id),
                 "household": obj.unit.residents.filter(is_active=True).exclude(pk=obj.pk)}
@@ -465,7 +487,6 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         body, ctype = template_csv(kind), "text/csv; charset=utf-8"
     else:
         body, ctype = template_xlsx(kind), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    from django.utils.encoding import escape_uri_path
 
     resp = HttpResponse(body, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}.{fmt}"
@@ -485,8 +506,6 @@ def _roster_site(request: HttpRequest) -> Site:
 
 @login_required
 def roster_week(request: HttpRequest) -> HttpResponse:
-    from core.calendar_source import load_work_calendar
-    from estates.roster import week_gaps
 
     site = _roster_site(request)
     try:

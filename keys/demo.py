@@ -16,7 +16,7 @@ def _staff(code: str, role: str) -> Staff:
     return Staff.objects.select_related("user").get(user__username=f"{code.lower()}_{role}")
 
 
-def seed(*, now: datetime, stdout=None) -> None:  # noqa: ANN001
+def seed(*, now: datetime, stdout=None) -> None:
     for code in SITE_CODES:
         site = Site.objects.filter(code=code).first()
         if site is None or KeyCabinet.objects.filter(site=site).exists():

@@ -10,6 +10,8 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from keys.models import KeyDeposit, KeyIncident, KeyUse
+from keys.selectors import key_monthly_summary
 from reports.registry import NUMBER, Figure, Section, Table, register
 
 
@@ -31,8 +33,6 @@ class KeySection(Section):
     requires = ("keys.KeyDeposit", "keys.KeyUse")
 
     def monthly(self, *, site_ids: list[int], start: datetime, end: datetime):
-        from keys.models import KeyDeposit
-        from keys.selectors import key_monthly_summary
 
         s = key_monthly_summary(site_ids=site_ids, start=start, end=end)
         figures = [
@@ -56,7 +56,6 @@ class KeySection(Section):
         return self.block(figures=figures, tables=[states])
 
     def dashboard(self, *, site_ids: list[int], now: datetime):
-        from keys.models import KeyIncident, KeyUse
 
         uses = KeyUse.objects.filter(site_id__in=site_ids, status=KeyUse.Status.OUT)
         return self.block(figures=[

@@ -28,6 +28,7 @@ from keys.models import (
     KeyUseItem,
     SealRecord,
 )
+from tickets.models import WorkOrder
 
 RETURN_CLOCK = "key.use.return"  # SPEC K-06: back by the planned time
 ENDOFDAY_CLOCK = "key.use.endofday"  # SPEC K-06: back by the end of the working day
@@ -196,7 +197,6 @@ def _work_order(site_id: int, number: str):
     number = (number or "").strip()
     if not number:
         return None
-    from tickets.models import WorkOrder
 
     order = WorkOrder.objects.filter(site_id=site_id, number=number).first()
     if order is None:

@@ -37,7 +37,7 @@ def seed(*, now: datetime | None = None, stdout: Any = None) -> None:
         guard = User.objects.filter(username=f"{code.lower()}_security_officer").first()
         if desk is None:
             continue
-        rng = random.Random(f"reception-demo-{code}")  # noqa: S311
+        rng = random.Random(f"reception-demo-{code}")
         units = list(Unit.objects.filter(site=site).order_by("pk")[:300])
         for i in range(24):
             purpose, content, answer = MATTERS[i % len(MATTERS)]

@@ -11,6 +11,7 @@ from reports.models import (
     MailingRun,
     MonthlyReport,
 )
+from reports.services import mailing_message_resend
 
 
 @admin.register(DigestSchedule)
@@ -41,8 +42,7 @@ class MailingRunAdmin(admin.ModelAdmin):
 
 
 @admin.action(description=_("Send the email again"))
-def resend_mailing(modeladmin, request, queryset) -> None:  # noqa: ANN001
-    from reports.services import mailing_message_resend
+def resend_mailing(modeladmin, request, queryset) -> None:
 
     count = mailing_message_resend(ids=list(queryset.values_list("pk", flat=True)))
     modeladmin.message_user(request, _("%(n)d message(s) queued to be sent again.") % {"n": count})
@@ -57,7 +57,7 @@ class MailingMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in MailingMessage._meta.fields]
     actions = [resend_mailing]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from estates.models import Site
 from reports.models import DistributionList, MailingKind, MonthlyReport
+from reports.services import default_report_month, monthly_report_generate
 
 LISTS = [
     ("总经办", MailingKind.MONTHLY_REPORT, "zongjingban@example.com\ngm@example.com"),
@@ -18,7 +19,7 @@ LISTS = [
 ]
 
 
-def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
+def seed(*, now: datetime | None = None, stdout=None) -> None:
     now = now or timezone.now()
     if DistributionList.objects.filter(name__in=[n for n, _k, _e in LISTS]).exists():
         if stdout:
@@ -26,7 +27,6 @@ def seed(*, now: datetime | None = None, stdout=None) -> None:  # noqa: ANN001
         return
     for name, kind, emails in LISTS:
         DistributionList.objects.create(name=name, kind=kind, emails=emails)
-    from reports.services import default_report_month, monthly_report_generate
 
     month = default_report_month(now)
     for site in Site.objects.filter(code__in=["SSTY", "LYXQ"]):

@@ -127,7 +127,7 @@ def monthly_complaint_messages(*, now: datetime) -> list[dict]:
 
 def monthly_report_messages(*, now: datetime) -> list[dict]:
     """On the 1st: generate every report of the previous month, then mail each list its PDF + XLSX."""
-    from reports.services import monthly_reports_generate_all, report_blocks
+    from reports.services import monthly_reports_generate_all, report_blocks  # noqa: PLC0415 (cycle: reports.services imports this module)
 
     month = previous_month(local(now).date())
     with translation.override(settings.LANGUAGE_CODE):

@@ -33,7 +33,11 @@ from importlib import import_module
 from typing import Any, ClassVar
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import autodiscover_modules
+
+import reports.sections as pkg
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +226,6 @@ def autodiscover() -> None:
     if _discovered:
         return
     _discovered = True
-    import reports.sections as pkg
 
     for mod in pkgutil.iter_modules(pkg.__path__):
         import_module(f"{pkg.__name__}.{mod.name}")
@@ -255,8 +258,6 @@ def cached(section: Section, name: str, site_ids: list[int], fn: Callable[[], An
     """Cache a slow-moving part of a dashboard block (30-day rates, 12-month trend) for
     `settings.REPORTS_CACHE_SECONDS` (default 600; 0 disables). Live counts — open, overdue, due
     today, escalations — are never cached: they are computed on every refresh."""
-    from django.conf import settings
-    from django.core.cache import cache
 
     ttl = getattr(settings, "REPORTS_CACHE_SECONDS", 600)
     if not ttl:

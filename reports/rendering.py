@@ -9,7 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from core.pdf import render_pdf
 from reports.registry import COUNT, MONEY, RATE, Block
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -42,8 +45,6 @@ def _cell(ws, row: int, col: int, value, kind: str) -> None:
 
 def render_xlsx(blocks: list[Block], *, title: str, month: date | None = None) -> bytes:
     """One sheet per section: figures (label, value), then every table, then chart data as a table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -108,7 +109,6 @@ def render_xlsx(blocks: list[Block], *, title: str, month: date | None = None) -
 
 
 def render_report_pdf(blocks: list[Block], *, title: str, scope: str, period: str) -> bytes:
-    from core.pdf import render_pdf
 
     return render_pdf("reports/print/monthly.html", {
         "blocks": blocks, "title": title, "scope": scope, "period": period,

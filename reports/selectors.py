@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.calendar_source import calendar_warnings as core_calendar_warnings
+from core.models import Notification
 from core.roles import SUPERVISOR_ROLES, has_role, is_company_level
 from estates.models import Site
 from estates.selectors import site_ids_visible_to
-from reports.models import MonthlyReport
+from reports.models import MailingMessage, MonthlyReport
 
 
 def local(dt: datetime | None = None) -> datetime:
@@ -131,7 +132,6 @@ def can_see_mailing_problems(user) -> bool:
 
 
 def _unsent(qs: QuerySet, state: str, now: datetime) -> QuerySet:
-    from django.db.models import Q
 
     qs = qs.filter(email_sent_at__isnull=True)
     failed = Q(email_failed_at__isnull=False)
@@ -145,7 +145,6 @@ def _unsent(qs: QuerySet, state: str, now: datetime) -> QuerySet:
 
 def delivery_problem_notices(user, *, state: str = "", site_id: int | None = None,
                              now: datetime | None = None) -> QuerySet:
-    from core.models import Notification
 
     qs = Notification.objects.filter(send_email=True).select_related("recipient", "site")
     if not is_company_level(user):
@@ -156,7 +155,6 @@ def delivery_problem_notices(user, *, state: str = "", site_id: int | None = Non
 
 
 def delivery_problem_mailings(user, *, state: str = "", now: datetime | None = None) -> QuerySet:
-    from reports.models import MailingMessage
 
     if not can_see_mailing_problems(user):
         return MailingMessage.objects.none()

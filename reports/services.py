@@ -7,17 +7,22 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.mail import is_connection_error, outbox_retry, outbox_send, sendable, single_line
+from core.notifications import ENQUEUE_RETRY_POLICY
 from estates.models import Site
-from reports import registry
-from reports.models import DigestSchedule, MailingKind, MailingMessage, MailingRun, MonthlyReport
+from reports import mailings, registry
+from reports.models import DigestPreference, DigestSchedule, MailingKind, MailingMessage, MailingRun, MonthlyReport
+from reports.rendering import render_report_pdf, render_xlsx
 from reports.selectors import local, month_range, month_start, previous_month
+from reports.tasks import mailing_message_send_task, monthly_report_generate_task
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,6 @@ def _report_row(*, site: Site | None, month: date, now: datetime, actor=None,
         report.requested_by = actor if getattr(actor, "is_authenticated", False) else None
         report.save(update_fields=["status", "progress", "error", "requested_by", "updated_at"])
         if start_clock:
-            from core.deadlines import deadline_start
 
             deadline_start(subject=report, code=REPORT_CLOCK, now=now, site_id=report.site_id)
     return report, True
@@ -84,7 +88,6 @@ def monthly_report_request(*, site: Site | None, month: date, actor=None,
         raise DomainError(_("A report cannot be made for a month that has not started."), code="future_month")
     report, queue = _report_row(site=site, month=month, now=now, actor=actor)
     if queue:
-        from reports.tasks import monthly_report_generate_task
 
         transaction.on_commit(lambda: monthly_report_generate_task.delay(report.pk))
     return report
@@ -111,7 +114,6 @@ def _progress(report: MonthlyReport, value: int, status: str | None = None) -> N
 
 def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> MonthlyReport:
     """Compute every section, store figures, PDF and XLSX in place (regenerating replaces the files)."""
-    from reports.rendering import render_report_pdf, render_xlsx
 
     now = now or timezone.now()
     report = MonthlyReport.objects.select_related("site").get(pk=report_id)
@@ -148,7 +150,6 @@ def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> M
         report.generated_at = now
         report.error = ""
         report.save()
-        from core.deadlines import deadline_stop
 
         deadline_stop(subject=report, code=REPORT_CLOCK, now=now)
     for name in old_files:  # replaced, never kept twice
@@ -215,7 +216,6 @@ def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
     Issue 23.4: the run is "sending" until every message is sent (`mailing_message_send`), each
     message retried on the notification backoff through an SMTP outage and sent once when it is back.
     """
-    from reports import mailings
 
     now = now or timezone.now()
     run = MailingRun.objects.select_related("schedule").get(pk=run_id)
@@ -251,8 +251,6 @@ def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
 
 
 def _enqueue_messages(ids: list[int]) -> None:
-    from core.notifications import ENQUEUE_RETRY_POLICY
-    from reports.tasks import mailing_message_send_task
 
     try:
         for pk in ids:
@@ -262,7 +260,6 @@ def _enqueue_messages(ids: list[int]) -> None:
 
 
 def _build(row: MailingMessage) -> EmailMultiAlternatives:
-    from django.core.files.storage import default_storage
 
     mail = EmailMultiAlternatives(subject=single_line(row.subject), body=row.text,
                                   from_email=settings.DEFAULT_FROM_EMAIL, to=row.to)
@@ -320,7 +317,6 @@ def default_report_month(now: datetime) -> date:
 
 def digest_preferences_set(*, user, choices: dict[str, bool]) -> None:
     """Per-user opt-in/out of each mailing (SPEC D-03)."""
-    from reports.models import DigestPreference
 
     for kind, enabled in choices.items():
         if kind in MailingKind.values:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.health import sweep_status
+from core.notifications import notification_resend
 from core.roles import is_company_level
 from reports import registry
 from reports.forms import DigestPreferenceForm, ReportRequestForm
@@ -21,12 +23,22 @@ from reports.models import MailingKind, MonthlyReport
 from reports.permissions import can_request_report, can_see_dashboard
 from reports.selectors import (
     calendar_warnings,
+    can_see_delivery_problems,
+    can_see_mailing_problems,
     dashboard_sites,
+    delivery_problem_mailings,
+    delivery_problem_notices,
     local,
     monthly_report_list_visible_to,
     resolve_site_ids,
 )
-from reports.services import default_report_month, digest_preferences_set, monthly_report_request, report_blocks
+from reports.services import (
+    default_report_month,
+    digest_preferences_set,
+    mailing_message_resend,
+    monthly_report_request,
+    report_blocks,
+)
 
 
 def _dashboard_context(request: HttpRequest) -> dict:
@@ -142,14 +154,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 def delivery_problems(request: HttpRequest) -> HttpResponse:
     """Issue 23.6: notices and mailing messages that failed or are still retrying, with a resend."""
-    from django.core.paginator import Paginator
 
-    from reports.selectors import (
-        can_see_delivery_problems,
-        can_see_mailing_problems,
-        delivery_problem_mailings,
-        delivery_problem_notices,
-    )
 
     if not can_see_delivery_problems(request.user):
         raise PermissionDenied
@@ -162,12 +167,10 @@ def delivery_problems(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         if what == "mailings":
-            from reports.services import mailing_message_resend
 
             allowed = list(delivery_problem_mailings(request.user).filter(pk__in=ids).values_list("pk", flat=True))
             count = mailing_message_resend(ids=allowed)
         else:
-            from core.notifications import notification_resend
 
             allowed = list(delivery_problem_notices(request.user).filter(pk__in=ids).values_list("pk", flat=True))
             count = notification_resend(ids=allowed)

@@ -8,4 +8,4 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from surveys import deadline_handlers  # noqa: F401  (registers the S-03 collection close)
+        from surveys import deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)

@@ -9,6 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from estates.models import Site, Staff
+from estates.selectors import users_with_roles
+from surveys import services
+from surveys.models import Campaign
+
 DEMO_TAG = "[demo]"
 
 # (title, days ago opened, sample size, forms returned, closed?)
@@ -21,8 +26,7 @@ COMMENTS = ["电梯维修不及时", "保安巡逻认真", "垃圾清运时间�
 EXPECTATIONS = ["希望增加停车位", "希望开通线上报修", "希望增加儿童游乐设施", ""]
 
 
-def _user(site, role: str) -> Any:  # noqa: ANN001
-    from estates.selectors import users_with_roles
+def _user(site, role: str) -> Any:
 
     return users_with_roles(site_id=site.pk, roles=[role]).order_by("id").first()
 
@@ -33,11 +37,8 @@ def seed(*, now: datetime, stdout: Any = None) -> None:
 
 
 def _seed(*, now: datetime, stdout: Any) -> None:
-    from estates.models import Site
-    from surveys import services
-    from surveys.models import Campaign
 
-    rng = random.Random(2026)  # noqa: S311 - demo grades
+    rng = random.Random(2026)
     for site in Site.objects.filter(code__in=["SSTY", "LYXQ"]).order_by("code"):
         if Campaign.objects.filter(site=site, title__startswith=PLAN[0][0]).exists():
             continue
@@ -76,7 +77,6 @@ def _seed(*, now: datetime, stdout: Any) -> None:
             if closed is not None:
                 services.campaign_close(campaign=campaign, actor=cs, now=opened + timedelta(days=6, hours=8))
             if n == 0:
-                from estates.models import Staff
 
                 owner = Staff.objects.filter(site=site, user__groups__name="dept_supervisor").first() \
                     or Staff.objects.get(user=cs)

@@ -14,7 +14,7 @@ from reports.registry import COUNT, RATE, Block, Chart, Figure, Section, Table, 
 from surveys.models import SATISFIED_GRADES, Campaign, CorrectiveAction, Rating
 
 
-def _satisfaction(site_ids: list[int], **closed) -> tuple[int, int]:  # noqa: ANN003
+def _satisfaction(site_ids: list[int], **closed) -> tuple[int, int]:
     agg = Rating.objects.filter(campaign__site_id__in=site_ids, campaign__status=Campaign.Status.CLOSED,
                                 campaign__is_valid=True, **{f"campaign__closed_at__{k}": v for k, v in closed.items()}
                                 ).aggregate(n=Count("id"), s=Count("id", filter=Q(grade__in=SATISFIED_GRADES)))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from callbacks.selectors import callback_rates
 from complaints.selectors import complaint_statistics
@@ -128,7 +129,6 @@ def trend(*, site_ids: list[int], start: date | datetime | None = None,
 
 def annual_report(*, site_ids: list[int], year: int) -> dict:
     """SPEC S-06: the year's campaigns with complaints and callbacks of the same year."""
-    from django.utils import timezone
 
     tz = timezone.get_current_timezone()
     start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)

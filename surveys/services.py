@@ -21,9 +21,10 @@ from django_fsm import can_proceed
 
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
-from core.roles import is_company_level
-from estates.models import Unit
-from estates.selectors import staff_of
+from core.notifications import notification_queue
+from core.roles import Role, is_company_level
+from estates.models import Site, Unit
+from estates.selectors import staff_of, users_with_roles
 from surveys import permissions
 from surveys.models import (
     DEFAULT_ITEMS,
@@ -214,7 +215,7 @@ def sample_draw(campaign: Campaign, frame: list[int] | None = None) -> list[int]
     frame = sample_frame(campaign) if frame is None else frame
     k = campaign.sample_size or math.ceil(len(frame) * Decimal(campaign.sample_share or 0) / 100)
     k = min(max(k, 0), len(frame))
-    return random.Random(campaign.seed).sample(frame, k)  # noqa: S311  (sampling, not security)
+    return random.Random(campaign.seed).sample(frame, k)
 
 
 def _issue_token(household: Household, now: datetime) -> str:
@@ -479,9 +480,6 @@ def routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]:
 
 
 def _routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]:
-    from core.roles import Role
-    from estates.models import Site
-    from estates.selectors import users_with_roles
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -503,7 +501,6 @@ def _routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]
             campaign = campaign_create(site=site, title=title, kind=Campaign.Kind.ROUTINE,
                                        questionnaire=questionnaire_default(site=site),
                                        sample_share=Decimal("20"), now=now)
-            from core.notifications import notification_queue
 
             notification_queue(recipients=users_with_roles(site_id=site.pk, roles=[Role.SITE_DIRECTOR,
                                                                                    Role.CS_SUPERVISOR]),

@@ -17,7 +17,7 @@ def run_at_once(calls: list[Callable[[], Any]], timeout: float = 60) -> list[Any
         try:
             barrier.wait()
             outcomes[i] = call()
-        except Exception as err:  # noqa: BLE001 — handed back to the test
+        except Exception as err:
             outcomes[i] = err
         finally:
             connection.close()

@@ -8,9 +8,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Work orders")
 
     def ready(self) -> None:
-        from django.core.checks import Tags, register
+        from django.core.checks import Tags, register  # noqa: PLC0415 (models load after apps.py)
 
-        from core.pdf import pdf_system_check
-        from tickets import callback_handlers, deadline_handlers  # noqa: F401
+        from core.pdf import pdf_system_check  # noqa: PLC0415 (models load after apps.py)
+        from tickets import callback_handlers, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
 
         register(pdf_system_check, Tags.compatibility)  # libharfbuzz-subset loaded, font subset present

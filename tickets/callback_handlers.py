@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from callbacks.hooks import outcome_handler
+from tickets.services import work_order_callback_outcome
 
 
 @outcome_handler("tickets.workorder")
 def on_callback_outcome(*, callback, result, now, actor) -> None:
-    from tickets.services import work_order_callback_outcome
 
     if getattr(callback, "kind", "") == "sampling":
         return

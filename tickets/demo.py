@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from callbacks.models import Callback
+from callbacks.services import callback_attempt_record
 from core.deadlines import deadline_breach_due
 from core.errors import DomainError
 from estates.models import Site, Staff
@@ -121,8 +123,6 @@ def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int
 def _callback_done(order: WorkOrder, fd: Staff, at: datetime) -> None:
     """Close the callback through the callbacks app (its outcome hook closes the order)."""
     try:
-        from callbacks.models import Callback
-        from callbacks.services import callback_attempt_record
 
         cb = Callback.objects.filter(subject_id=order.pk, kind="ticket", status="open").first()
         if cb is not None:

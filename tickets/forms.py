@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
@@ -107,7 +107,6 @@ class CompleteForm(VersionMixin):
 
     def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
 
         self.fields["price_item"].queryset = PriceItem.objects.filter(Q(site__isnull=True) | Q(site_id=order.site_id),
                                                                       is_active=True)

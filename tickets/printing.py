@@ -15,10 +15,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from core.notifications import ENQUEUE_RETRY_POLICY
 from core.pdf import batch, html_to_pdf, merge_pdfs, qr_png_data_uri, render_html
 from core.worktime import TZ
 from tickets.models import WorkOrder
+from tickets.selectors import work_order_list_visible_to
+from tickets.tasks import work_order_prerender_task
 
 log = logging.getLogger(__name__)
 TEMPLATE = "tickets/print/work_order.html"
@@ -129,8 +134,6 @@ def schedule_prerender(order: WorkOrder) -> None:
 
 
 def _enqueue_prerender(order_id: int) -> None:
-    from core.notifications import ENQUEUE_RETRY_POLICY
-    from tickets.tasks import work_order_prerender_task
 
     try:
         work_order_prerender_task.apply_async(args=[order_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
@@ -155,7 +158,6 @@ def prune_stored_forms(*, days: int = STORED_DAYS) -> int:
 
 
 def batch_queryset(user, day: date, department: str | None = None):
-    from tickets.selectors import work_order_list_visible_to
 
     start = datetime(day.year, day.month, day.day, tzinfo=TZ)
     qs = work_order_list_visible_to(user).filter(dispatched_at__gte=start, dispatched_at__lt=start + timedelta(days=1))
@@ -188,8 +190,6 @@ def set_batch_progress(task_id: str, **values) -> None:
 
 def settlement_xlsx(data: dict, year: int, month: int) -> bytes:
     """SPEC T-13 结算联 as a spreadsheet: totals per department, then the orders."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.worktime import TZ
 from estates.models import Resident, Unit
 from estates.selectors import site_ids_visible_to
 from tickets.models import Category, Charge, WorkOrder
@@ -28,7 +31,6 @@ def work_order_list_visible_to(user) -> QuerySet[WorkOrder]:
 
 
 def work_order_get(user, pk: int) -> WorkOrder:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
         work_order_list_visible_to(user).select_related(
@@ -116,9 +118,7 @@ def work_order_channel(channel: str) -> str:
 
 def settlement(site_ids: list[int], year: int, month: int) -> dict:
     """SPEC T-13: orders with charges completed in the month, totalled per department (结算联)."""
-    from calendar import monthrange
 
-    from core.worktime import TZ
 
     start = datetime(year, month, 1, tzinfo=TZ)
     end = start + timedelta(days=monthrange(year, month)[1])

@@ -10,9 +10,9 @@ from celery import shared_task
 @shared_task(bind=True, acks_late=True)
 def batch_print_task(self, *, user_id: int, day: str, department: str | None = None) -> str:
     """A large day's dispatches into one PDF, reporting progress for the status page."""
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
-    from tickets.printing import batch_file_store, batch_queryset, set_batch_progress, work_orders_pdf
+    from tickets.printing import batch_file_store, batch_queryset, set_batch_progress, work_orders_pdf  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     task_id = self.request.id or "local"
     user = get_user_model().objects.get(pk=user_id)
@@ -36,13 +36,13 @@ def batch_print_task(self, *, user_id: int, day: str, department: str | None = N
 @shared_task(acks_late=True, ignore_result=True)
 def work_order_prerender_task(order_id: int) -> bool:
     """SPEC T-02: render an order's form ahead, so printing it (alone or in the day's batch) is instant."""
-    from tickets.printing import work_order_prerender
+    from tickets.printing import work_order_prerender  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     return work_order_prerender(order_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def prune_stored_forms_task() -> int:
-    from tickets.printing import prune_stored_forms
+    from tickets.printing import prune_stored_forms  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     return prune_stored_forms()

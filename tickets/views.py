@@ -27,6 +27,15 @@ from tickets import forms as f
 from tickets import selectors, services
 from tickets.actions import FIELD_STEPS, REGISTRY
 from tickets.models import Category, WorkOrder
+from tickets.printing import (
+    BATCH_SYNC_LIMIT,
+    batch_file_read,
+    batch_progress,
+    batch_queryset,
+    settlement_xlsx,
+    work_orders_pdf,
+)
+from tickets.tasks import batch_print_task
 
 PAGE_SIZE = 25
 
@@ -177,7 +186,6 @@ order_action_form = action_form_view(REGISTRY)
 @login_required
 def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """SPEC T-02: the three-part form."""
-    from tickets.printing import work_orders_pdf
 
     order = selectors.work_order_get(request.user, pk)
     pdf = work_orders_pdf([order])
@@ -189,7 +197,6 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batch_print(request: HttpRequest) -> HttpResponse:
     """A day's dispatches in one PDF; large batches run as a Celery task with progress."""
-    from tickets.printing import BATCH_SYNC_LIMIT, batch_queryset, work_orders_pdf
 
     try:
         day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
@@ -206,7 +213,6 @@ def batch_print(request: HttpRequest) -> HttpResponse:
         resp = HttpResponse(pdf, content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="dispatch-{day:%Y%m%d}.pdf"'
         return resp
-    from tickets.tasks import batch_print_task
 
     result = batch_print_task.delay(user_id=request.user.pk, day=day.isoformat(),
                                     department=request.GET.get("department") or None)
@@ -215,7 +221,6 @@ def batch_print(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_status(request: HttpRequest, task_id: str) -> HttpResponse:
-    from tickets.printing import batch_file_read, batch_progress
 
     progress = batch_progress(task_id)
     if progress.get("owner") not in (None, request.user.pk):
@@ -245,7 +250,6 @@ def settlement(request: HttpRequest) -> HttpResponse:
         year, month = today.year, today.month
     data = selectors.settlement(site_ids_visible_to(request.user), year, month)
     if request.GET.get("format") == "xlsx":
-        from tickets.printing import settlement_xlsx
 
         resp = HttpResponse(settlement_xlsx(data, year, month),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

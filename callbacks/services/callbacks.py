@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from estates.selectors import users_with_roles
 
 
 def _user(actor: Any) -> Any:
@@ -29,7 +31,6 @@ def _user(actor: Any) -> Any:
 
 def default_assignee(*, site_id: int, unit: Any = None) -> Any:
     """The zone staff (片区客服) of the unit's zone; else the zone manager; else None (site queue)."""
-    from django.contrib.auth import get_user_model
 
     zone_id = getattr(getattr(unit, "building", None), "zone_id", None) if unit is not None else None
     if zone_id is None:
@@ -182,7 +183,6 @@ def callback_attempt_record(*, callback: Callback, actor: Any, method: str, resu
                              data={"checker": getattr(checker, "pk", None)})
         recipients = [checker] if checker is not None else []
         if not recipients:
-            from estates.selectors import users_with_roles
 
             recipients = list(users_with_roles(site_id=cb.site_id, roles=[Role.ZONE_MANAGER, Role.CS_SUPERVISOR]))
         notification_queue(recipients=recipients, kind="alert", site_id=cb.site_id, subject=cb,

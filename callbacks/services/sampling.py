@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callbacks.models import Callback, CallbackSettings, SamplingDraw
+from callbacks.permissions import can_manage_callbacks
+from callbacks.services.callbacks import callback_request
 from core.errors import DomainError
 
 MIN_IN_PERSON_SHARE = Decimal("0.3")
@@ -30,7 +32,6 @@ def callback_settings_for(site: Any) -> CallbackSettings:
 def callback_settings_update(*, site: Any, actor: Any, sampling_share: Decimal,
                              in_person_share: Decimal | None = None, director_visits: int | None = None,
                              zone_manager_visits: int | None = None) -> CallbackSettings:
-    from callbacks.permissions import can_manage_callbacks
 
     if not can_manage_callbacks(actor, site.pk):
         raise DomainError(_("Only the site's supervisors change the callback settings."), code="not_allowed")
@@ -65,7 +66,6 @@ def sampling_draw(*, site: Any, period_start: date, period_end: date, candidates
     (site code + period). At least 30% of the drawn (rounded up) are flagged in person with signature.
     Idempotent: a second call for the same site and period returns the first draw.
     """
-    from callbacks.services.callbacks import callback_request
 
     now = now or timezone.now()
     existing = SamplingDraw.objects.filter(site=site, period_start=period_start, period_end=period_end).first()
@@ -82,7 +82,7 @@ def sampling_draw(*, site: Any, period_start: date, period_end: date, candidates
 
     ordered = sorted(candidates, key=key)
     n = sample_size(len(ordered), share)
-    drawn = random.Random(seed).sample(ordered, n)  # noqa: S311  (reproducible sampling, not crypto)
+    drawn = random.Random(seed).sample(ordered, n)
     in_person = math.ceil(Decimal(n) * in_person_share) if n else 0
     draw = SamplingDraw.objects.create(site=site, period_start=period_start, period_end=period_end, share=share,
                                        in_person_share=in_person_share, seed=seed, candidates=len(ordered),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from callbacks.models import CallbackAttempt, Method, Result, Visit, VisitPlan
 from callbacks.permissions import can_record_visit
+from callbacks.services.promised import promised_reply_create
+from callbacks.services.sampling import callback_settings_for
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.roles import Role
@@ -68,7 +70,6 @@ def visit_plan_generate(*, site: Any, month: date, now: datetime | None = None) 
     Idempotent: a visitor who already has a plan this month keeps it. Households already in another
     plan of the month are not proposed twice.
     """
-    from callbacks.services.sampling import callback_settings_for
 
     now = now or timezone.now()
     month = month_start(month)
@@ -110,7 +111,6 @@ def visit_record(*, visit: Visit, actor: Any, result: str, resident_name: str = 
                  question: str = "", reply_due_at: datetime | None = None,
                  now: datetime | None = None) -> Visit:
     """Record a routine visit with the resident's signature; an open question becomes a promised reply."""
-    from callbacks.services.promised import promised_reply_create
 
     now = now or timezone.now()
     visit = Visit.objects.select_for_update().select_related("plan").get(pk=visit.pk)

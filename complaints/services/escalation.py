@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,6 @@ def escalation_acknowledge(*, escalation: Escalation, actor: Any, now: datetime 
         esc.acknowledged_at, esc.acknowledged_by = now, user
         esc.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
         ComplaintEvent.record(esc.complaint, actor=user, kind=E.ACKNOWLEDGED, at=now, data={"level": esc.level})
-    from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(Complaint)
     Notification.objects.filter(recipient=user, subject_type=ct, subject_id=esc.complaint_id, requires_ack=True,

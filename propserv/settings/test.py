@@ -6,8 +6,8 @@ import tempfile
 # the base settings refuse to start without a real key outside development (issue 13.8)
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process unless a test exercises the broker itself.

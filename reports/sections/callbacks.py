@@ -8,21 +8,22 @@ satisfaction result (unreachable excluded).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from callbacks.models import Callback, Result
 from reports.registry import RATE, Chart, Figure, Section, Table, cached, rate, register
-from reports.selectors import list_url, yesterday_range
+from reports.selectors import list_url, today_range, yesterday_range
 
 
 def _callbacks(site_ids):
-    from callbacks.models import Callback
 
     return Callback.objects.filter(site_id__in=site_ids).exclude(status=Callback.Status.CANCELLED)
 
 
 def _rate_aggregates(prefix_q: Q | None = None) -> dict:
-    from callbacks.models import Callback, Result
 
     base = prefix_q or Q()
     called = base & Q(status__in=[Callback.Status.DONE, Callback.Status.UNREACHABLE])
@@ -61,10 +62,8 @@ class CallbackSection(Section):
     requires = ("callbacks.Callback",)
 
     def _queue_figures(self, site_ids, now):
-        from callbacks.models import Callback
 
         open_states = [Callback.Status.OPEN, Callback.Status.MISMATCH_CHECK]
-        from reports.selectors import today_range
 
         _t0, t_end = today_range(now)
         agg = _callbacks(site_ids).filter(status__in=open_states).aggregate(
@@ -82,7 +81,6 @@ class CallbackSection(Section):
         ]
 
     def dashboard(self, *, site_ids, now):
-        from datetime import timedelta
 
         start = now - timedelta(days=30)
         agg = cached(self, "rates30", site_ids, lambda: _callbacks(site_ids).filter(
@@ -105,7 +103,6 @@ class CallbackSection(Section):
         return self.block(figures=figures)
 
     def monthly(self, *, site_ids, start, end):
-        from callbacks.models import Callback
 
         qs = _callbacks(site_ids).filter(due_at__gte=start, due_at__lt=end)
         agg = qs.aggregate(**_rate_aggregates())

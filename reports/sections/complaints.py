@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Category, Complaint, Escalation, Level, Severity
+from core.models import Deadline
+from estates.models import Site
 from reports.registry import NUMBER, RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import day_start, list_url, local, month_range, months_back, today_range, yesterday_range
 
@@ -22,14 +26,12 @@ TARGET_PER_100 = Decimal("2")  # SPEC C-10: valid complaints < 2 % of households
 
 
 def _complaints(site_ids):
-    from complaints.models import Complaint
 
     return Complaint.objects.filter(site_id__in=site_ids, kind=Complaint.Kind.COMPLAINT)
 
 
 def _open_q() -> Q:
     """Open = neither closed nor invalid, as a positive list so the (site, status) index serves it."""
-    from complaints.models import Complaint
 
     return Q(status__in=[s for s in Complaint.Status.values
                          if s not in (Complaint.Status.CLOSED, Complaint.Status.INVALID)])
@@ -37,10 +39,7 @@ def _open_q() -> Q:
 
 def _overdue_q(now) -> Q:
     """As the complaint list's overdue=1: an open complaint with a breached or past-due clock."""
-    from django.contrib.contenttypes.models import ContentType
 
-    from complaints.models import Complaint
-    from core.models import Deadline
 
     ct = ContentType.objects.get_for_model(Complaint)
     late = Deadline.objects.filter(subject_type=ct, subject_id=OuterRef("pk")).filter(
@@ -50,7 +49,6 @@ def _overdue_q(now) -> Q:
 
 def households(site_ids) -> int:
     """Denominator of the valid-complaint rate: registered households, else the unit count (one query)."""
-    from estates.models import Site
 
     rows = Site.objects.filter(pk__in=site_ids).annotate(n_units=Count("units")).values("households", "n_units")
     return sum(r["households"] or r["n_units"] for r in rows)
@@ -65,7 +63,6 @@ def per_100(valid: int, households_: int) -> Decimal:
 def statistics_block(section: Section, *, site_ids, start, end, trend: bool = True):
     """C-10 statistics of complaints received in [start, end): used by the monthly report and the
     weekly/monthly distribution-list mails."""
-    from complaints.models import Category, Complaint, Level, Severity
 
     S = Complaint.Status
     qs = _complaints(site_ids).filter(received_at__gte=start, received_at__lt=end)
@@ -169,7 +166,6 @@ def trend_chart(site_ids, month) -> Chart:
 
 
 def _escalations(site_ids):
-    from complaints.models import Escalation
 
     return Escalation.objects.filter(site_id__in=site_ids, acknowledged_at__isnull=True)
 
@@ -182,7 +178,6 @@ class ComplaintSection(Section):
     requires = ("complaints.Complaint", "complaints.Escalation")
 
     def _live_figures(self, site_ids, now):
-        from complaints.models import Severity
 
         t_start, t_end = today_range(now)
         agg = _complaints(site_ids).filter(_open_q()).aggregate(
@@ -204,7 +199,6 @@ class ComplaintSection(Section):
         ]
 
     def dashboard(self, *, site_ids, now):
-        from complaints.models import Level
 
         _agg, _unacked, figures = self._live_figures(site_ids, now)
         year_start = day_start(local(now).date().replace(month=1, day=1))
@@ -242,7 +236,6 @@ class ComplaintSection(Section):
 
     def monthly(self, *, site_ids, start, end):
         block = statistics_block(self, site_ids=site_ids, start=start, end=end)
-        from complaints.models import Escalation
 
         esc = Escalation.objects.filter(site_id__in=site_ids, at__gte=start, at__lt=end).aggregate(
             n=Count("id"), acked=Count("id", filter=Q(acknowledged_at__isnull=False)))

@@ -7,19 +7,18 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Deadline, DeadlinePolicy
 from reports.registry import Figure, Section, Table, register
 from reports.selectors import list_url, today_range
 
 
 def _deadlines(site_ids):
-    from core.models import Deadline
 
     return Deadline.objects.filter(site_id__in=site_ids)
 
 
 def _overdue_q(now: datetime) -> Q:
     """Past due now: a running clock past its due time (sweep not yet run) or a recorded breach."""
-    from core.models import Deadline
 
     return Q(state=Deadline.State.RUNNING, due_at__lte=now) | Q(state=Deadline.State.BREACHED)
 
@@ -32,7 +31,6 @@ class DeadlineSection(Section):
     requires = ("core.Deadline",)
 
     def _by_code(self, qs, site_ids, *, state: str, **filters) -> Table:
-        from core.models import DeadlinePolicy
 
         rows = list(qs.values("code").annotate(n=Count("id")).order_by("-n", "code"))
         names = dict(DeadlinePolicy.objects.filter(site__isnull=True, code__in=[r["code"] for r in rows])
@@ -44,7 +42,6 @@ class DeadlineSection(Section):
                            for r in rows])
 
     def dashboard(self, *, site_ids, now):
-        from core.models import Deadline
 
         qs = _deadlines(site_ids)
         t_start, t_end = today_range(now)
@@ -72,7 +69,6 @@ class DeadlineSection(Section):
         return self.dashboard(site_ids=site_ids, now=now)
 
     def monthly(self, *, site_ids, start, end):
-        from core.models import Deadline
 
 
         qs = _deadlines(site_ids)

@@ -108,7 +108,7 @@ class KillingSink:
         self.kill = None
         self.killed = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.original_content)
         if len(self.messages) == self.kill_at and self.kill:
             self.kill()

@@ -20,7 +20,7 @@ class _Sink:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
 
@@ -76,7 +76,7 @@ def test_send_task_retries_when_smtp_is_down(settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _free_port()  # nothing listens
     assert OSError in email_send_task.autoretry_for
-    with pytest.raises(Exception) as err:  # noqa: PT011 — eager retry re-raises the cause or Retry
+    with pytest.raises(Exception) as err:
         email_send_task.apply(args=[{"subject": "x", "to": ["a@example.com"], "text": "x", "html": "<p>x</p>"}],
                               throw=True)
     assert isinstance(err.value, OSError) or "Retry" in type(err.value).__name__

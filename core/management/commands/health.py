@@ -14,7 +14,7 @@ class Command(BaseCommand):
     requires_system_checks: list = []
     help = "Health of database, broker, workers and the deadline sweep; exit status 1 when red."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--scope", choices=["all", "web", "sweep"], default="all")
 
     def handle(self, *args, scope: str, **options) -> None:

@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from estates.demo import DEMO_PASSWORD, demo_logins
+
 
 class Command(BaseCommand):
     help = "Print the demo logins."
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
-        from estates.demo import DEMO_PASSWORD, demo_logins
+    def handle(self, *args, **options) -> None:
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in demo_logins():

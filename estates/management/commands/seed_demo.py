@@ -11,15 +11,16 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from estates.models import Company
+
 
 class Command(BaseCommand):
     help = "Load the demo company, two sites and every app's demo records (idempotent)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Do nothing if demo data was loaded before.")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
-        from estates.models import Company
+    def handle(self, *args, **options) -> None:
 
         if options["once"] and Company.objects.exists():
             self.stdout.write("demo data already loaded")
