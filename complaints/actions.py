@@ -80,7 +80,7 @@ ACTIONS: list[Action] = [  # (key, label, form, predicate, service call, style)
            lambda c, u, d: svc.complaint_verify(complaint=c, actor=u.staff, now=None, **d)),
     Action("fr_ack", _("First-responder: noted"), f.EmptyForm,
            lambda u, c: c.handled_at is not None and c.first_responder_told_at is None
-           and c.received_by.user_id == u.pk,
+           and perm.can_ack_first_responder(u, c),
            lambda c, u, d: svc.complaint_first_responder_ack(complaint=c, actor=u.staff, now=None),
            "secondary"),
     Action("callback", _("Record the callback"), f.CallbackForm,

@@ -88,3 +88,9 @@ def can_see_statistics(user) -> bool:
 
 def can_write_analysis(user) -> bool:
     return has_role(user, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR) or is_company_level(user)
+
+
+def can_ack_first_responder(user, complaint) -> bool:
+    """C-09: the first-responder notes the result (or the front desk / a supervisor notes it was told)."""
+    received_by = complaint.received_by
+    return (received_by is not None and received_by.user_id == getattr(user, "pk", None)) or can_remind(user, complaint)

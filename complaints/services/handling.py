@@ -139,7 +139,7 @@ def complaint_first_responder_ack(*, complaint: Complaint, actor: Any, now: date
     now = now or timezone.now()
     c = _lock(complaint)
     user = _user(actor)
-    _require(c.received_by.user_id == user.pk or perm.can_remind(user, c), _("Only the first-responder confirms."))
+    _require(perm.can_ack_first_responder(user, c), _("Only the first-responder confirms."))
     c.first_responder_told_at = c.first_responder_told_at or now
     _save(c, "first_responder_told_at")
     deadline_stop(subject=c, code="complaint.first_responder", now=now)

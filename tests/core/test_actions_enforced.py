@@ -1,0 +1,247 @@
+"""Issue 14.1/14.2: every declared record action is enforced where it lives.
+
+One generic walk over EVERY action of EVERY registry (core.actions): records of the app in the states
+its steps need (site A), and every user of site A and of site B. For each action:
+
+- some user of site A may take it on some record (the pool reaches every declared step);
+- nobody of site B may (site isolation), and whoever the predicate refuses — a user of site B or a
+  role of site A without the right — is refused by the SERVICE itself as well (`PermissionDenied` or a
+  `DomainError` whose code says "not allowed"), called straight, past every page and view;
+- the page shows the step (its card, or a form posting to its URL) exactly to the users the predicate
+  allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.actions import REGISTRIES, Registry, registry
+from core.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+APPS = ("tickets", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys")
+# the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
+REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian"}
+
+
+class _Succeeded(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ records in the states the steps need
+
+def _ticket_pool(a, b):
+    from estates.models import Unit
+    from tests.tickets.helpers import dispatch, price, register, to_completed
+    from tickets import services
+    from tickets.models import Category, WorkOrder
+
+    def upd(order, **fields):
+        WorkOrder.objects.filter(pk=order.pk).update(**fields)
+        return WorkOrder.objects.get(pk=order.pk)
+
+    eng = a.depts["engineering"]
+    soon = timezone.now() + dt.timedelta(days=1)
+    pool = [register(a), dispatch(a, register(a))]
+    pool.append(upd(dispatch(a, register(a)), due_at=soon))
+    charged = to_completed(a, charges=[(price(), 1)], price_told=True)
+    pool.append(charged)
+    checked = services.work_order_charges_check(order=to_completed(a, charges=[(price(), 1)], price_told=True),
+                                                actor=a.users["dept_supervisor"])
+    pool.append(checked)
+    pool.append(upd(register(a), is_warranty=True))
+    pool.append(upd(register(a), status=WorkOrder.Status.DEVELOPER, department=eng))
+    pool.append(upd(register(a), status=WorkOrder.Status.REINSPECTION, department=eng))
+    agreement = Category.objects.filter(needs_agreement=True).first()  # dispatched once signed (T-15)
+    pool += [register(a, code=agreement.code), upd(register(a, code=agreement.code), agreement_no="XY-2026-01")]
+    contractor = Category.objects.filter(is_contractor=True).first()
+    pool.append(dispatch(a, register(a, code=contractor.code), department=eng, contractor_name="某特约工程队"))
+    security = Category.objects.filter(department_kind="security").first()  # T-14 status reports
+    pool.append(dispatch(a, register(a, code=security.code), department=a.depts["security"],
+                         assignee=a.staff["security_officer"]))
+    Unit.objects.filter(pk=a.units[1].pk).update(occupancy=Unit.Occupancy.NOT_MOVED_IN)
+    pool.append(register(a, unit=1))
+    return pool
+
+
+def _complaint_pool(a, b):
+    from complaints.models import Category, Complaint, Severity
+    from complaints.services import complaint_confirm, complaint_propose, complaint_receive
+
+    def receive(role="front_desk", **kw):
+        return complaint_receive(site=a.site, actor=a.staff[role], subject="楼道灯不亮", unit=a.units[0], **kw)
+
+    def propose(c, severity=Severity.NORMAL):
+        return complaint_propose(complaint=c, actor=a.staff["front_desk"], is_valid=True,
+                                 category=Category.ENGINEERING, severity=severity, department=a.depts["engineering"],
+                                 handling_deadline=timezone.now() + dt.timedelta(days=2))
+
+    def dispatched(severity=Severity.NORMAL):
+        c = propose(receive(), severity)
+        return complaint_confirm(complaint=c, actor=a.staff["center_head"], is_valid=True,
+                                 category=Category.ENGINEERING, severity=severity, department=a.depts["engineering"],
+                                 handling_deadline=timezone.now() + dt.timedelta(days=2))
+
+    def upd(c, **fields):
+        Complaint.objects.filter(pk=c.pk).update(**fields)
+        return Complaint.objects.get(pk=c.pk)
+
+    now = timezone.now()
+    return [
+        receive("security_officer"), receive("security_officer", severity=Severity.EMERGENCY), receive(),
+        propose(receive()), dispatched(), dispatched(Severity.EMERGENCY),
+        upd(dispatched(), status=Complaint.Status.FINISHED, finished_at=now),
+        upd(dispatched(), status=Complaint.Status.HANDLED, handled_at=now, resolved_at=now),
+        upd(dispatched(), status=Complaint.Status.CLOSED, closed_at=now, was_late=True),
+        upd(propose(receive()), status=Complaint.Status.INVALID),
+    ]
+
+
+def _callback_pool(a, b):
+    from callbacks.models import Callback
+    from callbacks.services import callback_request
+
+    cbs = [callback_request(subject=u, site_id=a.site.pk, kind="ticket", policy_code="ticket.callback", unit=u)
+           for u in a.units[:2]]
+    Callback.objects.filter(pk=cbs[1].pk).update(status=Callback.Status.MISMATCH_CHECK)
+    return [Callback.objects.get(pk=cb.pk) for cb in cbs]
+
+
+def _deposit_pool(a, b):
+    from tests.keys import conftest as k
+
+    cab = k._cabinet(a)
+    return [k.register(a), k.approve_deposit(a, k.register(a)), k.stored_key(a, cab, seal="S-1", slot_no=1)]
+
+
+def _use_pool(a, b):
+    from keys.services import key_use_request
+    from tests.keys import conftest as k
+
+    cab = k._cabinet(a)
+    requested = key_use_request(deposit=k.stored_key(a, cab, seal="S-1", slot_no=1), purpose="水管维修",
+                                actor=a.users["zone_staff"], planned_out=k.T0,
+                                planned_return=k.T0 + dt.timedelta(hours=2), now=k.T0)
+    return [requested, k.approved_use(a, k.stored_key(a, cab, seal="S-2", slot_no=2)),
+            k.out_use(a, k.stored_key(a, cab, seal="S-3", slot_no=3))]
+
+
+def _campaign_pool(a, b):
+    from surveys import services
+    from tests.surveys.conftest import T0, add_units, make_campaign, open_campaign
+
+    add_units(a, 4)
+    approved = make_campaign(a, title="已批准", sample_size=2)
+    services.campaign_approve(campaign=approved, actor=a.users["site_director"], now=T0)
+    opened = make_campaign(a, title="收集中", sample_size=2)
+    open_campaign(a, opened)
+    return [make_campaign(a, title="草稿", sample_size=2), approved, opened]
+
+
+POOLS = {"tickets": _ticket_pool, "complaints": _complaint_pool, "callbacks": _callback_pool,
+         "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool}
+
+
+# ------------------------------------------------------------------ what a user would type
+
+def _value(field: forms.Field, obj):
+    if isinstance(field, forms.BooleanField):
+        return False
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return list(field.queryset[:1])
+    if isinstance(field, forms.ModelChoiceField):
+        return field.queryset.first()
+    if isinstance(field, forms.FileField):
+        return None
+    if not field.required:
+        return None if not isinstance(field, forms.CharField) else ""
+    if isinstance(field, forms.DateTimeField):
+        return timezone.now() + dt.timedelta(days=2)
+    if isinstance(field, forms.DateField):
+        return timezone.localdate()
+    if isinstance(field, forms.DecimalField):
+        return Decimal("1")
+    if isinstance(field, forms.IntegerField):
+        return 1
+    if isinstance(field, forms.ChoiceField):
+        return next(str(v) for v, _label in field.choices if v not in ("", None))
+    return "测试内容"
+
+
+def _payload(reg: Registry, action, obj, user) -> dict:
+    form = reg.make_form(action, obj, user)
+    form.cleaned_data = {name: _value(field, obj) for name, field in form.fields.items()
+                         if name != "submission_key"}
+    if "version" in form.fields:
+        form.cleaned_data["version"] = obj.version
+    return action.data(form)
+
+
+def _fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def _assert_service_refuses(reg: Registry, action, obj, user, typed_by) -> None:
+    payload = _payload(reg, action, obj, typed_by)
+    who = f"{reg.name}.{action.key} run by {user.username}"
+    try:
+        with transaction.atomic():
+            action.run(_fresh(obj), user, payload)
+            raise _Succeeded
+    except _Succeeded:
+        pytest.fail(f"{who}: the service did it though the predicate refuses")
+    except PermissionDenied:
+        pass
+    except DomainError as err:
+        assert err.code in REFUSAL_CODES, f"{who}: refused for another reason first ({err.code}: {err.message})"
+
+
+def _shown(client, reg: Registry, obj, key: str, user) -> bool:
+    client.force_login(user)
+    r = client.get(obj.get_absolute_url())
+    if r.status_code == 404:
+        return False
+    html = r.content.decode()
+    name, with_key = reg.post_url(key)
+    url = reverse(name, args=[obj.pk, key] if with_key else [obj.pk]) if name else ""
+    return f'data-testid="action-{key}"' in html or (bool(url) and f'action="{url}"' in html)
+
+
+def test_every_registry_is_walked():
+    for name in APPS:
+        registry(name)
+    assert set(REGISTRIES) == set(APPS), "a new registry needs its pool in POOLS"
+
+
+# SPEC X-01 (site isolation), issue 14.1, issue 14.2
+@pytest.mark.parametrize("name", APPS)
+def test_every_action_is_refused_by_its_service_to_whom_its_predicate_refuses(name, site_a, site_b, client):
+    reg = registry(name)
+    records = POOLS[name](site_a, site_b)
+    users_a, users_b = list(site_a.users.values()), list(site_b.users.values())
+    reached: set[str] = set()
+    for obj in records:
+        obj = _fresh(obj)
+        for key, action in reg.actions.items():
+            allowed = [u for u in users_a if action.available(u, obj)]
+            if not allowed or key in reached:
+                continue
+            reached.add(key)
+            assert not [u.username for u in users_b if action.available(u, obj)], f"{name}.{key}: site B allowed"
+            refused = [u for u in users_a if u not in allowed] + users_b
+            for user in refused:
+                _assert_service_refuses(reg, action, obj, user, typed_by=allowed[0])
+            # the page agrees with the predicate: the step shows to exactly the users allowed
+            for user in users_a:
+                assert _shown(client, reg, obj, key, user) == (user in allowed), (name, key, user.username)
+            assert not _shown(client, reg, obj, key, users_b[0])
+    assert reached == set(reg.actions), f"{name}: no record of the pool reaches {set(reg.actions) - reached}"
