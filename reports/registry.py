@@ -1,6 +1,7 @@
 """Report sections: each app contributes its own blocks to the dashboard, digests and monthly report.
 
-An app adds a module `<app>/report_sections.py` (or a file in `reports/sections/`) with::
+Each app owns its sections in `<app>/report_sections.py` (reports holds only this registry and the
+layout; its own deadlines section is `reports/report_sections.py`)::
 
     from reports.registry import Block, Figure, Section, register
 
@@ -24,20 +25,16 @@ as a web page, an SVG chart in the PDF, an XLSX sheet and an e-mail, and is stor
 from __future__ import annotations
 
 import logging
-import pkgutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import import_module
 from typing import Any, ClassVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.module_loading import autodiscover_modules
-
-import reports.sections as pkg
 
 log = logging.getLogger(__name__)
 
@@ -221,14 +218,12 @@ def unregister(key: str) -> None:
 
 
 def autodiscover() -> None:
-    """Import `<app>.report_sections` for every installed app and every `reports/sections/*.py`."""
+    """Import `<app>.report_sections` for every installed app."""
     global _discovered
     if _discovered:
         return
     _discovered = True
 
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        import_module(f"{pkg.__name__}.{mod.name}")
     autodiscover_modules("report_sections")
 
 
