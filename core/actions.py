@@ -3,11 +3,11 @@
 A step a user can take on a record (dispatch an order, confirm a complaint, cancel a callback, store a
 key) is one `Action` in its app's `actions.py`, added to that record's `Registry`:
 
-    REGISTRY = Registry("callbacks", get_object=_visible_callback, url_name="callbacks:act")
+    REGISTRY = Registry("callbacks", get_object=_visible)
     REGISTRY.add(Action(
-        "cancel", _("Cancel callback"), f.ReasonForm,
-        allowed=lambda u, cb: not cb.is_closed and perm.can_manage_callbacks(u, cb.site_id),
-        run=lambda cb, u, d: svc.callback_cancel(callback=cb, actor=u, **d), style="outline-danger"))
+        "cancel", _("Cancel callback"), f.ReasonForm, transition="cancel", style="outline-danger",
+        allowed=lambda u, cb: perm.can_manage_callbacks(u, cb.site_id),
+        run=lambda cb, u, d: svc.callback_cancel(callback=cb, actor=u, **d)), url_name="callbacks:cancel")
 
 - `allowed(user, obj)` is the permission predicate of the app's `permissions.py` (plus the record's
   state when no FSM transition says it); `transition` names the django-fsm transition the step drives,
