@@ -34,7 +34,8 @@ def png(name: str = "p.png") -> SimpleUploadedFile:
 
 
 def pdf(name: str = "d.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                              content_type="application/pdf")
 
 
 def owner_of(ns):

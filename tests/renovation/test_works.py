@@ -23,7 +23,7 @@ def test_gate_logs_tools_and_refuses_expired_or_foreign_pass(ns):  # SPEC R-04
     other = active(ns)  # a second renovation of the same site
     pass_no = ren.workers.get().pass_number
     sec = ns.users["security_officer"]
-    with pytest.raises(DomainError, match="another renovation") as e:
+    with pytest.raises(DomainError, match="属于其他装修") as e:
         svc.gate_enter(renovation=other, pass_number=pass_no, tools="冲击钻", actor=sec, now=later(2))
     assert e.value.code == "foreign_pass"
     with pytest.raises(DomainError) as e:
@@ -63,7 +63,7 @@ def test_patrol_missing_is_overdue_exactly_once(ns):  # SPEC R-09, policy renova
 def test_violation_with_deduction_and_follow_up(ns):  # SPEC R-05
     ren = active(ns)
     patrol = svc.patrol_record(renovation=ren, checked="巡查", actor=ns.users["security_officer"], now=later(1))
-    with pytest.raises(DomainError, match="amount"):
+    with pytest.raises(DomainError, match="金额"):
         svc.violation_record(renovation=ren, patrol=patrol, rule="common_area", description="走廊堆放材料",
                              measure="deduction", actor=ns.users["security_officer"], now=later(1))
     with pytest.raises(DomainError) as e:
@@ -74,13 +74,14 @@ def test_violation_with_deduction_and_follow_up(ns):  # SPEC R-05
                              measure="deduction", deduction_amount=Decimal("300"), photos=[png()],
                              actor=ns.users["security_officer"], now=later(1))
     assert v.photos.count() == 1
-    with pytest.raises(DomainError, match="Finance"):
+    with pytest.raises(DomainError, match="财务"):
         svc.violation_follow_up(violation=v, note="已清理", closes=True, actor=ns.users["zone_staff"], now=later(2))
     with pytest.raises(DomainError):  # only finance deducts
         svc.violation_deduct(violation=v, actor=ns.users["front_desk"], now=later(2))
     svc.violation_deduct(violation=v, actor=ns.users["finance"], now=later(2))
     assert deposit_held(ren.unit, ren.reference) == Decimal("1700.00")
-    svc.violation_follow_up(violation=v, note="已清理,复查合格", closes=True, actor=ns.users["zone_staff"], now=later(2))
+    svc.violation_follow_up(violation=v, note="已清理,复查合格", closes=True, actor=ns.users["zone_staff"],
+                            now=later(2))
     v.refresh_from_db()
     assert v.status == Violation.Status.CLOSED
 
@@ -111,7 +112,7 @@ def test_extension_reissues_permit_and_passes_expired_work_is_violation(ns):  # 
         svc.patrol_record(renovation=ren, checked="仍在施工", actor=ns.users["zone_staff"])
     v = ren.violations.get()
     assert v.rule == Violation.Rule.EXPIRED_PERMIT and v.measure == Violation.Measure.STOP_ORDER
-    with pytest.raises(DomainError, match="after"):
+    with pytest.raises(DomainError, match="须晚于"):
         svc.change_apply(renovation=ren, kind="extension", reason="x", new_end_date=date(2026, 12, 1),
                          actor=ns.users["front_desk"])
     ch = svc.change_apply(renovation=ren, kind="extension", reason="材料延误", new_end_date=date(2027, 1, 20),
@@ -159,7 +160,7 @@ def test_acceptance_reinspection_and_refund_minus_deductions(ns):  # SPEC R-07
     svc.inspection_record(renovation=ren, results=all_pass(), actor=ns.users["dept_staff"], now=later(8))
     ren.refresh_from_db()
     assert ren.status == Renovation.Status.ACCEPTED and ren.inspections.count() == 2
-    with pytest.raises(DomainError, match="deductions"):
+    with pytest.raises(DomainError, match="扣款"):
         svc.renovation_refund(renovation=ren, actor=ns.users["finance"], now=later(8))
     svc.violation_deduct(violation=v, actor=ns.users["finance"], now=later(8))
     with pytest.raises(DomainError) as e:  # issue 17 bad input: refund larger than the deposit
@@ -177,7 +178,7 @@ def test_acceptance_reinspection_and_refund_minus_deductions(ns):  # SPEC R-07
 
 
 def test_register_rejects_bad_dates(ns):  # SPEC R-01
-    with pytest.raises(DomainError, match="before"):
+    with pytest.raises(DomainError, match="早于"):
         register(ns, start_date=date(2026, 12, 1), end_date=date(2026, 11, 30))
 
 
