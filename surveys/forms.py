@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
+from core.forms import SingleLineCharField
 from core.once import OnceFormMixin
 from estates.models import Site, Staff, Zone
 from surveys.models import MAX_SAMPLE, Campaign, Grade, Questionnaire, QuestionnaireItem, Response
@@ -15,7 +16,7 @@ from surveys.models import MAX_SAMPLE, Campaign, Grade, Questionnaire, Questionn
 
 class CampaignForm(OnceFormMixin):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = SingleLineCharField(label=_("Title"), max_length=120)  # issue 23.5: one line (notice titles)
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), required=False,
                                   help_text=_("Empty = the whole site."))

@@ -183,6 +183,11 @@ def test_title_with_line_break_gives_one_line_subject(site_a):
 def test_complaint_subject_with_crlf_is_one_line_and_notices_go_out(site_a):
     field = SingleLineCharField(max_length=200)
     assert field.clean("  车库\r\n积水\t严重 ") == "车库 积水 严重"
+    from complaints.forms import ComplaintForm, ReportForm
+    from surveys.forms import CampaignForm
+
+    for form, name in ((ComplaintForm, "subject"), (ReportForm, "title"), (CampaignForm, "title")):
+        assert isinstance(form.base_fields[name], SingleLineCharField), (form, name)
     with on_commit():
         c = complaint_receive(site=site_a.site, actor=site_a.staff["front_desk"], subject="电梯困人\r\n请速来",
                               unit=site_a.units[0], severity=Severity.EMERGENCY)
