@@ -20,6 +20,8 @@ import pytest
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,6 +218,13 @@ def _shown(client, reg: Registry, obj, key: str, user) -> bool:
     return f'data-testid="action-{key}"' in html or (bool(url) and f'action="{url}"' in html)
 
 
+def _can_act(name: str, obj, key: str, user) -> str:
+    request = RequestFactory().get("/")
+    request.user = user
+    tpl = Template('{% load actions %}{% can_act name obj key as ok %}{{ ok }}')
+    return tpl.render(Context({"request": request, "name": name, "obj": obj, "key": key})).strip()
+
+
 def test_every_registry_is_walked():
     for name in APPS:
         registry(name)
@@ -244,4 +253,7 @@ def test_every_action_is_refused_by_its_service_to_whom_its_predicate_refuses(na
             for user in users_a:
                 assert _shown(client, reg, obj, key, user) == (user in allowed), (name, key, user.username)
             assert not _shown(client, reg, obj, key, users_b[0])
+            # a template asking `{% can_act %}` gets the same answer
+            assert _can_act(name, obj, key, allowed[0]) == "True"
+            assert _can_act(name, obj, key, users_b[0]) == "False"
     assert reached == set(reg.actions), f"{name}: no record of the pool reaches {set(reg.actions) - reached}"
