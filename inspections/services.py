@@ -394,6 +394,9 @@ def ranking_draft(*, site: Any, month: date, now: datetime | None = None) -> Ass
     row.drafted_at = now
     row.save(update_fields=["drafted_at", "updated_at"])
     _rerank(row)
+    from inspections.appraisal import self_assessments_draft  # noqa: PLC0415 (it builds on these services)
+
+    self_assessments_draft(row)  # A-03 is drafted with the ranking
     if created:
         deadline_start(subject=row, code="assessment.monthly", now=now, site_id=site.pk)
     return row
@@ -439,5 +442,6 @@ def ranking_lock(*, month: AssessmentMonth, actor: Any, now: datetime | None = N
         raise DomainError(_("There is nothing to lock: draft the ranking first."), code="empty")
     month.locked_at, month.locked_by = now, actor
     month.save(update_fields=["locked_at", "locked_by", "updated_at"])
-    deadline_stop(subject=month, code="assessment.monthly", now=now)
+    if month.appraisal_locked_at is not None:  # the clock waits for both locks
+        deadline_stop(subject=month, code="assessment.monthly", now=now)
     return month

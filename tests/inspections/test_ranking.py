@@ -95,7 +95,8 @@ def test_ranking_hand_counted(site_a, month_fixture, time_machine):
     ranking_draft(site=site_a.site, month=NOV, now=at(2026, 12, 2, 10))
     assert month.scores.get(zone=month_fixture["z1"]).final == Decimal("91.90")
     ranking_lock(month=month, actor=site_a.users["site_director"], now=at(2026, 12, 3, 9))
-    assert deadline_running(month, "assessment.monthly") is None
+    # the clock waits for the appraisal lock too (A-05; see test_appraisal)
+    assert deadline_running(month, "assessment.monthly") is not None
     # the monthly report shows the locked ranking instead of an order count
     block = InspectionSection().monthly(site_ids=[site_a.site.pk], start=at(2026, 11, 1), end=at(2026, 12, 1))
     table = block.table("zone_ranking")
