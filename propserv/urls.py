@@ -24,6 +24,7 @@ urlpatterns = [
     path("keys/", include("keys.urls")),
     path("renovation/", include("renovation.urls")),
     path("inspections/", include("inspections.urls")),
+    path("handover/", include("handover.urls")),
     path("reports/", include("reports.urls")),
 ]
 

@@ -13,6 +13,7 @@ from fees.services.billing import (  # noqa: F401
     bill_run_now,
     bill_run_start,
     charge_item_create,
+    one_off_bill_issue,
     tariff_set,
     work_order_charge_post,
     work_order_charges_post_pending,

@@ -323,5 +323,26 @@ def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None =
     return n
 
 
+@transaction.atomic
+def one_off_bill_issue(*, unit: Unit, title: str, lines: list[tuple[str, object]], actor,
+                       now: datetime | None = None) -> Bill:
+    """A one-off charge outside the monthly run (e.g. the move-in fees, SPEC H-02): one bill, its lines,
+    one ledger charge. Taken by the front desk or finance of the unit's site."""
+    now = now or timezone.now()
+    permissions.check_take_payment(actor, unit.site_id)
+    parsed = [(str(desc).strip()[:120], parse_amount(amount)) for desc, amount in lines]
+    if not parsed or any(not desc for desc, _a in parsed):
+        raise DomainError(_("Name each charge and give its amount."), code="lines")
+    lock_unit(unit)
+    total = fen(sum((a for _d, a in parsed), Decimal("0")))
+    bill = Bill.objects.create(site_id=unit.site_id, unit=unit, kind=Bill.Kind.OTHER, period=month_start(now),
+                               total=total, issued_at=now, due_date=timezone.localdate(now), title=title[:100])
+    BillLine.objects.bulk_create([BillLine(bill=bill, description=desc, quantity=Decimal("1"), unit_price=a,
+                                           amount=a) for desc, a in parsed])
+    LedgerEntry.objects.create(site_id=unit.site_id, unit=unit, kind=LedgerEntry.Kind.CHARGE, amount=total, at=now,
+                               bill=bill, actor=actor, note=bill.title)
+    return bill
+
+
 def open_bills(unit_id: int):
     return Bill.objects.filter(unit_id=unit_id, status=Bill.Status.OPEN).filter(~Q(total=0)).order_by("period", "id")

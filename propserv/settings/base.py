@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "keys",
     "renovation",
     "inspections",
+    "handover",
     "reports",
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)
     "django.contrib.admin",

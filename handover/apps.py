@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HandoverConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "handover"
+    verbose_name = _("Handover and move-in")
+
+    def ready(self) -> None:
+        from handover import deadline_handlers  # noqa: F401, PLC0415 (registers handlers)
