@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, ComplaintReport, Severity
 from complaints.services import MAX_PHOTOS
+from core.deadlines import policy_limit
 from core.forms import SingleLineCharField
 from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
@@ -25,8 +26,7 @@ class ComplaintForm(OnceFormMixin):
     kind = forms.ChoiceField(label=_("Kind"), choices=Complaint.Kind.choices, initial=Complaint.Kind.COMPLAINT)
     received_at = forms.DateTimeField(label=_("Received at"), widget=forms.DateTimeInput(attrs=DT))
     channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
-    severity = forms.ChoiceField(label=_("Urgency"), choices=Severity.choices, initial=Severity.NORMAL,
-                                 help_text=_("Emergency: the department must be notified within 3 minutes."))
+    severity = forms.ChoiceField(label=_("Urgency"), choices=Severity.choices, initial=Severity.NORMAL)
     unit_code = forms.CharField(label=_("Unit"), max_length=32, required=False,
                                 help_text=_("e.g. 3-2-1502"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -43,6 +43,10 @@ class ComplaintForm(OnceFormMixin):
         staff = getattr(user, "staff", None)
         self.fixed_site = staff.site if staff and staff.site_id else None
         self.fields["site"].queryset = site_list_visible_to(user)
+        # C-05: the limit as the (site's) policy says today, never a number of our own (issue 14.6)
+        limit = policy_limit("complaint.emergency.notify", self.fixed_site.pk if self.fixed_site else None)
+        self.fields["severity"].help_text = _("Emergency: the department must be notified within %(limit)s.") % {
+            "limit": limit}
         if self.fixed_site:
             del self.fields["site"]
         else:

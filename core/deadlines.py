@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from core import worktime
 from core.calendar_source import load_work_calendar
@@ -56,6 +56,25 @@ def policy_for(code: str, site_id: int | None) -> DeadlinePolicy:
     return rows[0]
 
 
+def policy_limit(code: str, site_id: int | None = None) -> str:
+    """The policy's current limit in words ("5 minutes", "3 working days"), translated, for messages:
+    a message never states a duration of its own, since admins edit the policies (issue 14.6)."""
+    p = policy_for(code, site_id)
+    n, unit = p.amount, p.unit
+    U = DeadlinePolicy.Unit
+    counted = {
+        U.MINUTES: lambda: ngettext("%(n)d minute", "%(n)d minutes", n),
+        U.HOURS: lambda: ngettext("%(n)d hour", "%(n)d hours", n),
+        U.DAYS: lambda: ngettext("%(n)d day", "%(n)d days", n),
+        U.WORKING_DAYS: lambda: ngettext("%(n)d working day", "%(n)d working days", n),
+        U.BEFORE_MONTH_END: lambda: ngettext("%(n)d day before the month end", "%(n)d days before the month end", n),
+    }
+    if unit in counted:
+        return counted[unit]() % {"n": n}
+    return {U.END_OF_DAY: gettext("the end of the working day"), U.END_OF_MONTH: gettext("the end of the month")
+            }.get(unit, gettext("the set time"))
+
+
 def site_office_hours(site_id: int | None) -> worktime.OfficeHours:
 
     return hours(site_id)
@@ -81,6 +100,8 @@ def compute_due(policy: DeadlinePolicy, start: datetime, *, site_id: int | None,
         return worktime.end_of_working_day(start, cal, hours)
     if unit == U.END_OF_MONTH:
         return worktime.end_of_month(start)
+    if unit == U.BEFORE_MONTH_END:
+        return worktime.before_month_end(start, n, hours)
     raise DomainError(f"Policy {policy.code} needs a due time from the caller", code="due_required")
 
 

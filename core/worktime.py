@@ -136,6 +136,20 @@ def end_of_month(t: datetime) -> datetime:
     return _at(first_next.date(), time(0, 0))
 
 
+def before_month_end(t: datetime, days: int, hours: OfficeHours = DEFAULT_HOURS) -> datetime:
+    """`days` calendar days before the month's last day, at closing time (SPEC T-15: two days before the
+    month end); started after that day, next month's."""
+    t = localtime(t)
+    day = _last_day(t.date()) - timedelta(days=days)
+    if day < t.date():
+        day = _last_day((t.date().replace(day=28) + timedelta(days=4)).replace(day=1)) - timedelta(days=days)
+    return _at(day, hours.closing)
+
+
+def _last_day(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def working_time_between(a: datetime, b: datetime, cal: WorkCalendar,
                          hours: OfficeHours = DEFAULT_HOURS) -> timedelta:
     """Office time on working days between two moments (zero if b <= a)."""

@@ -13,6 +13,15 @@ from complaints.services._common import (
     running,
 )
 from complaints.services.analysis import analysis_submit
+from complaints.services.breaches import (
+    complaint_department_late,
+    complaint_emergency_to_company,
+    complaint_emergency_to_executive,
+    complaint_feedback_late,
+    complaint_first_responder_remind,
+    complaint_missed_escalate,
+    complaint_overdue_record,
+)
 from complaints.services.callback import (
     callback_deadline,
     complaint_callback_outcome,
@@ -53,6 +62,13 @@ __all__ = [
     "S",
     "analysis_submit",
     "callback_deadline",
+    "complaint_department_late",
+    "complaint_emergency_to_company",
+    "complaint_emergency_to_executive",
+    "complaint_feedback_late",
+    "complaint_first_responder_remind",
+    "complaint_missed_escalate",
+    "complaint_overdue_record",
     "complaint_accept",
     "complaint_callback_outcome",
     "complaint_callback_record",

@@ -4,8 +4,7 @@ agreements, developer warranty (SPEC T-05..T-16)."""
 from __future__ import annotations
 
 import base64
-import calendar
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -22,13 +21,12 @@ from core.deadlines import (
     deadline_start,
     deadline_stop,
     policy_for,
-    site_office_hours,
+    policy_limit,
 )
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.uploads import IMAGE, PDF, check_file, check_image
-from core.worktime import TZ
 from estates.models import Department, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
@@ -348,7 +346,8 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
                                  "caused the delay."), "resident_caused")
     if new_due_at > director_limit(order):
         _need(director is not None and permissions.is_site_director(director, order),
-              _("Beyond two weeks from acceptance the site director must approve."), "director")
+              _("Beyond %(limit)s from acceptance the site director must approve.")
+              % {"limit": policy_limit("ticket.extension.director", order.site_id)}, "director")
     ext = Extension.objects.create(order=order, at=now, requested_by=user, reason=reason, old_due_at=order.due_at,
                                    new_due_at=new_due_at, head_signed_by=head, director_signed_by=director,
                                    resident_consent=resident_consent, resident_consent_note=consent_note,
@@ -418,19 +417,6 @@ def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetim
     return order
 
 
-def agreement_return_due(at: datetime, site_id: int) -> datetime:
-    """SPEC T-15: two days before month end (end of that day's office hours)."""
-
-    local = timezone.localtime(at, TZ)
-    last = calendar.monthrange(local.year, local.month)[1]
-    day = local.date().replace(day=last) - timedelta(days=2)
-    if day < local.date():  # signed in the last two days: next month's return
-        nxt = (local.date().replace(day=1) + timedelta(days=32)).replace(day=1)
-        day = nxt.replace(day=calendar.monthrange(nxt.year, nxt.month)[1]) - timedelta(days=2)
-    close = site_office_hours(site_id).closing
-    return datetime.combine(day, close if isinstance(close, time) else time(18), tzinfo=TZ)
-
-
 @transaction.atomic
 def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, due_at: datetime, file=None,
                                 signed_at: datetime | None = None, now: datetime | None = None,
@@ -448,8 +434,8 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
         order.agreement_file = check_file(file, (PDF, IMAGE))  # issue 13: by content, generated name
     order.completion_policy = CompletionPolicy.AGREEMENT
     start_completion_clock(order, now, due_at=due_at)
-    deadline_start(subject=order, code="ticket.agreement.return", now=now, site_id=order.site_id,
-                   due_at=agreement_return_due(now, order.site_id))
+    # SPEC T-15: back before the month end; how many days before is policy data (ticket.agreement.return)
+    deadline_start(subject=order, code="ticket.agreement.return", now=now, site_id=order.site_id)
     save(order, ["agreement_no", "agreement_signed_at", "agreement_file", "completion_policy", "due_at"])
     WorkOrderEvent.record(order, actor=user, kind=E.AGREEMENT, note=agreement_no, at=now)
     return order
