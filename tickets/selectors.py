@@ -105,6 +105,11 @@ def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort", "name")
 
 
+def work_order_by_number(site_id: int, number: str) -> WorkOrder | None:
+    """A site's work order by its number (another app links one, e.g. a key use, SPEC K-03)."""
+    return WorkOrder.objects.filter(site_id=site_id, number=number).first()
+
+
 def category_for_department_kind(kind: str) -> Category | None:
     """The active category for work of a department kind (non-emergency first), else engineering's (C-04)."""
     qs = Category.objects.filter(is_active=True).order_by("is_emergency", "sort", "pk")

@@ -1,0 +1,216 @@
+"""K-03..K-06 a use of a deposited key: request, approve, take out, items, return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.deadlines import deadline_start, deadline_stop
+from core.errors import DomainError
+from core.roles import Role
+from core.uploads import check_image
+from keys import permissions as perm
+from keys.models import (
+    KeyApproval,
+    KeyDeposit,
+    KeyEvent,
+    KeyUse,
+    KeyUseItem,
+    SealRecord,
+)
+from keys.services._common import ENDOFDAY_CLOCK, RETURN_CLOCK, _create_seal, _lock, _notify, _seal_number_free
+from tickets.selectors import work_order_by_number
+
+
+# ---- K-03 use request
+def _work_order(site_id: int, number: str):
+    """The repair order (报事单) the use serves, looked up by its number at this site."""
+    number = (number or "").strip()
+    if not number:
+        return None
+
+    order = work_order_by_number(site_id, number)
+    if order is None:
+        raise DomainError(_("No work order %(n)s at this site.") % {"n": number}, code="work_order")
+    return order
+
+
+@transaction.atomic
+def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime, planned_return: datetime, actor,
+                    work_order_number: str = "", now: datetime | None = None) -> KeyUse:
+    now = now or timezone.now()
+    deposit = _lock(KeyDeposit, deposit)
+    perm.check_request_use(actor, deposit)
+    if planned_return <= planned_out:
+        raise DomainError(_("The planned return must be after the planned time out."), code="bad_times")
+    if not purpose.strip():
+        raise DomainError(_("Give the purpose of the use."), code="purpose_required")
+    work_order = _work_order(deposit.site_id, work_order_number)
+    use = KeyUse.objects.create(site_id=deposit.site_id, deposit=deposit, purpose=purpose.strip(),
+                                work_order_number=work_order_number.strip(), work_order=work_order,
+                                requester=actor, requested_at=now,
+                                planned_out=planned_out, planned_return=planned_return)
+    KeyEvent.record(deposit, actor=actor, kind=KeyEvent.Kind.USE_REQUESTED, at=now, note=use.purpose,
+                    data={"use": use.pk, "work_order": use.work_order_number,
+                          "planned_out": f"{timezone.localtime(planned_out):%Y-%m-%d %H:%M}",
+                          "planned_return": f"{timezone.localtime(planned_return):%Y-%m-%d %H:%M}"})
+    _notify(deposit.site_id, [Role.CENTER_HEAD, Role.SECURITY_SUPERVISOR], subject=use, exclude=actor.pk,
+            title=_("Key use %(unit)s waits for your approval") % {"unit": deposit.unit.code})
+    return use
+
+
+@transaction.atomic
+def key_use_approve(*, use: KeyUse, kind: str, actor, now: datetime | None = None) -> KeyUse:
+    """SPEC K-03: property head and security head, two people, neither the requester."""
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    perm.check_approve(actor, deposit=use.deposit, kind=kind, use=use)
+    KeyApproval.objects.create(site_id=use.site_id, deposit=use.deposit, use=use, kind=kind, approver=actor, at=now)
+    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.USE_APPROVED, at=now,
+                    note=str(KeyApproval.Kind(kind).label), data={"use": use.pk, "approval": kind})
+    if use.approvals.count() == len(perm.USE_KINDS):
+        use.approve()
+        use.save(update_fields=["status", "updated_at"])
+    return use
+
+
+@transaction.atomic
+def key_use_cancel(*, use: KeyUse, reason: str, actor, now: datetime | None = None) -> KeyUse:
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    perm.check_request_use(actor, use.deposit)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for cancelling."), code="reason_required")
+    if use.status not in (KeyUse.Status.REQUESTED, KeyUse.Status.APPROVED):
+        raise DomainError(_("Only a use not yet started can be cancelled."), code="bad_state")
+    use.cancel(reason=reason.strip())
+    use.save(update_fields=["status", "cancel_reason", "updated_at"])
+    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.USE_CANCELLED, at=now, note=reason.strip(),
+                    data={"use": use.pk})
+    return use
+
+
+# ---- K-04 taking out
+@transaction.atomic
+def key_use_take_out(*, use: KeyUse, property_staff, security_staff, actor, contractor_lead: str = "",
+                     now: datetime | None = None) -> KeyUse:
+    """SPEC K-04: the custodian hands the key to a property assistant and a security officer together.
+
+    Opens the seal and starts both K-06 clocks (planned return, end of the working day).
+    """
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    deposit = _lock(KeyDeposit, use.deposit)
+    perm.check_custodian(actor, deposit=deposit)
+    if use.status != KeyUse.Status.APPROVED:
+        raise DomainError(_("The use needs both approvals before the key is taken out."), code="not_approved")
+    if deposit.status != KeyDeposit.Status.STORED:
+        raise DomainError(_("The key is not in the cabinet."), code="bad_state")
+    perm.check_take_out_people(deposit=deposit, property_staff=property_staff, security_staff=security_staff)
+    use.take_out(at=now, by=actor, property_staff=property_staff, security_staff=security_staff,
+                 contractor_lead=contractor_lead.strip())
+    use.save(update_fields=["status", "taken_out_at", "handed_out_by", "property_staff", "security_staff",
+                            "contractor_lead", "updated_at"])
+    SealRecord.objects.filter(deposit=deposit, broken_at__isnull=True).update(
+        broken_at=now, broken_note=str(_("Opened for use #%(n)s") % {"n": use.pk}))
+    deposit.take_out()
+    deposit.save(update_fields=["status", "updated_at"])
+    KeyEvent.record(deposit, actor=actor, kind=KeyEvent.Kind.TAKEN_OUT, at=now,
+                    data={"use": use.pk, "property": property_staff.name, "security": security_staff.name,
+                          "contractor_lead": use.contractor_lead, "seal_opened": deposit.seal_number})
+    deadline_start(subject=use, code=RETURN_CLOCK, now=now, site_id=use.site_id,
+                   due_at=max(use.planned_return, now))  # SPEC K-06
+    deadline_start(subject=use, code=ENDOFDAY_CLOCK, now=now, site_id=use.site_id)  # SPEC K-06
+    return use
+
+
+@transaction.atomic
+def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, security_signer: str,
+                                    property_signer: str, contractor_signer: str, actor,
+                                    now: datetime | None = None) -> KeyUse:
+    """SPEC K-04: the paper entry record signed by security, property and the contractor's lead."""
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    perm._same_site(actor, use.site_id)
+    if use.status not in (KeyUse.Status.OUT, KeyUse.Status.RETURNED):
+        raise DomainError(_("The entry record is signed when the key is taken out."), code="bad_state")
+    names = [security_signer.strip(), property_signer.strip(), contractor_signer.strip()]
+    if signed_on_paper and not all(names):
+        raise DomainError(_("Enter the names of all three signers: security, property and the contractor's lead."),
+                          code="signers_required")
+    use.entry_signed_on_paper = signed_on_paper
+    use.entry_security_signer, use.entry_property_signer, use.entry_contractor_signer = names
+    use.save(update_fields=["entry_signed_on_paper", "entry_security_signer", "entry_property_signer",
+                            "entry_contractor_signer", "updated_at"])
+    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ENTRY_SIGNED, at=now,
+                    data={"use": use.pk, "signed_on_paper": signed_on_paper, "security": names[0],
+                          "property": names[1], "contractor_lead": names[2]})
+    return use
+
+
+# ---- K-05 during the work
+@transaction.atomic
+def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
+                     now: datetime | None = None) -> KeyUseItem:
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    perm._same_site(actor, use.site_id)
+    if use.status != KeyUse.Status.OUT:
+        raise DomainError(_("Items are listed while the key is out."), code="bad_state")
+    if not description.strip():
+        raise DomainError(_("Describe the item and where it was."), code="description_required")
+    photo = check_image(photo) if photo else None  # issue 13: by content, re-encoded, generated name
+    item = KeyUseItem.objects.create(site_id=use.site_id, use=use, description=description.strip(),
+                                     photo=photo or "", recorded_by=actor)
+    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ITEM_MOVED, at=now, note=item.description,
+                    data={"use": use.pk, "item": item.pk, "photo": bool(photo)})
+    return item
+
+
+@transaction.atomic
+def key_use_item_put_back(*, item: KeyUseItem, actor, now: datetime | None = None) -> KeyUseItem:
+    now = now or timezone.now()
+    item = _lock(KeyUseItem, item)
+    perm._same_site(actor, item.site_id)
+    if item.put_back_at is not None:
+        raise DomainError(_("This item is already marked put back."), code="bad_state")
+    item.put_back_at, item.put_back_by = now, actor
+    item.save(update_fields=["put_back_at", "put_back_by", "updated_at"])
+    KeyEvent.record(item.use.deposit, actor=actor, kind=KeyEvent.Kind.ITEM_PUT_BACK, at=now, note=item.description,
+                    data={"use": item.use_id, "item": item.pk})
+    return item
+
+
+# ---- K-06 return
+@transaction.atomic
+def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor,
+                   now: datetime | None = None) -> KeyUse:
+    """SPEC K-06: resealed jointly with a NEW seal number, back into its slot; both clocks stop."""
+    now = now or timezone.now()
+    use = _lock(KeyUse, use)
+    deposit = _lock(KeyDeposit, use.deposit)
+    perm.check_custodian(actor, deposit=deposit)
+    if use.status != KeyUse.Status.OUT:
+        raise DomainError(_("This key is not out."), code="bad_state")
+    perm.check_two_sealers(deposit=deposit, sealer=sealer, witness=witness)
+    if use.items.filter(put_back_at__isnull=True).exists():
+        raise DomainError(_("Mark every moved item as put back before returning the key."), code="items_open")
+    seal_number = _seal_number_free(deposit.site_id, seal_number)
+    _create_seal(site_id=deposit.site_id, seal_number=seal_number, deposit=deposit, use=use,
+                 reason=SealRecord.Reason.RESEAL, sealed_at=now, sealed_by=sealer, sealed_with=witness)
+    old_seal = deposit.seal_number
+    use.return_key(at=now)
+    use.save(update_fields=["status", "returned_at", "updated_at"])
+    deposit.put_back(seal_number=seal_number)
+    deposit.save(update_fields=["status", "seal_number", "updated_at"])
+    deadline_stop(subject=use, code=[RETURN_CLOCK, ENDOFDAY_CLOCK], now=now)
+    minutes = int((now - use.taken_out_at).total_seconds() // 60) if use.taken_out_at else 0
+    KeyEvent.record(deposit, actor=actor, kind=KeyEvent.Kind.RESEALED, at=now,
+                    data={"use": use.pk, "changes": {"seal_number": [old_seal, seal_number]},
+                          "slot": str(deposit.slot) if deposit.slot_id else "", "sealed_by": sealer.name,
+                          "sealed_with": witness.name, "minutes_out": minutes,
+                          "late": now > use.planned_return})
+    return use
