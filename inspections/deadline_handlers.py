@@ -13,3 +13,11 @@ from inspections.services import duty_missed
 def cadence_missed(deadline, now) -> None:
     """A-01 / A-04: the period ended without the inspection: the duty is marked missed (dashboard)."""
     duty_missed(deadline.subject_id)
+
+
+@breach_handler("maintenance.plan")
+def maintenance_missed(deadline, now) -> None:
+    """O-05: the occurrence's due date passed without the work done: overdue on the dashboard."""
+    from inspections.maintenance import occurrence_missed  # noqa: PLC0415
+
+    occurrence_missed(deadline.subject_id)

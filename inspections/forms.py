@@ -101,3 +101,12 @@ class AdjustForm(OnceFormMixin, forms.Form):
 class MonthForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"],
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+
+
+class ScoreForm(OnceFormMixin, forms.Form):
+    score = forms.DecimalField(label=_("Score (0–100)"), max_digits=6, decimal_places=2)
+
+
+class SelfScoreForm(OnceFormMixin, forms.Form):
+    adjustment = forms.DecimalField(label=_("Points (+/−)"), max_digits=6, decimal_places=2, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import AssessmentMonth, Rectification, ZoneScore
 from inspections.selectors import duties_missed, rectifications_overdue
 from inspections.services import rank_key, zone_scores_compute
-from reports.registry import NUMBER, Figure, Section, Table, register
+from reports.registry import NUMBER, RATE, Figure, Section, Table, register
 
 HEADERS = [_("Rank"), _("Zone"), _("Public-area inspection"), _("Valid complaints"), _("Praise"),
            _("Resident evaluation"), _("Adjustment"), _("Score")]
@@ -98,4 +98,21 @@ class InspectionSection(Section):
                    url=reverse("inspections:duties") + "?state=missed"),
         ]
         notes = [] if locked else [_("The ranking of this month is not locked yet.")]
-        return self.block(figures=figures, tables=[table], notes=notes)
+        return self.block(figures=figures, tables=[table, recognition_table(site_ids=site_ids, start=start, end=end)],
+                          notes=notes)
+
+
+def recognition_table(*, site_ids: list[int], start: datetime, end: datetime) -> Table:
+    """A-06 / O-04: each zone's recognition rate from the spot checks, against the 90 % target."""
+    from estates.models import Zone  # noqa: PLC0415
+    from inspections.appraisal import recognition_rates  # noqa: PLC0415
+
+    rates = recognition_rates(site_ids=site_ids, start=start, end=end)
+    zones = Zone.objects.filter(pk__in=list(rates)).select_related("site").order_by("site_id", "name")
+    multi = len(site_ids) > 1
+    rows = [[f"{z.site.code} {z.name}" if multi else z.name, rates[z.pk]["asked"], rates[z.pk]["knew"],
+             rates[z.pk]["rate"], _("yes") if rates[z.pk]["met"] else _("no")] for z in zones]
+    return Table("recognition", _("Recognition of residents (target ≥ 90%)"),
+                 [str(_("Zone")), str(_("Asked")), str(_("Knew")), str(_("Rate")), str(_("Target met"))], rows,
+                 kinds=["text", "count", "count", RATE, "text"],
+                 urls=[reverse("inspections:recognition")] * len(rows))

@@ -38,3 +38,16 @@ def ranking_draft_task() -> int:
         ranking_draft(site=site, month=month, now=now)
         made += 1
     return made
+
+
+@shared_task(acks_late=True)
+def maintenance_generate_task() -> int:
+    """O-05: issue the work orders of plan occurrences due within 30 days (beat: daily 00:20). Idempotent."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from estates.models import Site  # noqa: PLC0415
+    from inspections.maintenance import occurrences_generate  # noqa: PLC0415
+
+    now = timezone.now()
+    return sum(len(occurrences_generate(site=site, today=timezone.localdate(now), now=now))
+               for site in Site.objects.order_by("pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views
+from inspections import views, views_appraisal
 
 app_name = "inspections"
 urlpatterns = [
@@ -18,4 +18,14 @@ urlpatterns = [
     path("rankings/<int:pk>/", views.ranking_detail, name="ranking"),
     path("rankings/score/<int:pk>/adjust/", views.ranking_adjust, name="ranking_adjust"),
     path("rankings/<int:pk>/lock/", views.ranking_lock, name="ranking_lock"),
+    path("self/<int:pk>/score/", views_appraisal.self_score, name="self_score"),
+    path("self/<int:pk>/review/", views_appraisal.self_review, name="self_review"),
+    path("appraisals/", views_appraisal.appraisal_list, name="appraisals"),
+    path("appraisals/prepare/", views_appraisal.appraisal_prepare, name="appraisal_prepare"),
+    path("appraisals/<int:pk>/", views_appraisal.appraisal_detail, name="appraisal"),
+    path("appraisals/<int:pk>/lock/", views_appraisal.appraisal_lock, name="appraisal_lock"),
+    path("appraisals/<int:pk>/xlsx/", views_appraisal.appraisal_xlsx, name="appraisal_xlsx"),
+    path("appraisals/<int:pk>/print/", views_appraisal.appraisal_print, name="appraisal_print"),
+    path("appraisals/part/<int:pk>/score/", views_appraisal.appraisal_score, name="appraisal_score"),
+    path("recognition/", views_appraisal.recognition, name="recognition"),
 ]

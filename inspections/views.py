@@ -19,7 +19,7 @@ from core.paging import paginate
 from core.uploads import serve
 from estates.selectors import site_list_visible_to, staff_of
 from inspections import permissions, selectors, services
-from inspections.forms import AdjustForm, ChecklistForm, DoneForm, MonthForm, StartForm, VerifyForm
+from inspections.forms import AdjustForm, ChecklistForm, DoneForm, MonthForm, SelfScoreForm, StartForm, VerifyForm
 from inspections.models import ChecklistTemplate, Rectification, ZoneScore
 
 RECT_STATES = ("open", "mine", "verify", "overdue", "closed")
@@ -218,8 +218,15 @@ def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     month = get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
     if not permissions.can_view_ranking(request.user, month.site_id):
         raise Http404
+    selfs = list(month.self_assessments.select_related("zone__manager", "scored_by__staff", "reviewed_by__staff"))
+    for sa in selfs:
+        sa.can_score = sa.reviewed_at is None and sa.zone.manager is not None and \
+            sa.zone.manager.user_id == request.user.pk
+        sa.can_review = sa.reviewed_at is None and sa.scored_at is not None and \
+            permissions.can_adjust_ranking(request.user, month.site_id) and sa.scored_by_id != request.user.pk
     return render(request, "inspections/ranking.html", {
-        "month": month, "rows": selectors.ranking_rows(month), "form": AdjustForm(),
+        "month": month, "rows": selectors.ranking_rows(month), "form": AdjustForm(), "selfs": selfs,
+        "self_form": SelfScoreForm(),
         "can_adjust": month.locked_at is None and permissions.can_adjust_ranking(request.user, month.site_id),
         "can_lock": month.locked_at is None and permissions.can_lock_ranking(request.user, month.site_id)})
 

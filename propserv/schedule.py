@@ -29,6 +29,9 @@ BEAT_SCHEDULE = {
     # SPEC: open the day's inspection cadence duties (each breaches once when missed).
     "inspection-duties-daily": {"task": "inspections.tasks.inspection_duties_task",
                                 "schedule": crontab(hour=0, minute=10)},
+    # SPEC O-05: the maintenance plan's occurrences due within 30 days become internal work orders.
+    "maintenance-generate-daily": {"task": "inspections.tasks.maintenance_generate_task",
+                                   "schedule": crontab(hour=0, minute=20)},
     # SPEC A-02: draft last month's zone ranking (the CS supervisor adjusts, the director locks).
     "ranking-draft-monthly": {"task": "inspections.tasks.ranking_draft_task",
                               "schedule": crontab(day_of_month="1", hour=2, minute=0)},

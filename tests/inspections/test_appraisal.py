@@ -218,6 +218,11 @@ def test_recognition_spot_checks(site_a, site_b):
                        now=at(2026, 11, 15, 10))
     rates = recognition_rates(site_ids=[site_a.site.pk], start=at(2026, 11, 1), end=at(2026, 12, 1))
     assert rates[site_a.zone.pk] == {"asked": 6, "knew": 5, "rate": Decimal("0.8333"), "met": False}
+    # the zone's rate is in the monthly report
+    from inspections.report_sections import InspectionSection
+
+    block = InspectionSection().monthly(site_ids=[site_a.site.pk], start=at(2026, 11, 1), end=at(2026, 12, 1))
+    assert block.table("recognition").rows == [[site_a.zone.name, 6, 5, Decimal("0.8333"), "否"]]
     with pytest.raises(DomainError) as err:  # a resident of another site
         recognition_record(zone=site_a.zone, actor=site_a.users["zone_manager"],
                            answers=[(ResidentFactory(unit=site_b.units[0], site=site_b.site), zs, True)])

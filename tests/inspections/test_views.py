@@ -82,3 +82,51 @@ def test_ranking_pages(client, site_a, time_machine):
     client.force_login(director.user)
     r = client.post(r["Location"].rstrip("/") + "/lock/")
     assert r.status_code == 302
+
+
+# SPEC A-05: the appraisal page, scoring in one's own login, the missing list, XLSX export and print
+def test_appraisal_pages(client, site_a, time_machine):
+    from openpyxl import load_workbook
+
+    from inspections.models import AppraisalPart, Part
+    from tests.inspections.conftest import at
+
+    time_machine.move_to(at(2026, 12, 2, 9, 0), tick=False)
+    client.force_login(site_a.users["cs_supervisor"])
+    r = client.post("/inspections/appraisals/prepare/", {"month": "2026-11"})
+    assert r.status_code == 302
+    url = r["Location"]
+    page = client.get(url).content.decode()
+    assert site_a.staff["front_desk"].name in page and 'id="missing"' in page
+    part = AppraisalPart.objects.get(appraisal__staff=site_a.staff["front_desk"], part=Part.SUPERVISOR)
+    assert client.post(f"/inspections/appraisals/part/{part.pk}/score/", {"score": "88"}).status_code == 302
+    part.refresh_from_db()
+    assert part.score == 88
+    own = AppraisalPart.objects.get(appraisal__staff=site_a.staff["front_desk"], part=Part.SELF)
+    client.post(f"/inspections/appraisals/part/{own.pk}/score/", {"score": "99"})  # not his part
+    own.refresh_from_db()
+    assert own.score is None
+    x = client.get(url.rstrip("/") + "/xlsx/")
+    assert x.status_code == 200
+    ws = load_workbook(io.BytesIO(x.content)).active
+    assert any(site_a.staff["front_desk"].name in str(c.value) for row in ws.iter_rows() for c in row)
+    p = client.get(url.rstrip("/") + "/print/")
+    assert p.status_code == 200 and p.content.startswith(b"%PDF")
+    client.force_login(site_a.users["front_desk"])  # sees only his own row
+    page = client.get(url).content.decode()
+    assert site_a.staff["zone_staff"].name not in page
+
+
+# SPEC A-06: the spot-check page draws residents and records the answers
+def test_recognition_page(client, site_a):
+    from inspections.models import RecognitionAnswer
+
+    client.force_login(site_a.users["zone_manager"])
+    r = client.get(f"/inspections/recognition/?zone={site_a.zone.pk}")
+    assert r.status_code == 200
+    seed = r.context["seed"]
+    residents, members = r.context["residents"], r.context["members"]
+    data = {"zone": site_a.zone.pk, "seed": seed}
+    data.update({f"k_{x.pk}_{m.pk}": "1" for x in residents for m in members})
+    assert client.post("/inspections/recognition/", data).status_code == 302
+    assert RecognitionAnswer.objects.filter(knew=True).count() == len(residents) * len(members)
