@@ -23,8 +23,8 @@ S = MoveIn.Step
 @pytest.fixture
 def keyed_unit(site_a, takeover_a, cab_a):
     """Unit 0 passed the takeover inspection and its keys are in the cabinet."""
-    insp = svc.inspection_record(site=site_a.site, scope=UNIT, results=results(UNIT), actor=site_a.users["cs_supervisor"],
-                                 takeover=takeover_a, unit=site_a.units[0], now=T0)
+    insp = svc.inspection_record(site=site_a.site, scope=UNIT, results=results(UNIT),
+                                 actor=site_a.users["cs_supervisor"], takeover=takeover_a, unit=site_a.units[0], now=T0)
     store_developer_key(site_a, cab_a, insp)
     return site_a.units[0]
 
