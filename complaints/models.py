@@ -53,6 +53,7 @@ class Complaint(FSMModelMixin, BaseModel):
         PHONE = "phone", _("Phone")
         LETTER = "letter", _("Letter / message")
         ONLINE = "online", _("Online")
+        RESIDENT = "resident", _("Resident online")  # issue 22: reported on the resident pages (portal)
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 # Paths reachable without a login: the login page itself, language switch, health check, static
 # files, and the surveys' one-time links (SPEC S-03), which carry their own unguessable token.
 PUBLIC_PREFIXES = ("/login/", "/i18n/", "/healthz", "/static/", "/surveys/r/", "/admin/login/",
-                   "/renovation/p/")  # the renovation permit's public status (QR, no personal data)
+                   # public status pages (QR, no personal data); the resident login and one-time links
+                   "/renovation/p/", "/portal/p/")
 
 
 class LoginRequiredEverywhere:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("handover/", include("handover.urls")),
     path("reports/", include("reports.urls")),
+    path("portal/", include("portal.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ live in `tickets.services`.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -95,6 +96,10 @@ class PriceItem(BaseModel):
         return f"{self.name} ¥{self.price}/{self.unit}"
 
 
+def new_public_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class WorkOrder(FSMModelMixin, BaseModel):
     # Translators: 报事单 — the three-part printed work order
     class Status(models.TextChoices):
@@ -116,6 +121,7 @@ class WorkOrder(FSMModelMixin, BaseModel):
         VISIT = "visit", _("Visit")
         PATROL = "patrol", _("Staff on patrol")
         CHAT = "chat", _("Owner group chat")
+        RESIDENT = "resident", _("Resident online")  # issue 22: reported on the resident pages (portal)
         OTHER = "other", _("Other")
 
     class Evaluation(models.TextChoices):
@@ -210,6 +216,9 @@ class WorkOrder(FSMModelMixin, BaseModel):
     contractor_name = models.CharField(_("special contractor"), max_length=80, blank=True)
     contractor_review = models.TextField(_("contractor review record"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # issue 22: the receipt part's QR opens the public status by this unguessable token, never the id
+    public_token = models.CharField(_("public status token"), max_length=32, default=new_public_token,
+                                    editable=False, db_index=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -50,7 +51,11 @@ def print_queryset():
 def order_context(order: WorkOrder) -> dict:
     url = f"{settings.SITE_URL.rstrip('/')}{order.get_absolute_url()}"
     charges = list(order.charges.all())
+    # issue 22: the receipt part (回执联) goes home with the resident; its QR opens the order's public
+    # status page (portal) by the order's unguessable token, without a login and without personal data
+    status_url = f"{settings.SITE_URL.rstrip('/')}{reverse('portal:public_status', args=[order.public_token])}"
     return {"order": order, "qr": qr_png_data_uri(url), "url": url, "charges": charges,
+            "status_qr": qr_png_data_uri(status_url), "status_url": status_url,
             "materials": list(order.materials.all()), "total": sum((c.amount for c in charges), 0)}
 
 

@@ -6,6 +6,7 @@ from callbacks.services.callbacks import (
     callback_mismatch_finding_record,
     callback_reassign,
     callback_request,
+    callback_site_check_request,
     default_assignee,
 )
 from callbacks.services.promised import promised_reply_answer, promised_reply_create
@@ -14,6 +15,7 @@ from callbacks.services.visits import visit_plan_generate, visit_record
 
 __all__ = [
     "callback_attempt_record", "callback_cancel", "callback_mismatch_finding_record", "callback_reassign",
-    "callback_request", "callback_settings_for", "callback_settings_update", "default_assignee",
+    "callback_request", "callback_settings_for", "callback_settings_update", "callback_site_check_request",
+    "default_assignee",
     "promised_reply_answer", "promised_reply_create", "sampling_draw", "visit_plan_generate", "visit_record",
 ]

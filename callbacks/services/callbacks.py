@@ -193,6 +193,32 @@ def callback_attempt_record(*, callback: Callback, actor: Any, method: str, resu
     return attempt
 
 
+@transaction.atomic
+def callback_site_check_request(*, callback: Callback, note: str, now: datetime | None = None,
+                                actor: Any = None) -> Callback:
+    """SPEC CB-03 / C-06 before the call (issue 22): the resident said online that the work is unsatisfactory,
+    so the account already differs from the department's report. The zone manager is sent to check on site
+    now and the CS supervisor (one level up) is told; the callback stays open so the phone callback (CB-01)
+    still happens, and its page shows the resident's account (`mismatch_note`) to the caller."""
+    now = now or timezone.now()
+    cb = _locked(callback)
+    if cb.status != Callback.Status.OPEN:
+        return cb
+    checker = _zone_manager(cb)
+    cb.mismatch_note = note.strip()
+    cb.mismatch_checker = checker
+    cb.save(update_fields=["mismatch_note", "mismatch_checker", "updated_at"])
+    CallbackEvent.record(cb, actor=_user(actor), kind=CallbackEvent.Kind.MISMATCH, at=now, note=note,
+                         data={"checker": getattr(checker, "pk", None), "online": True})
+    recipients = [checker, *users_with_roles(site_id=cb.site_id, roles=[Role.CS_SUPERVISOR])]
+    if checker is None:
+        recipients += list(users_with_roles(site_id=cb.site_id, roles=[Role.ZONE_MANAGER]))
+    notification_queue(recipients=recipients, kind="alert", site_id=cb.site_id, subject=cb,
+                       title=_("Site check needed: %(unit)s") % {"unit": cb.unit or cb.resident_name},
+                       body=note, url=cb.get_absolute_url(), dedupe_key=f"callback:{cb.pk}:online-unsatisfied")
+    return cb
+
+
 def _zone_manager(cb: Callback) -> Any:
     zone = getattr(getattr(cb.unit, "building", None), "zone", None) if cb.unit_id else None
     if zone is not None and zone.manager_id:

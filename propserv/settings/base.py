@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "inspections",
     "handover",
     "reports",
+    "portal",  # issue 22: resident pages
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)
     "django.contrib.admin",
 ]
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.ResidentsStayInPortal",  # issue 22: a resident login reaches no staff page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -20,6 +20,7 @@ from core.uploads import check_image
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
+from tickets.hooks import steps_announce
 from tickets.models import Category, CompletionPolicy, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from tickets.printing import schedule_prerender
 
@@ -194,6 +195,7 @@ def work_order_dispatch(*, order: WorkOrder, actor, department: Department | Non
     WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.DISPATCHED, at=now,
                           data={"department": department.name, "assignee": assignee.name if assignee else None,
                                 "due_at": order.due_at.isoformat() if order.due_at else None})
+    steps_announce(order=order, kind=WorkOrderEvent.Kind.DISPATCHED, now=now)  # e.g. the resident (portal)
     recipients = [assignee.user] if assignee else list(
         users_with_roles(site_id=order.site_id, roles=["dept_supervisor", "security_supervisor"]).filter(
             staff__department=department))

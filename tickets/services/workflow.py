@@ -30,6 +30,7 @@ from core.uploads import IMAGE, PDF, check_file, check_image
 from estates.models import Department, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
+from tickets.hooks import steps_announce
 from tickets.models import (
     Charge,
     CompletionPolicy,
@@ -67,6 +68,7 @@ def work_order_arrive(*, order: WorkOrder, actor, at: datetime | None = None, no
     order.arrive(at=at or now)
     save(order, ["arrived_at"])
     WorkOrderEvent.record(order, actor=user, kind=E.ARRIVED, at=now)
+    steps_announce(order=order, kind=E.ARRIVED, now=now)
     return order
 
 
@@ -127,6 +129,7 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
                  "charges_checked_by", "charges_approved_by"])
     WorkOrderEvent.record(order, actor=user, kind=E.COMPLETED, at=now,
                           data={"charges": str(sum((r.amount for r in rows), Decimal("0.00")))})
+    steps_announce(order=order, kind=E.COMPLETED, now=now)
     return order
 
 
@@ -365,6 +368,7 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
                                                        f"{timezone.localtime(new_due_at):%Y-%m-%d %H:%M}"]},
                                 "head": head.username, "director": director.username if director else None,
                                 "consent": resident_consent, "resident_caused": resident_caused})
+    steps_announce(order=order, kind=E.EXTENDED, now=now, note=reason, data={"new_due_at": new_due_at})
     return ext
 
 

@@ -1,0 +1,70 @@
+"""Reads for the resident pages (issue 22): everything a resident sees is filtered by their household."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from complaints.models import Complaint
+from core.models import Notification
+from estates.selectors import visible
+from portal.models import OnlineReport, ResidentAccount
+from tickets.models import WorkOrder, WorkOrderEvent
+
+
+def account_of(user) -> ResidentAccount:
+    account = (ResidentAccount.objects.select_related("unit", "site", "resident")
+               .filter(user_id=getattr(user, "pk", None), is_active=True).first())
+    if account is None:
+        raise Http404
+    return account
+
+
+def my_orders(account: ResidentAccount):
+    return (WorkOrder.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
+            .select_related("category", "department", "assignee").order_by("-received_at", "-id"))
+
+
+def my_order(account: ResidentAccount, pk: int) -> WorkOrder:
+    return get_object_or_404(my_orders(account), pk=pk)
+
+
+def my_complaints(account: ResidentAccount):
+    return (Complaint.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
+            .exclude(kind=Complaint.Kind.PRAISE).order_by("-received_at", "-id"))
+
+
+def my_complaint(account: ResidentAccount, pk: int) -> Complaint:
+    return get_object_or_404(my_complaints(account), pk=pk)
+
+
+def my_reports(account: ResidentAccount):
+    return (OnlineReport.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
+            .select_related("work_order", "complaint").order_by("-reported_at", "-id"))
+
+
+def my_report(account: ResidentAccount, pk: int) -> OnlineReport:
+    return get_object_or_404(my_reports(account), pk=pk)
+
+
+def order_history(order: WorkOrder):
+    return WorkOrderEvent.objects.filter(order=order).order_by("at", "pk")
+
+
+def my_notices(account: ResidentAccount):
+    return Notification.objects.filter(recipient_id=account.user_id).order_by("-created_at", "-id")
+
+
+def order_by_public_token(token: str) -> WorkOrder:
+    if not token or len(token) < 16:
+        raise Http404
+    return get_object_or_404(WorkOrder.objects.select_related("category"), public_token=token)
+
+
+def desk_queue(user):
+    return visible(OnlineReport.objects.select_related("unit", "account"), user).filter(
+        status=OnlineReport.Status.PENDING).order_by("reported_at", "id")
+
+
+def desk_report(user, pk: int) -> OnlineReport:
+    return get_object_or_404(visible(OnlineReport.objects.select_related("unit", "account__resident"), user), pk=pk)
