@@ -110,3 +110,23 @@ class ScoreForm(OnceFormMixin, forms.Form):
 class SelfScoreForm(OnceFormMixin, forms.Form):
     adjustment = forms.DecimalField(label=_("Points (+/−)"), max_digits=6, decimal_places=2, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    rainy_season_month = forms.IntegerField(label=_("Rainy season starts in (month)"), min_value=2, max_value=12,
+                                            initial=5)
+
+
+class EquipmentForm(OnceFormMixin, forms.Form):
+    name = forms.CharField(label=_("Item"), max_length=100)
+    location = forms.CharField(label=_("Location"), max_length=100)
+    category = forms.CharField(label=_("Category"), max_length=40)
+    supplier = forms.CharField(label=_("Supplier"), max_length=100, required=False)
+    installed_on = forms.DateField(label=_("Install date"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    warranty_end = forms.DateField(label=_("Warranty end"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.FileField(label=_("Document (PDF, picture, DOCX, XLSX)"), required=False)
+    document_title = forms.CharField(label=_("Document title"), max_length=100, required=False)

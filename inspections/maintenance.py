@@ -152,3 +152,36 @@ def year_view(plan: MaintenancePlan, *, today: date) -> list[dict]:
             cells[due.month - 1] = state
         rows.append({"line": line, "cells": cells, "occurrences": [o for k, o in occs.items() if k[0] == line.pk]})
     return rows
+
+
+@transaction.atomic
+def equipment_save(*, site: Any, actor: Any, data: dict, equipment: Any = None, document: Any = None,
+                   document_title: str = "") -> Any:
+    """Register or edit a piece of equipment (O-05); an attached document goes through core.uploads."""
+    from core.uploads import DOCUMENT_KINDS, check_file  # noqa: PLC0415
+    from inspections.models import Equipment, EquipmentDocument  # noqa: PLC0415
+
+    if not can_manage(actor, site.pk):
+        raise DomainError(_("Only the department supervisor, the head or the director keeps the plan."),
+                          code="not_allowed")
+    if data.get("installed_on") and data.get("warranty_end") and data["warranty_end"] < data["installed_on"]:
+        raise DomainError(_("The warranty cannot end before the installation."), code="warranty_end")
+    for key in ("name", "location", "category"):
+        if not str(data.get(key) or "").strip():
+            raise DomainError(_("Give the item, its location and its category."), code=key)
+    if equipment is None:
+        equipment = Equipment(site=site)
+    elif equipment.site_id != site.pk:
+        raise DomainError(_("This equipment belongs to another site."), code="site")
+    for key, value in data.items():
+        setattr(equipment, key, value.strip() if isinstance(value, str) else value)
+    equipment.save()
+    if document is not None:
+        checked = check_file(document, DOCUMENT_KINDS)
+        title = (document_title or checked.original_name or "")[:100]
+        EquipmentDocument.objects.create(equipment=equipment, title=title, file=checked, uploaded_by=actor)
+    return equipment
+
+
+def overdue_occurrences(*, site_ids: list[int]):
+    return MaintenanceOccurrence.objects.filter(site_id__in=site_ids, overdue=True, done_at__isnull=True)

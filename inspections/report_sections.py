@@ -74,6 +74,11 @@ class InspectionSection(Section):
             Figure("rectifications_overdue", _("Rectifications overdue"), overdue, alert=overdue > 0,
                    url=reverse("inspections:rectifications") + "?state=overdue"),
         ]
+        from inspections.maintenance import overdue_occurrences  # noqa: PLC0415
+
+        maintenance = overdue_occurrences(site_ids=site_ids).count()
+        figures.append(Figure("maintenance_overdue", _("Overdue planned maintenance"), maintenance,
+                              alert=maintenance > 0, url=reverse("inspections:plans")))
         last = (timezone.localdate(now).replace(day=1) - timedelta(days=1)).replace(day=1)
         table, _locked = ranking_table(site_ids=site_ids, month=last)
         return self.block(figures=figures, tables=[table])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views, views_appraisal
+from inspections import views, views_appraisal, views_maintenance
 
 app_name = "inspections"
 urlpatterns = [
@@ -28,4 +28,11 @@ urlpatterns = [
     path("appraisals/<int:pk>/print/", views_appraisal.appraisal_print, name="appraisal_print"),
     path("appraisals/part/<int:pk>/score/", views_appraisal.appraisal_score, name="appraisal_score"),
     path("recognition/", views_appraisal.recognition, name="recognition"),
+    path("plans/", views_maintenance.plan_list, name="plans"),
+    path("plans/new/", views_maintenance.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views_maintenance.plan_detail, name="plan"),
+    path("equipment/", views_maintenance.equipment_list, name="equipment"),
+    path("equipment/new/", views_maintenance.equipment_edit, name="equipment_new"),
+    path("equipment/<int:pk>/", views_maintenance.equipment_edit, name="equipment_edit"),
+    path("equipment/document/<int:pk>/", views_maintenance.equipment_document, name="equipment_document"),
 ]

@@ -93,3 +93,38 @@ def test_missed_occurrence_overdue_once(site_a):
     assert rows["屋面防水层检修，翻新更换老化部分"][2] == "done"
     assert rows["避雷网刷油漆防锈"][3] == "issued"
     assert rows["消防箱油漆，消防带晾晒"][8] == "planned"
+
+
+# SPEC O-05 pages: the plan from the template, the year view, the register with a checked document, 404
+def test_plan_and_equipment_pages(client, site_a, site_b):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from inspections.models import Equipment, MaintenancePlan
+
+    client.force_login(site_a.users["dept_supervisor"])
+    r = client.post("/inspections/plans/new/", {"year": "2027", "rainy_season_month": "5"})
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "房屋基础及承重结构检查" in page and 'data-state="planned"' in page
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, format="PNG")
+    r = client.post("/inspections/equipment/new/", {
+        "name": "1号生活水泵", "location": "地下泵房", "category": "给排水", "installed_on": "2024-05-01",
+        "warranty_end": "2023-05-01"})
+    assert r.status_code == 422  # warranty before installation
+    r = client.post("/inspections/equipment/new/", {
+        "name": "1号生活水泵", "location": "地下泵房", "category": "给排水", "installed_on": "2024-05-01",
+        "warranty_end": "2027-05-01", "document": SimpleUploadedFile("m.png", buf.getvalue()),
+        "document_title": "铭牌"})
+    assert r.status_code == 302
+    e = Equipment.objects.get()
+    assert client.get(f"/inspections/equipment/document/{e.documents.get().pk}/").status_code == 200
+    r = client.post("/inspections/equipment/new/", {
+        "name": "x", "location": "y", "category": "z", "document": SimpleUploadedFile("a.pdf", b"not a pdf")})
+    assert r.status_code == 422
+    other = plan_create(site=site_b.site, year=2027)
+    assert client.get(f"/inspections/plans/{other.pk}/").status_code == 404
+    assert MaintenancePlan.objects.count() == 2
