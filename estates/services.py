@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Role, user_roles
+from core.service_kit import history_note, require
 from core.uploads import DOCUMENT_KINDS, check_file
 from estates import permissions as perms
 from estates.models import (
@@ -39,8 +40,7 @@ def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | N
 
 
 def _require(ok: bool) -> None:
-    if not ok:
-        raise DomainError(_("You are not allowed to do this."), code="not_allowed")
+    require(ok, _("You are not allowed to do this."))
 
 
 def _may_save(actor, instance) -> bool:
@@ -65,9 +65,7 @@ def registry_record_save(*, instance, actor, reason: str = ""):
         raise DomainError(_("The unit belongs to another site."), code="site_mismatch")
     if isinstance(instance, Unit) and instance.building.site_id != instance.site_id:
         raise DomainError(_("The building belongs to another site."), code="site_mismatch")
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    if reason:
-        instance._change_reason = reason
+    history_note(instance, user=actor if getattr(actor, "is_authenticated", False) else None, reason=reason)
     instance.full_clean(validate_unique=True)
     instance.save()
     return instance
@@ -86,7 +84,7 @@ def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None)
     reason = _reason(reason)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     unit.archived, unit.archived_reason = True, reason
-    unit._history_user, unit._change_reason = actor, reason
+    history_note(unit, user=actor, reason=reason)
     unit.save(update_fields=["archived", "archived_reason", "updated_at"])
     registry_event(unit, kind=RegistryEvent.Kind.ARCHIVED, actor=actor, note=reason, now=now)
     return unit
@@ -101,7 +99,7 @@ def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime |
     if not resident.is_active:
         raise DomainError(_("This resident has already moved out."), code="already_moved_out")
     resident.is_active, resident.moved_out_reason = False, reason
-    resident._history_user, resident._change_reason = actor, reason
+    history_note(resident, user=actor, reason=reason)
     resident.save(update_fields=["is_active", "moved_out_reason", "updated_at"])
     registry_event(resident, kind=RegistryEvent.Kind.MOVED_OUT, actor=actor, note=reason, now=now)
     return resident
@@ -180,7 +178,7 @@ def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> 
     if staff.is_active == active:
         return staff
     staff.is_active = active
-    staff._history_user, staff._change_reason = actor, reason
+    history_note(staff, user=actor, reason=reason)
     staff.save(update_fields=["is_active", "updated_at"])
     staff.user.is_active = active
     staff.user.save(update_fields=["is_active"])
@@ -216,7 +214,7 @@ def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = 
                        original_name=upload.name[:200], content_type=checked.content_type,
                        size=checked.size, uploaded_by=actor)
     doc.file.save(checked.name, checked, save=False)
-    doc._history_user = actor
+    history_note(doc, user=actor)
     doc.save()
     registry_event(unit, kind=RegistryEvent.Kind.DOCUMENT_ADDED, actor=actor,
                    note=f"{doc.get_doc_type_display()}: {doc.original_name}", now=now)
@@ -231,7 +229,7 @@ def unit_document_void(*, document: UnitDocument, actor, reason: str, now: datet
     if document.voided:
         raise DomainError(_("This document is already voided."), code="already_voided")
     document.voided, document.void_reason = True, reason
-    document._history_user, document._change_reason = actor, reason
+    history_note(document, user=actor, reason=reason)
     document.save(update_fields=["voided", "void_reason", "updated_at"])
     registry_event(document.unit, kind=RegistryEvent.Kind.DOCUMENT_VOIDED, actor=actor,
                    note=f"{document.original_name}: {reason}", now=now)
@@ -257,7 +255,7 @@ def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: tim
     if overlap:
         raise DomainError(_("This person already has a shift at that time."), code="overlap")
     shift = DutyShift(site=site, staff=staff, date=day, start=start, end=end)
-    shift._history_user = actor
+    history_note(shift, user=actor)
     shift.save()
     return shift
 
@@ -268,7 +266,7 @@ def duty_shift_cancel(*, shift: DutyShift, actor, reason: str) -> DutyShift:
     reason = _reason(reason)
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
     shift.cancelled, shift.cancel_reason = True, reason
-    shift._history_user, shift._change_reason = actor, reason
+    history_note(shift, user=actor, reason=reason)
     shift.save(update_fields=["cancelled", "cancel_reason", "updated_at"])
     registry_event(shift, kind=RegistryEvent.Kind.SHIFT_CANCELLED, actor=actor, note=reason)
     return shift

@@ -23,6 +23,7 @@ from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role, is_company_level
+from core.service_kit import as_user, lock_row
 from estates.models import Site, Unit
 from estates.selectors import staff_of, users_with_roles
 from surveys import permissions
@@ -166,7 +167,7 @@ def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Question
     campaign = Campaign.objects.create(
         site=site, zone=zone, title=title, kind=kind, questionnaire=questionnaire, sample_size=sample_size or None,
         sample_share=sample_share or None, launch_date=launch_date, incident=incident,
-        seed=seed if seed is not None else secrets.randbits(62), created_by=_user(actor))
+        seed=seed if seed is not None else secrets.randbits(62), created_by=as_user(actor))
     if not questionnaire.frozen:  # SPEC S-01: used by a campaign → frozen
         Questionnaire.objects.filter(pk=questionnaire.pk).update(frozen=True)
         questionnaire.frozen = True
@@ -175,26 +176,16 @@ def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Question
     return campaign
 
 
-def _user(actor: Any) -> Any:
-    if actor is None:
-        return None
-    return actor.user if hasattr(actor, "user_id") and not hasattr(actor, "is_authenticated") else actor
-
-
-def _locked(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().get(pk=campaign.pk)
-
-
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, actor: Any, now: datetime | None = None) -> Campaign:
     """SPEC S-02: the site director approves the questionnaire and the sampling plan."""
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_approve(actor, campaign):
         raise _deny(_("Only the site director approves a survey campaign."))
     if not can_proceed(campaign.approve):
         raise _deny(_("This campaign cannot be approved now."), code="state")
-    campaign.approve(by=_user(actor), at=now)
+    campaign.approve(by=as_user(actor), at=now)
     campaign.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     CampaignEvent.record(campaign, actor=actor, kind="approved", at=now,
                          data={"changes": {"status": ["draft", "approved"]},
@@ -231,7 +222,7 @@ def campaign_open(*, campaign: Campaign, actor: Any, now: datetime | None = None
     """Draw the sample, issue one-time links, start the 7-day clock. Returns {household id: token}:
     the tokens exist only in this return value (print them now)."""
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_organise(actor, campaign.site_id):
         raise _deny(_("You may not open this campaign."))
     if not can_proceed(campaign.open):
@@ -257,7 +248,7 @@ def household_reissue(*, campaign: Campaign, households: Iterable[Household] | N
                       now: datetime | None = None) -> dict[int, str]:
     """Reprint: new links for the given (default: every unanswered) household; the old links stop working."""
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_organise(actor, campaign.site_id):
         raise _deny(_("You may not print this campaign's forms."))
     if campaign.status != Campaign.Status.OPEN:
@@ -294,7 +285,7 @@ def _close(campaign: Campaign, *, now: datetime, actor: Any, how: str) -> Campai
 def campaign_close(*, campaign: Campaign, actor: Any, now: datetime | None = None) -> Campaign:
     """Close early (every form is back). The usual close is the 7-day clock (deadline_handlers)."""
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_organise(actor, campaign.site_id):
         raise _deny(_("You may not close this campaign."))
     if not can_proceed(campaign.close):
@@ -305,7 +296,7 @@ def campaign_close(*, campaign: Campaign, actor: Any, now: datetime | None = Non
 
 def campaign_close_by_deadline(*, campaign: Campaign, now: datetime) -> Campaign | None:
     """SPEC S-03: the collection clock breached → close and compute validity (inside the sweep)."""
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if campaign.status != Campaign.Status.OPEN:
         return None
     return _close(campaign, now=now, actor=None, how="closed_by_deadline")
@@ -314,7 +305,7 @@ def campaign_close_by_deadline(*, campaign: Campaign, now: datetime) -> Campaign
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, reason: str, actor: Any, now: datetime | None = None) -> Campaign:
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_organise(actor, campaign.site_id):
         raise _deny(_("You may not cancel this campaign."))
     if not reason.strip():
@@ -363,7 +354,7 @@ def _record_response(*, campaign: Campaign, household: Household, channel: str, 
         if data[field] and data[field] not in allowed:
             raise DomainError(_("Choose one of the listed answers."), code=field)
     response = Response.objects.create(campaign=campaign, household=household, channel=channel, submitted_at=now,
-                                       entered_by=_user(actor), **data)
+                                       entered_by=as_user(actor), **data)
     Rating.objects.bulk_create([Rating(response=response, campaign=campaign, item_id=i, grade=g)
                                 for i, g in ratings.items()])
     household.responded = True  # SPEC S-03: the link works once (the hash stays, to say "already used")
@@ -409,7 +400,7 @@ def response_enter_paper(*, campaign: Campaign, unit_code: str, ratings: Mapping
                          profile: Mapping[str, Any], actor: Any, now: datetime | None = None) -> Response:
     """SPEC S-03: staff enter a returned paper form; only households in the sample count."""
     now = now or timezone.now()
-    campaign = _locked(campaign)
+    campaign = lock_row(campaign)
     if not permissions.can_enter(actor, campaign):
         raise _deny(_("You may not enter forms for this campaign."))
     if campaign.status != Campaign.Status.OPEN:

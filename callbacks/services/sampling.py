@@ -17,6 +17,7 @@ from callbacks.models import Callback, CallbackSettings, SamplingDraw
 from callbacks.permissions import can_manage_callbacks
 from callbacks.services.callbacks import callback_request
 from core.errors import DomainError
+from core.service_kit import history_note
 
 MIN_IN_PERSON_SHARE = Decimal("0.3")
 
@@ -47,7 +48,7 @@ def callback_settings_update(*, site: Any, actor: Any, sampling_share: Decimal,
         row.director_visits = director_visits
     if zone_manager_visits is not None:
         row.zone_manager_visits = zone_manager_visits
-    row._history_user = actor
+    history_note(row, user=actor)
     row.save()
     return row
 

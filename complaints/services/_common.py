@@ -13,10 +13,10 @@ from complaints.models import (
     Level,
 )
 from core.deadlines import deadline_running
-from core.errors import DomainError
 from core.notifications import notification_queue
 from core.numbering import day_period, number_take
 from core.roles import Role
+from core.service_kit import lock_row
 from core.uploads import check_image
 from estates.selectors import users_with_roles
 
@@ -35,10 +35,6 @@ LEVEL_ROLES = {
 }
 
 
-def _user(actor: Any) -> Any:
-    return getattr(actor, "user", actor)
-
-
 def _staff(actor: Any) -> Any:
     if actor is None:
         return None
@@ -47,14 +43,8 @@ def _staff(actor: Any) -> Any:
     return actor
 
 
-def _require(ok: bool, message: str, code: str = "not_allowed") -> None:
-    if not ok:
-        raise DomainError(message, code=code)
-
-
 def _lock(complaint: Complaint) -> Complaint:
-    return (Complaint.objects.select_for_update(of=("self",))
-            .select_related("site", "department", "received_by__user").get(pk=complaint.pk))
+    return lock_row(complaint, "site", "department", "received_by__user")
 
 
 def _save(c: Complaint, *fields: str) -> None:

@@ -13,8 +13,9 @@ from complaints import permissions as perm
 from complaints.models import (
     MonthlyAnalysis,
 )
-from complaints.services._common import _require, _staff, _user
+from complaints.services._common import _staff
 from core.errors import DomainError
+from core.service_kit import as_user, require
 
 
 # ---------------------------------------------------------------- C-10 monthly analysis
@@ -22,7 +23,7 @@ from core.errors import DomainError
 def analysis_submit(*, site: Any, month: date, causes: str, proposals: str, actor: Any,
                     now: datetime | None = None) -> MonthlyAnalysis:
     now = now or timezone.now()
-    _require(perm.can_write_analysis(_user(actor)), _("You cannot write the monthly analysis."))
+    require(perm.can_write_analysis(as_user(actor)), _("You cannot write the monthly analysis."))
     if not causes.strip() or not proposals.strip():
         raise DomainError(_("Write both the causes and the improvement proposals."), code="text")
     month = month.replace(day=1)

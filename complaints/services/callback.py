@@ -25,14 +25,13 @@ from complaints.services._common import (
     _front_desk,
     _inform_first_responder,
     _lock,
-    _require,
-    _user,
 )
 from complaints.services.escalation import complaint_escalate
 from core.deadlines import deadline_running, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import as_user, require
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def _request_callback(c: Complaint, *, now: datetime, actor: Any = None) -> bool
     try:
         with transaction.atomic():
             callback_request(subject=c, site_id=c.site_id, kind="complaint", policy_code="complaint.callback",
-                             now=now, actor=_user(actor) if actor else None, unit=c.unit, resident=c.resident,
+                             now=now, actor=as_user(actor) if actor else None, unit=c.unit, resident=c.resident,
                              resident_name=c.complainant_name, phone=c.phone, summary=c.subject,
                              department_report=c.handling_result)
     except DomainError:  # the complaint keeps its own callback clock instead
@@ -67,17 +66,17 @@ def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, 
     """The complaint page's quick callback: recorded on the callbacks task (whose outcome handler then
     closes or reopens the complaint), or directly when there is no task."""
     now = now or timezone.now()
-    _require(perm.can_record_callback(_user(actor), complaint), _("You cannot record the callback."))
+    require(perm.can_record_callback(as_user(actor), complaint), _("You cannot record the callback."))
     cb = open_callback(complaint)
     if cb is not None:
-        callback_attempt_record(callback=cb, actor=_user(actor), method="phone", result=result,
+        callback_attempt_record(callback=cb, actor=as_user(actor), method="phone", result=result,
                                 number_dialled=number_dialled or complaint.phone or cb.phone, comment=note,
                                 now=now)
     elif result in ("satisfied", "basically", "unsatisfied"):
         complaint_callback_outcome(complaint=complaint, satisfied=result != "unsatisfied", actor=actor, note=note,
                                    now=now)
     else:
-        ComplaintEvent.record(complaint, actor=_user(actor), kind=E.NOTE, note=note or result, at=now)
+        ComplaintEvent.record(complaint, actor=as_user(actor), kind=E.NOTE, note=note or result, at=now)
     complaint.refresh_from_db()
     return complaint
 
@@ -90,13 +89,13 @@ def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: 
     now = now or timezone.now()
     c = _lock(complaint)
     if actor is not None:
-        _require(perm.can_record_callback(_user(actor), c), _("You cannot record the callback."))
-    _require(c.status == S.HANDLED, _("Only a handled complaint gets a callback."), "state")
+        require(perm.can_record_callback(as_user(actor), c), _("You cannot record the callback."))
+    require(c.status == S.HANDLED, _("Only a handled complaint gets a callback."), "state")
     deadline_stop(subject=c, code="complaint.callback", now=now)
     if satisfied:
         c.close(at=now)
         c.save()
-        ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.CLOSED, note=note, at=now)
+        ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.CLOSED, note=note, at=now)
         _inform_first_responder(c, _("closed"), key="closed")
         if c.was_late:  # C-07 inquiry for every late complaint
             Reminder.objects.get_or_create(complaint=c, kind=Reminder.Kind.INQUIRY, automatic=True,
@@ -109,7 +108,7 @@ def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: 
         return c
     c.reopen()
     c.save()
-    ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.REOPENED, note=note, at=now)
+    ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.REOPENED, note=note, at=now)
     deadline_start(subject=c, code="complaint.dept.response", now=now, site_id=c.site_id)
     complaint_escalate(complaint=c, reason=_("Unsatisfied callback"), now=now, actor=actor)
     notification_queue(recipients=_department_people(c), title=_("Complaint reopened: %s") % c.number,

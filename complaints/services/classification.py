@@ -23,10 +23,8 @@ from complaints.services._common import (
     _department_people,
     _inform_first_responder,
     _lock,
-    _require,
     _save,
     _staff,
-    _user,
 )
 from complaints.services.escalation import complaint_escalate
 from complaints.services.intake import _register
@@ -34,6 +32,7 @@ from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import as_user, require
 from estates.selectors import users_with_roles
 
 
@@ -70,14 +69,14 @@ def complaint_propose(*, complaint: Complaint, actor: Any, is_valid: bool, categ
     """C-02: the front desk proposes the classification; the service-center head confirms it."""
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_propose(_user(actor), c) and can_proceed(c.propose),
+    require(perm.can_propose(as_user(actor), c) and can_proceed(c.propose),
              _("The classification cannot be proposed now."))
     changes = _classify(c, is_valid=is_valid, category=category, severity=severity, department=department,
                         handling_deadline=handling_deadline, cross_department=cross_department,
                         explanation=explanation, now=now)
     c.propose(by=_staff(actor), at=now)
     c.save()
-    ComplaintEvent.record(c, actor=_user(actor), kind=E.PROPOSED, at=now, data={"changes": changes},
+    ComplaintEvent.record(c, actor=as_user(actor), kind=E.PROPOSED, at=now, data={"changes": changes},
                           note=c.invalid_explanation)
     heads = users_with_roles(site_id=c.site_id, roles=[Role.CENTER_HEAD])
     notification_queue(recipients=heads, title=_("Confirm the classification of %s") % c.number, body=c.subject,
@@ -94,13 +93,13 @@ def complaint_confirm(*, complaint: Complaint, actor: Any, is_valid: bool, categ
     """C-02/C-03: the service-center head confirms; valid → dispatched with a deadline, invalid → explained."""
     now = now or timezone.now()
     c = _lock(complaint)
-    user = _user(actor)
-    _require(perm.can_confirm(user, c), _("Only the service-center head confirms a classification."))
+    user = as_user(actor)
+    require(perm.can_confirm(user, c), _("Only the service-center head confirms a classification."))
     changes = _classify(c, is_valid=is_valid, category=category, severity=severity, department=department,
                         handling_deadline=handling_deadline, cross_department=cross_department,
                         explanation=explanation, now=now)
     if is_valid:
-        _require(can_proceed(c.dispatch), _("This complaint cannot be dispatched now."), "state")
+        require(can_proceed(c.dispatch), _("This complaint cannot be dispatched now."), "state")
         c.dispatch(by=_staff(actor), at=now)
         c.save()
         deadline_stop(subject=c, code="complaint.dispatch", now=now)
@@ -114,7 +113,7 @@ def complaint_confirm(*, complaint: Complaint, actor: Any, is_valid: bool, categ
                                reason=_("Major or cross-department matter"))
         _inform_first_responder(c, _("classified and dispatched"), key="dispatched")
     else:
-        _require(can_proceed(c.declare_invalid), _("This complaint cannot be declared invalid now."), "state")
+        require(can_proceed(c.declare_invalid), _("This complaint cannot be declared invalid now."), "state")
         c.declare_invalid(by=_staff(actor), at=now)
         c.save()
         deadline_stop(subject=c, code="complaint.dispatch", now=now)
@@ -137,7 +136,7 @@ def complaint_take_over(*, complaint: Complaint, actor: Any, department: Any, ha
     """C-03: the resident is not persuaded; the department head takes the invalid complaint over."""
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_take_over(_user(actor), c) and can_proceed(c.take_over),
+    require(perm.can_take_over(as_user(actor), c) and can_proceed(c.take_over),
              _("Only a department head can take over an invalid complaint."))
     if department is None or department.site_id != c.site_id:
         raise DomainError(_("Choose the responsible department."), code="department")
@@ -147,7 +146,7 @@ def complaint_take_over(*, complaint: Complaint, actor: Any, department: Any, ha
     c.department, c.handling_deadline = department, handling_deadline
     c.save()
     _dispatch_clocks(c, now=now)
-    ComplaintEvent.record(c, actor=_user(actor), kind=E.TAKEN_OVER, note=note, at=now,
+    ComplaintEvent.record(c, actor=as_user(actor), kind=E.TAKEN_OVER, note=note, at=now,
                           data={"department": department.name})
     return c
 
@@ -158,16 +157,16 @@ def complaint_set_deadline(*, complaint: Complaint, actor: Any, handling_deadlin
     """A new handling deadline (after a reopen or a 'will be late' answer), set by the head."""
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_confirm(_user(actor), c) or perm.can_take_over(_user(actor), c),
+    require(perm.can_confirm(as_user(actor), c) or perm.can_take_over(as_user(actor), c),
              _("Only the service-center head sets a new deadline."))
-    _require(c.status == S.DISPATCHED, _("Only a complaint with the department has a handling deadline."), "state")
+    require(c.status == S.DISPATCHED, _("Only a complaint with the department has a handling deadline."), "state")
     if handling_deadline is None or handling_deadline <= now:
         raise DomainError(_("Set a handling deadline in the future."), code="deadline")
     old = c.handling_deadline
     c.handling_deadline = handling_deadline
     _save(c, "handling_deadline")
     deadline_start(subject=c, code="complaint.handling", now=now, site_id=c.site_id, due_at=handling_deadline)
-    ComplaintEvent.record(c, actor=_user(actor), kind=E.NOTE, note=note or _("New handling deadline"), at=now,
+    ComplaintEvent.record(c, actor=as_user(actor), kind=E.NOTE, note=note or _("New handling deadline"), at=now,
                           data={"changes": {"handling_deadline": [str(old or ""), str(handling_deadline)]}})
     return c
 
@@ -179,8 +178,8 @@ def complaint_notify_department(*, complaint: Complaint, actor: Any, department:
     """C-05: the receiver notifies the responsible department of an emergency (within 3 minutes)."""
     now = now or timezone.now()
     c = _lock(complaint)
-    user = _user(actor)
-    _require(perm.can_notify_department(user, c) and c.is_open, _("You cannot notify a department now."))
+    user = as_user(actor)
+    require(perm.can_notify_department(user, c) and c.is_open, _("You cannot notify a department now."))
     if department is None or department.site_id != c.site_id:
         raise DomainError(_("Choose the responsible department."), code="department")
     c.department = department

@@ -18,11 +18,12 @@ from complaints.models import (
     Level,
     Reminder,
 )
-from complaints.services._common import LEVEL_ROLES, E, S, _department_people, _lock, _require, _staff, _user
+from complaints.services._common import LEVEL_ROLES, E, S, _department_people, _lock, _staff
 from core.errors import DomainError
 from core.models import Notification
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import as_user, require
 from estates.selectors import users_with_roles
 
 
@@ -61,7 +62,7 @@ def complaint_escalate(*, complaint: Complaint, reason: str, level: int | None =
     notification_queue(recipients=recipients, title=_("Complaint escalated to you: %s") % c.number,
                        body=f"{Level(target).label}: {reason}", url=c.get_absolute_url(), kind="escalation",
                        site_id=c.site_id, subject=c, deadline=deadline, requires_ack=True, dedupe_key=key)
-    ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.ESCALATED, note=reason, at=now,
+    ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.ESCALATED, note=reason, at=now,
                           data={"level": target, "notified": [u.pk for u in recipients],
                                 "deadline": getattr(deadline, "code", "")})
     return esc
@@ -71,11 +72,11 @@ def complaint_escalate(*, complaint: Complaint, reason: str, level: int | None =
 def escalation_acknowledge(*, escalation: Escalation, actor: Any, now: datetime | None = None) -> Escalation:
     """C-06: each level must acknowledge."""
     now = now or timezone.now()
-    user = _user(actor)
+    user = as_user(actor)
     esc = Escalation.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=escalation.pk)
     allowed = esc.notified.filter(pk=user.pk).exists() or user.pk in {
         u.pk for u in escalation_recipients(esc.complaint, esc.level)} or getattr(user, "is_superuser", False)
-    _require(allowed and perm.can_see(user, esc.complaint), _("This escalation is not addressed to you."))
+    require(allowed and perm.can_see(user, esc.complaint), _("This escalation is not addressed to you."))
     if esc.acknowledged_at is None:
         esc.acknowledged_at, esc.acknowledged_by = now, user
         esc.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
@@ -95,8 +96,8 @@ def reminder_issue(*, complaint: Complaint, actor: Any = None, text: str = "", a
     now = now or timezone.now()
     c = _lock(complaint)
     if not automatic:
-        _require(perm.can_remind(_user(actor), c), _("You cannot issue reminders."))
-        _require(c.is_open, _("The complaint is closed."), "state")
+        require(perm.can_remind(as_user(actor), c), _("You cannot issue reminders."))
+        require(c.is_open, _("The complaint is closed."), "state")
     if automatic:
         found = Reminder.objects.filter(complaint=c, kind=Reminder.Kind.REMINDER, automatic=True,
                                         deadline_code=deadline_code).first()
@@ -108,7 +109,7 @@ def reminder_issue(*, complaint: Complaint, actor: Any = None, text: str = "", a
     notification_queue(recipients=_department_people(c), title=_("Reminder (催办单): %s") % c.number,
                        body=text or c.subject, url=c.get_absolute_url(), kind="reminder", site_id=c.site_id,
                        subject=c, dedupe_key=f"complaint:reminder:{r.pk}")
-    ComplaintEvent.record(c, actor=_user(actor) if actor else None, kind=E.REMINDER, note=text, at=now,
+    ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.REMINDER, note=text, at=now,
                           data={"reminder": r.pk, "automatic": automatic})
     return r
 
@@ -118,8 +119,8 @@ def inquiry_record(*, complaint: Complaint, actor: Any, delay_cause: str, now: d
     """C-07: after closure every late complaint gets an inquiry (洽办单) recording the cause of delay."""
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_remind(_user(actor), c) or perm.can_work(_user(actor), c), _("You cannot record inquiries."))
-    _require(c.status == S.CLOSED and c.was_late, _("Inquiries are recorded for late complaints after closure."),
+    require(perm.can_remind(as_user(actor), c) or perm.can_work(as_user(actor), c), _("You cannot record inquiries."))
+    require(c.status == S.CLOSED and c.was_late, _("Inquiries are recorded for late complaints after closure."),
              "state")
     if not (delay_cause or "").strip():
         raise DomainError(_("Record the cause of the delay."), code="delay_cause")
@@ -130,5 +131,5 @@ def inquiry_record(*, complaint: Complaint, actor: Any, delay_cause: str, now: d
     r.delay_cause = delay_cause.strip()
     r.issued_by = r.issued_by or _staff(actor)
     r.save(update_fields=["delay_cause", "issued_by", "updated_at"])
-    ComplaintEvent.record(c, actor=_user(actor), kind=E.INQUIRY, note=r.delay_cause, at=now)
+    ComplaintEvent.record(c, actor=as_user(actor), kind=E.INQUIRY, note=r.delay_cause, at=now)
     return r

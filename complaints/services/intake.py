@@ -27,10 +27,8 @@ from complaints.services._common import (
     _front_desk,
     _inform_first_responder,
     _lock,
-    _require,
     _save,
     _staff,
-    _user,
     complaint_number,
     photo_check,
 )
@@ -40,6 +38,7 @@ from core.errors import DomainError
 from core.mail import single_line
 from core.notifications import notification_queue
 from core.roles import Role, is_company_level
+from core.service_kit import as_user, require
 from estates.selectors import users_with_roles
 
 
@@ -53,9 +52,9 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
     """Any employee records a complaint (C-01) and becomes its first-responder (首问责任人)."""
     now = now or timezone.now()
     staff = _staff(actor)
-    user = _user(actor)
-    _require(perm.can_receive(user) and staff is not None, _("Only employees can record complaints."))
-    _require(staff.site_id == site.pk or is_company_level(user),
+    user = as_user(actor)
+    require(perm.can_receive(user) and staff is not None, _("Only employees can record complaints."))
+    require(staff.site_id == site.pk or is_company_level(user),
              _("You cannot record complaints for another site."))
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
@@ -65,9 +64,9 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
         unit = unit or resident.unit
         complainant_name = complainant_name or resident.name
         phone = phone or resident.phone
-        _require(resident.site_id == site.pk, _("The resident lives at another site."), "site")
+        require(resident.site_id == site.pk, _("The resident lives at another site."), "site")
     if unit is not None:
-        _require(unit.site_id == site.pk, _("The unit belongs to another site."), "site")
+        require(unit.site_id == site.pk, _("The unit belongs to another site."), "site")
         address = address or unit.code
     if not (subject or "").strip():
         raise DomainError(_("Enter the subject of the complaint."), code="subject")
@@ -138,7 +137,7 @@ def complaint_register(*, complaint: Complaint, actor: Any, now: datetime | None
     """The front desk takes a complaint another employee received (stops the C-01 forward clock)."""
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_register(_user(actor), c) and can_proceed(c.register),
+    require(perm.can_register(as_user(actor), c) and can_proceed(c.register),
              _("This complaint cannot be registered now."))
     _register(c, staff=_staff(actor), now=now)
     c.save()
@@ -152,9 +151,9 @@ def complaint_contact(*, complaint: Complaint, actor: Any, note: str = "", reply
                       now: datetime | None = None) -> Complaint:
     now = now or timezone.now()
     c = _lock(complaint)
-    _require(perm.can_propose(_user(actor), c) or perm.can_work(_user(actor), c),
+    require(perm.can_propose(as_user(actor), c) or perm.can_work(as_user(actor), c),
              _("You cannot record contact with the complainant."))
-    _require(c.status != S.RECEIVED, _("The front desk must take the complaint first."), "state")
+    require(c.status != S.RECEIVED, _("The front desk must take the complaint first."), "state")
     fields = []
     if c.first_contact_at is None:
         c.first_contact_at = now
@@ -166,5 +165,5 @@ def complaint_contact(*, complaint: Complaint, actor: Any, note: str = "", reply
         deadline_stop(subject=c, code="complaint.first_reply", now=now)
     if fields:
         _save(c, *fields)
-    ComplaintEvent.record(c, actor=_user(actor), kind=E.REPLIED if reply else E.CONTACTED, note=note, at=now)
+    ComplaintEvent.record(c, actor=as_user(actor), kind=E.REPLIED if reply else E.CONTACTED, note=note, at=now)
     return c

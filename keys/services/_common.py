@@ -17,10 +17,6 @@ ENDOFDAY_CLOCK = "key.use.endofday"  # SPEC K-06: back by the end of the working
 RECONCILE_CLOCK = "key.reconcile"  # SPEC K-02: weekly
 
 
-def _lock(model, obj):
-    return model.objects.select_for_update().get(pk=obj.pk)
-
-
 def _notify(site_id: int, roles, *, title: str, subject, kind: str = "info", exclude=None) -> None:
     users = [u for u in users_with_roles(site_id=site_id, roles=roles) if exclude is None or u.pk != exclude]
     notification_queue(recipients=users, title=title, url=subject.get_absolute_url(), kind=kind,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start
 from core.errors import DomainError
 from core.roles import Role
+from core.service_kit import lock_row
 from keys import permissions as perm
 from keys.models import (
     KeyApproval,
@@ -20,7 +21,7 @@ from keys.models import (
     KeySlot,
     SealRecord,
 )
-from keys.services._common import RECONCILE_CLOCK, _create_seal, _lock, _notify, _seal_number_free
+from keys.services._common import RECONCILE_CLOCK, _create_seal, _notify, _seal_number_free
 
 
 # ---- cabinet
@@ -64,7 +65,7 @@ def key_deposit_register(*, site, unit, reason: str, key_description: str, key_c
 def key_deposit_approve(*, deposit: KeyDeposit, kind: str, actor, now: datetime | None = None) -> KeyDeposit:
     """SPEC K-01: property manager and security supervisor, two people, neither the registrar."""
     now = now or timezone.now()
-    deposit = _lock(KeyDeposit, deposit)
+    deposit = lock_row(deposit)
     perm.check_approve(actor, deposit=deposit, kind=kind)
     KeyApproval.objects.create(site_id=deposit.site_id, deposit=deposit, kind=kind, approver=actor, at=now)
     KeyEvent.record(deposit, actor=actor, kind=KeyEvent.Kind.APPROVED, at=now, note=str(KeyApproval.Kind(kind).label),
@@ -80,7 +81,7 @@ def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, a
                       now: datetime | None = None) -> KeyDeposit:
     """SPEC K-01: sealed with a seal number and put in a free slot by the designated custodian."""
     now = now or timezone.now()
-    deposit = _lock(KeyDeposit, deposit)
+    deposit = lock_row(deposit)
     if slot.site_id != deposit.site_id:
         raise DomainError(_("This slot belongs to another site."), code="other_site")
     perm.check_custodian(actor, deposit=deposit, cabinet=slot.cabinet)
@@ -109,7 +110,7 @@ def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, a
 @transaction.atomic
 def key_deposit_cancel(*, deposit: KeyDeposit, reason: str, actor, now: datetime | None = None) -> KeyDeposit:
     now = now or timezone.now()
-    deposit = _lock(KeyDeposit, deposit)
+    deposit = lock_row(deposit)
     perm.check_register(actor, deposit.site_id)
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling."), code="reason_required")
@@ -126,7 +127,7 @@ def key_deposit_return_to_resident(*, deposit: KeyDeposit, signer_name: str, sig
                                    signature: str = "", now: datetime | None = None) -> KeyDeposit:
     """SPEC K-07: handed back against signature; the seal is opened, the slot freed."""
     now = now or timezone.now()
-    deposit = _lock(KeyDeposit, deposit)
+    deposit = lock_row(deposit)
     perm.check_custodian(actor, deposit=deposit)
     if deposit.status != KeyDeposit.Status.STORED:
         raise DomainError(_("Only a key in the cabinet can be returned to the resident."), code="bad_state")

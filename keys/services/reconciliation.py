@@ -12,6 +12,7 @@ from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import lock_row
 from estates.selectors import users_with_roles
 from keys import permissions as perm
 from keys.models import (
@@ -23,7 +24,7 @@ from keys.models import (
     KeyReconciliationLine,
     SealRecord,
 )
-from keys.services._common import RECONCILE_CLOCK, _lock
+from keys.services._common import RECONCILE_CLOCK
 
 
 # ---- K-02 weekly reconciliation
@@ -93,7 +94,7 @@ def key_reconciliation_record(*, site, lines: dict[int, dict], actor, note: str 
 def key_incident_close(*, incident: KeyIncident, finding: str, actor, now: datetime | None = None) -> KeyIncident:
     """SPEC K-02: only the site director closes an incident, with a finding."""
     now = now or timezone.now()
-    incident = _lock(KeyIncident, incident)
+    incident = lock_row(incident)
     perm.check_close_incident(actor, incident)
     if not finding.strip():
         raise DomainError(_("Write the finding before closing the incident."), code="finding_required")

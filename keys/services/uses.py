@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.roles import Role
+from core.service_kit import lock_row
 from core.uploads import check_image
 from keys import permissions as perm
 from keys.models import (
@@ -21,7 +22,7 @@ from keys.models import (
     KeyUseItem,
     SealRecord,
 )
-from keys.services._common import ENDOFDAY_CLOCK, RETURN_CLOCK, _create_seal, _lock, _notify, _seal_number_free
+from keys.services._common import ENDOFDAY_CLOCK, RETURN_CLOCK, _create_seal, _notify, _seal_number_free
 from tickets.selectors import work_order_by_number
 
 
@@ -42,7 +43,7 @@ def _work_order(site_id: int, number: str):
 def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime, planned_return: datetime, actor,
                     work_order_number: str = "", now: datetime | None = None) -> KeyUse:
     now = now or timezone.now()
-    deposit = _lock(KeyDeposit, deposit)
+    deposit = lock_row(deposit)
     perm.check_request_use(actor, deposit)
     if planned_return <= planned_out:
         raise DomainError(_("The planned return must be after the planned time out."), code="bad_times")
@@ -66,7 +67,7 @@ def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime,
 def key_use_approve(*, use: KeyUse, kind: str, actor, now: datetime | None = None) -> KeyUse:
     """SPEC K-03: property head and security head, two people, neither the requester."""
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
+    use = lock_row(use)
     perm.check_approve(actor, deposit=use.deposit, kind=kind, use=use)
     KeyApproval.objects.create(site_id=use.site_id, deposit=use.deposit, use=use, kind=kind, approver=actor, at=now)
     KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.USE_APPROVED, at=now,
@@ -80,7 +81,7 @@ def key_use_approve(*, use: KeyUse, kind: str, actor, now: datetime | None = Non
 @transaction.atomic
 def key_use_cancel(*, use: KeyUse, reason: str, actor, now: datetime | None = None) -> KeyUse:
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
+    use = lock_row(use)
     perm.check_request_use(actor, use.deposit)
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling."), code="reason_required")
@@ -102,8 +103,8 @@ def key_use_take_out(*, use: KeyUse, property_staff, security_staff, actor, cont
     Opens the seal and starts both K-06 clocks (planned return, end of the working day).
     """
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
-    deposit = _lock(KeyDeposit, use.deposit)
+    use = lock_row(use)
+    deposit = lock_row(use.deposit)
     perm.check_custodian(actor, deposit=deposit)
     if use.status != KeyUse.Status.APPROVED:
         raise DomainError(_("The use needs both approvals before the key is taken out."), code="not_approved")
@@ -133,7 +134,7 @@ def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, secur
                                     now: datetime | None = None) -> KeyUse:
     """SPEC K-04: the paper entry record signed by security, property and the contractor's lead."""
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
+    use = lock_row(use)
     perm._same_site(actor, use.site_id)
     if use.status not in (KeyUse.Status.OUT, KeyUse.Status.RETURNED):
         raise DomainError(_("The entry record is signed when the key is taken out."), code="bad_state")
@@ -156,7 +157,7 @@ def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, secur
 def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
                      now: datetime | None = None) -> KeyUseItem:
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
+    use = lock_row(use)
     perm._same_site(actor, use.site_id)
     if use.status != KeyUse.Status.OUT:
         raise DomainError(_("Items are listed while the key is out."), code="bad_state")
@@ -173,7 +174,7 @@ def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
 @transaction.atomic
 def key_use_item_put_back(*, item: KeyUseItem, actor, now: datetime | None = None) -> KeyUseItem:
     now = now or timezone.now()
-    item = _lock(KeyUseItem, item)
+    item = lock_row(item)
     perm._same_site(actor, item.site_id)
     if item.put_back_at is not None:
         raise DomainError(_("This item is already marked put back."), code="bad_state")
@@ -190,8 +191,8 @@ def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor,
                    now: datetime | None = None) -> KeyUse:
     """SPEC K-06: resealed jointly with a NEW seal number, back into its slot; both clocks stop."""
     now = now or timezone.now()
-    use = _lock(KeyUse, use)
-    deposit = _lock(KeyDeposit, use.deposit)
+    use = lock_row(use)
+    deposit = lock_row(use.deposit)
     perm.check_custodian(actor, deposit=deposit)
     if use.status != KeyUse.Status.OUT:
         raise DomainError(_("This key is not out."), code="bad_state")
