@@ -42,7 +42,7 @@ def test_inspection_failed_item_photo_rectification_verification(browser, live_s
     page.set_input_files(f"input[name=i{first.pk}_photos]",
                          files=[{"name": "p.png", "mimeType": "image/png", "buffer": _png()}])
     page.select_option(f"select[name=i{first.pk}_owner]", str(owner.pk))
-    page.get_by_role("button", name="提交检查结果").click()
+    page.get_by_test_id("submit-inspection").click()
     page.wait_for_url(lambda url: "/inspections/" in url and "/new/" not in url)
     inspection = Inspection.objects.get()
     assert inspection.failed_count == 1 and inspection.photos.count() == 1
