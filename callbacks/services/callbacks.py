@@ -19,14 +19,8 @@ from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import as_user
 from estates.selectors import users_with_roles
-
-
-def _user(actor: Any) -> Any:
-    """Accept a User or a Staff row."""
-    if actor is not None and hasattr(actor, "user_id") and not hasattr(actor, "is_authenticated"):
-        return actor.user
-    return actor
 
 
 def default_assignee(*, site_id: int, unit: Any = None) -> Any:
@@ -75,7 +69,7 @@ def callback_request(*, subject: Any, site_id: int, kind: str, policy_code: str,
     cb = Callback(site_id=site_id, kind=kind, subject_type=ct, subject_id=subject.pk, policy_code=policy_code,
                   unit=unit, resident=resident, resident_name=resident_name[:60], phone=phone[:30],
                   summary=summary, department_report=department_report,
-                  assigned_to=_user(assigned_to) or default_assignee(site_id=site_id, unit=unit))
+                  assigned_to=as_user(assigned_to) or default_assignee(site_id=site_id, unit=unit))
     cb.save()
     if policy_code:
         deadline = deadline_start(subject=cb, code=policy_code, now=now, site_id=site_id, due_at=due_at)
@@ -84,7 +78,7 @@ def callback_request(*, subject: Any, site_id: int, kind: str, policy_code: str,
     elif due_at is not None:
         cb.due_at = due_at
         cb.save(update_fields=["due_at", "updated_at"])
-    CallbackEvent.record(cb, actor=_user(actor), kind=CallbackEvent.Kind.CREATED, at=now,
+    CallbackEvent.record(cb, actor=as_user(actor), kind=CallbackEvent.Kind.CREATED, at=now,
                          data={"subject": f"{ct.app_label}.{ct.model}:{subject.pk}", "policy": policy_code})
     return cb
 
@@ -123,7 +117,7 @@ def callback_attempt_record(*, callback: Callback, actor: Any, method: str, resu
     site and record the finding before the task closes (CB-03).
     """
     now = now or timezone.now()
-    actor = _user(actor)
+    actor = as_user(actor)
     cb = _locked(callback)
     if not can_work_callback(actor, cb):
         raise DomainError(_("You may not record callbacks of this site."), code="not_allowed")
@@ -208,7 +202,7 @@ def callback_site_check_request(*, callback: Callback, note: str, now: datetime 
     cb.mismatch_note = note.strip()
     cb.mismatch_checker = checker
     cb.save(update_fields=["mismatch_note", "mismatch_checker", "updated_at"])
-    CallbackEvent.record(cb, actor=_user(actor), kind=CallbackEvent.Kind.MISMATCH, at=now, note=note,
+    CallbackEvent.record(cb, actor=as_user(actor), kind=CallbackEvent.Kind.MISMATCH, at=now, note=note,
                          data={"checker": getattr(checker, "pk", None), "online": True})
     recipients = [checker, *users_with_roles(site_id=cb.site_id, roles=[Role.CS_SUPERVISOR])]
     if checker is None:
@@ -231,7 +225,7 @@ def callback_mismatch_finding_record(*, callback: Callback, actor: Any, finding:
                                      now: datetime | None = None) -> Callback:
     """SPEC CB-03: the zone manager's finding on site; only then the callback closes."""
     now = now or timezone.now()
-    actor = _user(actor)
+    actor = as_user(actor)
     cb = _locked(callback)
     if cb.status != Callback.Status.MISMATCH_CHECK:
         raise DomainError(_("No site check is pending for this callback."), code="no_check")
@@ -253,7 +247,7 @@ def callback_mismatch_finding_record(*, callback: Callback, actor: Any, finding:
 def callback_cancel(*, callback: Callback, actor: Any, reason: str, now: datetime | None = None) -> Callback:
     """No longer needed (e.g. the work order was cancelled). Reason required; the clock is cancelled."""
     now = now or timezone.now()
-    actor = _user(actor)
+    actor = as_user(actor)
     cb = _locked(callback)
     if not can_manage_callbacks(actor, cb.site_id):  # issue 14.2: the service asks the predicate itself
         raise DomainError(_("Only the site's supervisors cancel callbacks."), code="not_allowed")
@@ -271,14 +265,14 @@ def callback_cancel(*, callback: Callback, actor: Any, reason: str, now: datetim
 @transaction.atomic
 def callback_reassign(*, callback: Callback, actor: Any, assignee: Any, now: datetime | None = None) -> Callback:
     now = now or timezone.now()
-    actor = _user(actor)
+    actor = as_user(actor)
     cb = _locked(callback)
     if not can_manage_callbacks(actor, cb.site_id):  # issue 14.2
         raise DomainError(_("Only the site's supervisors reassign callbacks."), code="not_allowed")
     if cb.is_closed:
         raise DomainError(_("This callback is already closed."), code="closed")
     before = cb.assigned_to_id
-    cb.assigned_to = _user(assignee)
+    cb.assigned_to = as_user(assignee)
     cb.save(update_fields=["assigned_to", "updated_at"])
     CallbackEvent.record(cb, actor=actor, kind=CallbackEvent.Kind.REASSIGNED, at=now,
                          data={"changes": {"assigned_to": [before, cb.assigned_to_id]}})

@@ -16,6 +16,7 @@ from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import ConflictError, DomainError
 from core.notifications import notification_queue
 from core.numbering import day_period, number_take
+from core.service_kit import as_user, refuse_state
 from core.uploads import check_image
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
@@ -25,15 +26,6 @@ from tickets.models import Category, CompletionPolicy, WorkOrder, WorkOrderEvent
 from tickets.printing import schedule_prerender
 
 COMPLETION_CODES = [c.value for c in CompletionPolicy]
-
-
-def as_user(actor):
-    """Services take a User or a Staff row as `actor`."""
-    if actor is None:
-        return None
-    if isinstance(actor, Staff):
-        return actor.user
-    return actor
 
 
 def lock(order: WorkOrder, version: int | None = None) -> WorkOrder:
@@ -53,8 +45,8 @@ def save(order: WorkOrder, fields: Iterable[str]) -> None:
 
 def refuse(order: WorkOrder, transition) -> None:
     if not can_proceed(transition):
-        raise DomainError(_("This step is not possible while the order is “%(status)s”.")
-                          % {"status": order.get_status_display()}, code="bad_state")
+        refuse_state(order, transition, _("This step is not possible while the order is “%(status)s”.")
+                     % {"status": order.get_status_display()})
 
 
 def next_number(site, at: datetime) -> str:

@@ -26,6 +26,7 @@ from core.deadlines import (
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import require
 from core.uploads import IMAGE, PDF, check_file, check_image
 from estates.models import Department, Staff, Unit
 from estates.selectors import users_with_roles
@@ -47,11 +48,6 @@ E = WorkOrderEvent.Kind
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _need(ok: bool, message: str, code: str = "not_allowed") -> None:
-    if not ok:
-        raise DomainError(message, code=code)
-
-
 def _dec(value, field: str, bound: numbers.Bound = numbers.QUANTITY) -> Decimal:
     """Issue 13.3: a finite decimal within its bound, or a DomainError (nothing is written)."""
     return numbers.bounded_decimal(value, bound, str(field))
@@ -63,7 +59,7 @@ def work_order_arrive(*, order: WorkOrder, actor, at: datetime | None = None, no
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_work(user, order), _("You may not work on this order."))
+    require(permissions.can_work(user, order), _("You may not work on this order."))
     refuse(order, order.arrive)
     order.arrive(at=at or now)
     save(order, ["arrived_at"])
@@ -83,22 +79,22 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_work(user, order), _("You may not work on this order."))
+    require(permissions.can_work(user, order), _("You may not work on this order."))
     refuse(order, order.complete)
-    _need(arrived_at <= finished_at, _("The completion time is before the arrival time."), "times")
-    _need(finished_at <= now + timedelta(minutes=5), _("The completion time is in the future."), "times")
+    require(arrived_at <= finished_at, _("The completion time is before the arrival time."), "times")
+    require(finished_at <= now + timedelta(minutes=5), _("The completion time is in the future."), "times")
     # paper forms record minutes: compare at minute precision
-    _need(arrived_at >= order.received_at.replace(second=0, microsecond=0),
+    require(arrived_at >= order.received_at.replace(second=0, microsecond=0),
           _("The arrival time is before the order was received."), "times")
-    _need(bool(work_done.strip()), _("Describe the work done."), "work_done")
+    require(bool(work_done.strip()), _("Describe the work done."), "work_done")
     labour = _dec(labour_hours, _("Labour hours"), numbers.HOURS)
     prep = _dec(prep_hours or 0, _("Preparation hours"), numbers.HOURS)
-    _need(labour > 0, _("Enter the labour hours."), "labour_hours")
+    require(labour > 0, _("Enter the labour hours."), "labour_hours")
     rows = []
     for ch in charges:
         if isinstance(ch[0], PriceItem):
             item, qty = ch[0], _dec(ch[1], _("Quantity"))
-            _need(item.site_id in (None, order.site_id) and item.is_active,
+            require(item.site_id in (None, order.site_id) and item.is_active,
                   _("This price is not on the site's price list."), "price_item")
             amount = (item.price * qty).quantize(Decimal("0.01"))
             rows.append(Charge(order=order, kind=Charge.Kind.SERVICE, price_item=item, description=item.name,
@@ -110,7 +106,7 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
                                amount=(qty * unit_price).quantize(Decimal("0.01"))))
     if rows:
         # SPEC T-07: the resident is told the amount before work starts
-        _need(price_told, _("Paid service: confirm the resident was told the price before work started."),
+        require(price_told, _("Paid service: confirm the resident was told the price before work started."),
               "price_told")
     order.arrived_at = arrived_at
     order.complete(at=finished_at)
@@ -140,8 +136,8 @@ def work_order_charges_check(*, order: WorkOrder, actor, now: datetime | None = 
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_check_charges(user, order), _("Only the department supervisor checks charges."))
-    _need(order.charges.exists(), _("This order has no charges."), "no_charges")
+    require(permissions.can_check_charges(user, order), _("Only the department supervisor checks charges."))
+    require(order.charges.exists(), _("This order has no charges."), "no_charges")
     order.charges_checked_by = user
     save(order, ["charges_checked_by"])
     WorkOrderEvent.record(order, actor=user, kind=E.CHARGES_CHECKED, at=now)
@@ -155,8 +151,8 @@ def work_order_charges_approve(*, order: WorkOrder, actor, now: datetime | None 
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_approve_charges(user, order), _("Only the CS supervisor approves charges."))
-    _need(order.charges_checked_by_id is not None, _("The department supervisor must check the charges first."),
+    require(permissions.can_approve_charges(user, order), _("Only the CS supervisor approves charges."))
+    require(order.charges_checked_by_id is not None, _("The department supervisor must check the charges first."),
           "not_checked")
     order.charges_approved_by = user
     save(order, ["charges_approved_by"])
@@ -170,12 +166,12 @@ def signature_from_data_url(data_url: str) -> ContentFile | None:
     if not data_url:
         return None
     head, _sep, b64 = data_url.partition(",")
-    _need(head.startswith("data:image/png;base64"), _("The signature must be a PNG image."), "signature")
+    require(head.startswith("data:image/png;base64"), _("The signature must be a PNG image."), "signature")
     try:
         raw = base64.b64decode(b64, validate=True)
     except ValueError:
         raise DomainError(_("The signature image is damaged."), code="signature") from None
-    _need(raw.startswith(PNG_MAGIC) and len(raw) < 2 * 1024 * 1024, _("The signature must be a PNG image."),
+    require(raw.startswith(PNG_MAGIC) and len(raw) < 2 * 1024 * 1024, _("The signature must be a PNG image."),
           "signature")
     try:
         return check_image(ContentFile(raw, name="signature.png"))  # issue 13: decoded and re-encoded
@@ -191,9 +187,9 @@ def work_order_evaluate(*, order: WorkOrder, actor, evaluation: str, comment: st
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_evaluate(user, order), _("You may not record the evaluation."))
-    _need(order.status == S.COMPLETED, _("The resident evaluates a completed job."), "bad_state")
-    _need(evaluation in WorkOrder.Evaluation.values, _("Choose the resident's evaluation."), "evaluation")
+    require(permissions.can_evaluate(user, order), _("You may not record the evaluation."))
+    require(order.status == S.COMPLETED, _("The resident evaluates a completed job."), "bad_state")
+    require(evaluation in WorkOrder.Evaluation.values, _("Choose the resident's evaluation."), "evaluation")
     order.evaluation, order.evaluation_comment = evaluation, comment
     order.signer_name, order.signed_on_paper = signer_name.strip(), signed_on_paper
     image = signature_from_data_url(signature_png)
@@ -247,7 +243,7 @@ def work_order_receipt_refuse(*, order: WorkOrder, actor, reasons: list[str], no
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order)  # issue 14.2: locked and checked like every step
-    _need(permissions.can_front_desk(user, order), _("Only the front desk accepts returned receipts."))
+    require(permissions.can_front_desk(user, order), _("Only the front desk accepts returned receipts."))
     WorkOrderEvent.record(order, actor=user, kind=E.RECEIPT_REFUSED, note="；".join(reasons), at=now,
                           data={"reasons": reasons})
 
@@ -268,7 +264,7 @@ def work_order_receipt_accept(*, order: WorkOrder, actor, now: datetime | None =
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_front_desk(user, order), _("Only the front desk accepts returned receipts."))
+    require(permissions.can_front_desk(user, order), _("Only the front desk accepts returned receipts."))
     refuse(order, order.accept_receipt)
     problems = receipt_problems(order)
     if problems:
@@ -289,8 +285,8 @@ def work_order_rework(*, order: WorkOrder, actor, reason: str, now: datetime | N
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(user is None or permissions.can_front_desk(user, order), _("Only the front desk sends work back."))
-    _need(bool(reason.strip()), _("Say what is not right."), "reason")
+    require(user is None or permissions.can_front_desk(user, order), _("Only the front desk sends work back."))
+    require(bool(reason.strip()), _("Say what is not right."), "reason")
     refuse(order, order.send_rework)
     order.send_rework()
     order.evaluation, order.signer_name, order.signed_on_paper = "", "", False
@@ -334,21 +330,21 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
     user = as_user(actor)
     order = lock(order, version)
     head, director = as_user(head), as_user(director)
-    _need(user is None or permissions.can_front_desk(user, order), _("Only the front desk extends deadlines."))
-    _need(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
-    _need(bool(reason.strip()), _("Give the reason for the extension."), "reason")
-    _need(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
-    _need(new_due_at > order.due_at, _("The new deadline must be later than the current one."), "new_due_at")
-    _need(head is not None and permissions.is_center_head(head, order),
+    require(user is None or permissions.can_front_desk(user, order), _("Only the front desk extends deadlines."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
+    require(bool(reason.strip()), _("Give the reason for the extension."), "reason")
+    require(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
+    require(new_due_at > order.due_at, _("The new deadline must be later than the current one."), "new_due_at")
+    require(head is not None and permissions.is_center_head(head, order),
           _("An extension needs the service-center head's signature."), "head")
     kind = order.department.kind if order.department_id else order.category.department_kind
     if order.completion_policy in (CompletionPolicy.URGENT, CompletionPolicy.URGENT_WD):
-        _need(resident_consent, _("A 24-hour item may be extended only with the resident's consent."), "consent")
+        require(resident_consent, _("A 24-hour item may be extended only with the resident's consent."), "consent")
     if kind in (Department.Kind.SECURITY, Department.Kind.CLEANING):
-        _need(resident_caused, _("Order/security and cleaning orders may be extended only when the resident "
+        require(resident_caused, _("Order/security and cleaning orders may be extended only when the resident "
                                  "caused the delay."), "resident_caused")
     if new_due_at > director_limit(order):
-        _need(director is not None and permissions.is_site_director(director, order),
+        require(director is not None and permissions.is_site_director(director, order),
               _("Beyond %(limit)s from acceptance the site director must approve.")
               % {"limit": policy_limit("ticket.extension.director", order.site_id)}, "director")
     ext = Extension.objects.create(order=order, at=now, requested_by=user, reason=reason, old_due_at=order.due_at,
@@ -380,11 +376,11 @@ def work_order_return_unresolvable(*, order: WorkOrder, actor, reason: str, expl
     user = as_user(actor)
     order = lock(order, version)
     role = permissions.unresolvable_signer_role(order)
-    _need(permissions.can_sign_unresolvable(user, order),
+    require(permissions.can_sign_unresolvable(user, order),
           _("This return must be signed by the department supervisor.") if role == Role.DEPT_SUPERVISOR
           else _("This return must be signed by the service-center head."))
-    _need(bool(reason.strip()), _("Give the reason the order cannot be done."), "reason")
-    _need(bool(explanation.strip()), _("Record how the signer explained it to the resident."), "explanation")
+    require(bool(reason.strip()), _("Give the reason the order cannot be done."), "reason")
+    require(bool(explanation.strip()), _("Record how the signer explained it to the resident."), "explanation")
     refuse(order, order.return_unresolvable)
     order.return_unresolvable(reason=reason, signer=user, explanation=explanation, at=now)
     deadline_cancel(subject=order, now=now, reason="unresolvable")
@@ -399,9 +395,9 @@ def work_order_followup(*, order: WorkOrder, actor, note: str, now: datetime | N
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order)
-    _need(permissions.can_front_desk(user, order), _("Only CS staff record follow-ups."))
-    _need(order.status in WorkOrder.OPEN_STATES, _("Only an open order is followed up."), "bad_state")
-    _need(bool(note.strip()), _("Write down the progress."), "note")
+    require(permissions.can_front_desk(user, order), _("Only CS staff record follow-ups."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order is followed up."), "bad_state")
+    require(bool(note.strip()), _("Write down the progress."), "note")
     if order.dispatched_at:
         deadline_start(subject=order, code=order.category.followup_policy, now=now, site_id=order.site_id)
     WorkOrderEvent.record(order, actor=user, kind=E.FOLLOWUP, note=note, at=now)
@@ -414,8 +410,8 @@ def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetim
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order)
-    _need(permissions.can_report_status(user, order), _("The department head reports the status."))
-    _need(bool(note.strip()), _("Write down the status."), "note")
+    require(permissions.can_report_status(user, order), _("The department head reports the status."))
+    require(bool(note.strip()), _("Write down the status."), "note")
     deadline_stop(subject=order, code="ticket.status.report", now=now)
     WorkOrderEvent.record(order, actor=user, kind=E.STATUS_REPORT, note=note, at=now)
     return order
@@ -429,10 +425,10 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_record_agreement(user, order), _("You may not record agreements."))
-    _need(order.status in WorkOrder.OPEN_STATES, _("Only an open order takes an agreement."), "bad_state")
-    _need(bool(agreement_no.strip()), _("Enter the agreement number."), "agreement_no")
-    _need(due_at > now, _("The agreed completion date must be in the future."), "due_at")
+    require(permissions.can_record_agreement(user, order), _("You may not record agreements."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order takes an agreement."), "bad_state")
+    require(bool(agreement_no.strip()), _("Enter the agreement number."), "agreement_no")
+    require(due_at > now, _("The agreed completion date must be in the future."), "due_at")
     order.agreement_no, order.agreement_signed_at = agreement_no.strip(), signed_at or now
     if file is not None:
         order.agreement_file = check_file(file, (PDF, IMAGE))  # issue 13: by content, generated name
@@ -451,12 +447,12 @@ def work_order_agreement_return(*, order: WorkOrder, actor, within_agreement_by=
     """SPEC T-15: returned with the agreement before month end; unfinished → the head signs "within agreement"."""
     now = now or timezone.now()
     order = lock(order, version)
-    _need(actor is None or permissions.can_record_agreement(as_user(actor), order),
+    require(actor is None or permissions.can_record_agreement(as_user(actor), order),
           _("You may not record agreements."))
-    _need(bool(order.agreement_no), _("This order has no agreement."), "agreement")
+    require(bool(order.agreement_no), _("This order has no agreement."), "agreement")
     if order.status in WorkOrder.OPEN_STATES:
         signer = as_user(within_agreement_by)
-        _need(signer is not None and permissions.is_center_head(signer, order),
+        require(signer is not None and permissions.is_center_head(signer, order),
               _("An unfinished agreement order needs the service-center head's “within agreement” sign-off."),
               "within_agreement")
         order.within_agreement_by = signer
@@ -473,8 +469,8 @@ def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, not
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_route_to_developer(user, order), _("You may not route orders to the developer."))
-    _need(due_at > now, _("The developer's deadline must be in the future."), "due_at")
+    require(permissions.can_route_to_developer(user, order), _("You may not route orders to the developer."))
+    require(due_at > now, _("The developer's deadline must be in the future."), "due_at")
     refuse(order, order.route_to_developer)
     order.route_to_developer()
     deadline_cancel(subject=order, code=[*COMPLETION_CODES, "ticket.emergency.dispatch"], now=now,
@@ -492,7 +488,7 @@ def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", no
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_record_agreement(user, order), _("You may not record the developer's repair."))
+    require(permissions.can_record_agreement(user, order), _("You may not record the developer's repair."))
     refuse(order, order.developer_repaired)
     order.developer_repaired(at=now)
     deadline_stop(subject=order, code="ticket.developer.repair", now=now)
@@ -508,9 +504,9 @@ def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, ne
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_reinspect(user, order), _("You may not re-inspect."))
-    _need(order.status == S.REINSPECTION, _("This order is not waiting for re-inspection."), "bad_state")
-    _need(bool(note.strip()), _("Record what the re-inspection found."), "note")
+    require(permissions.can_reinspect(user, order), _("You may not re-inspect."))
+    require(order.status == S.REINSPECTION, _("This order is not waiting for re-inspection."), "bad_state")
+    require(bool(note.strip()), _("Record what the re-inspection found."), "note")
     WorkOrderEvent.record(order, actor=user, kind=E.REINSPECTED, note=note, at=now, data={"passed": passed})
     if passed:
         order.reinspected_at, order.reinspected_by = now, user
@@ -519,7 +515,7 @@ def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, ne
         WorkOrderEvent.record(order, actor=user, kind=E.CLOSED, at=now)
         return order
     if order.warranty_route == "developer":
-        _need(new_due_at is not None and new_due_at > now, _("Give the developer a new deadline."), "due_at")
+        require(new_due_at is not None and new_due_at > now, _("Give the developer a new deadline."), "due_at")
         order.route_to_developer()
         deadline_start(subject=order, code="ticket.developer.repair", now=now, site_id=order.site_id,
                        due_at=new_due_at)
@@ -542,16 +538,16 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_record_inspection(user, order), _("You may not record the joint inspection."))
-    _need(cs_staff.pk != engineer.pk, _("The joint inspection needs two different people."), "same_person")
-    _need(cs_staff.site_id == order.site_id and engineer.site_id == order.site_id,
+    require(permissions.can_record_inspection(user, order), _("You may not record the joint inspection."))
+    require(cs_staff.pk != engineer.pk, _("The joint inspection needs two different people."), "same_person")
+    require(cs_staff.site_id == order.site_id and engineer.site_id == order.site_id,
           _("Both inspectors must belong to this site."), "site")
-    _need(engineer.department_id is not None and engineer.department.kind == Department.Kind.ENGINEERING,
+    require(engineer.department_id is not None and engineer.department.kind == Department.Kind.ENGINEERING,
           _("One inspector must be an engineer."), "engineer")
-    _need(engineer.department_id is None or cs_staff.department_id is None or
+    require(engineer.department_id is None or cs_staff.department_id is None or
           cs_staff.department.kind == Department.Kind.CUSTOMER_SERVICE,
           _("One inspector must be customer-service staff."), "cs")
-    _need(bool(note.strip()), _("Record the findings."), "note")
+    require(bool(note.strip()), _("Record the findings."), "note")
     order.joint_inspection_at, order.joint_inspection_note = at or now, note
     order.joint_inspection_cs, order.joint_inspection_engineer = cs_staff, engineer
     save(order, ["joint_inspection_at", "joint_inspection_note", "joint_inspection_cs", "joint_inspection_engineer"])
@@ -567,9 +563,9 @@ def work_order_contractor_review(*, order: WorkOrder, actor, contractor_name: st
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    _need(permissions.can_record_inspection(user, order), _("You may not record the contractor review."))
-    _need(order.category.is_contractor, _("This is not a special-contractor order."), "not_contractor")
-    _need(bool(review.strip()) and bool(contractor_name.strip()), _("Name the contractor and record the review."),
+    require(permissions.can_record_inspection(user, order), _("You may not record the contractor review."))
+    require(order.category.is_contractor, _("This is not a special-contractor order."), "not_contractor")
+    require(bool(review.strip()) and bool(contractor_name.strip()), _("Name the contractor and record the review."),
           "review")
     order.contractor_name, order.contractor_review = contractor_name, review
     save(order, ["contractor_name", "contractor_review"])
