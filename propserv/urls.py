@@ -25,6 +25,7 @@ urlpatterns = [
     path("renovation/", include("renovation.urls")),
     path("inspections/", include("inspections.urls")),
     path("handover/", include("handover.urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
 ]

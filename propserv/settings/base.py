@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "renovation",
     "inspections",
     "handover",
+    "suggestions",
     "reports",
     "portal",  # issue 22: resident pages
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)

@@ -142,7 +142,7 @@ def test_move_in_keys_need_custody(site_a, takeover_a, cab_a):
     unit = site_a.units[2]  # no takeover inspection, no key
     from tests.factories import ResidentFactory
 
-    ResidentFactory(unit=unit, site=site_a.site)
+    ResidentFactory(unit=unit, site=site_a.site, id_number="44030119800101123X")
     ns = type(site_a)(**{**vars(site_a), "residents": [unit.residents.first()]})
     mi = walk_to(svc.move_in_open(unit=unit, actor=desk, now=T0), S.KEYS, ns, desk)
     with pytest.raises(DomainError) as err:
