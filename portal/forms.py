@@ -57,20 +57,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files; each is judged by its content in the service (core.uploads)."""
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
 class ReportForm(Styled, OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=OnlineReport.Kind.choices, widget=forms.RadioSelect,
                              initial=OnlineReport.Kind.REPAIR)
     content = forms.CharField(label=_("Describe it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     preferred_time = forms.CharField(label=_("When may we come?"), max_length=60, required=False,
                                      help_text=_("For example: weekday evenings after 18:00"))
-    photos = forms.FileField(label=_("Photos (at most %(n)d)") % {"n": MAX_PHOTOS}, required=False,
+    photos = MultipleFileField(label=_("Photos (at most %(n)d)") % {"n": MAX_PHOTOS}, required=False,
                              widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}))
-
-    def clean_photos(self):
-        files = self.files.getlist("photos") if self.files else []
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
-        return files
 
 
 class EvaluationForm(Styled, OnceFormMixin, forms.Form):

@@ -173,7 +173,7 @@ def report_confirm(*, report: OnlineReport, actor, category: Category | None = N
         complaint = complaint_receive(site=report.site, actor=actor, subject=subject or report.content[:60],
                                       description=text, resident=resident, unit=report.unit,
                                       phone=report.account.phone, channel=Complaint.Channel.RESIDENT,
-                                      photos=_photo_copies(report))
+                                      photos=_photo_copies(report), received_at=now, now=now)
         report.complaint = complaint
     # a suggestion (C-15) is recorded without a deadline: accepted here, decided by the site director
     report.status = OnlineReport.Status.CONFIRMED

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -32,9 +33,9 @@ def test_front_desk_opens_account_and_prints_the_welcome_slip(client, site_a):
 
 
 def test_only_the_front_desk_of_the_site_opens_accounts(site_a, site_b):
-    with pytest.raises(Exception):  # noqa: B017, PT011 — PermissionDenied from the service itself
+    with pytest.raises(PermissionDenied):
         services.account_open(resident=site_a.residents[0], actor=site_b.users["front_desk"])
-    with pytest.raises(Exception):  # noqa: B017, PT011
+    with pytest.raises(PermissionDenied):
         services.account_open(resident=site_a.residents[0], actor=site_a.users["dept_staff"])
 
 
