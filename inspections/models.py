@@ -91,7 +91,7 @@ class Inspection(BaseModel):
 
     site = models.ForeignKey("estates.Site", verbose_name=_("site"), on_delete=models.PROTECT,
                              related_name="inspections")
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(_("number"), max_length=30)
     kind = models.CharField(_("inspection"), max_length=16, choices=Kind.choices)
     template = models.ForeignKey(ChecklistTemplate, verbose_name=_("checklist template"), on_delete=models.PROTECT,
                                  related_name="inspections")
@@ -114,6 +114,8 @@ class Inspection(BaseModel):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         indexes = [models.Index(fields=["site", "zone", "inspected_at"], name="insp_site_zone_at")]
+        # numbers are per site (core numbering: gapless per site, series and month)
+        constraints = [models.UniqueConstraint(fields=["site", "number"], name="inspection_number_per_site")]
 
     def __str__(self) -> str:
         return self.number
