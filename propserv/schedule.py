@@ -35,6 +35,8 @@ BEAT_SCHEDULE = {
     # SPEC A-02: draft last month's zone ranking (the CS supervisor adjusts, the director locks).
     "ranking-draft-monthly": {"task": "inspections.tasks.ranking_draft_task",
                               "schedule": crontab(day_of_month="1", hour=2, minute=0)},
+    # SPEC E-02: each site's half year gets its drill.plan clock (a drill must be held before it ends).
+    "drill-periods-daily": {"task": "emergencies.tasks.drill_periods_task", "schedule": crontab(hour=0, minute=30)},
     # SPEC T-02: work-order forms rendered ahead are kept two weeks, then rendered again if reprinted.
     "print-forms-prune": {"task": "tickets.tasks.prune_stored_forms_task", "schedule": crontab(hour=3, minute=15)},
     # Issue 23.2: one-time form submission keys are kept a week (a repeat after that is no double click).

@@ -26,6 +26,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("handover/", include("handover.urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("emergencies/", include("emergencies.urls")),
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
 ]

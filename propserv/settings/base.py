@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "inspections",
     "handover",
     "suggestions",
+    "emergencies",
     "reports",
     "portal",  # issue 22: resident pages
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)

@@ -1,0 +1,13 @@
+"""Celery tasks: one service call, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def drill_periods_task() -> int:
+    """E-02: every site's current half year with its `drill.plan` clock (beat: daily 00:30). Idempotent."""
+    from emergencies.services import drill_periods_ensure_all  # noqa: PLC0415
+
+    return drill_periods_ensure_all()
