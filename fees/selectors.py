@@ -171,3 +171,24 @@ def consumption(*, site_ids: list[int], period: date) -> list[dict]:
 
 def open_bill_query(unit: Unit) -> QuerySet[Bill]:
     return Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).filter(~Q(total=0)).order_by("period", "pk")
+
+
+# ---- issue 22: the resident's own household (portal), record only — no online payment
+def household_bills(unit_id: int) -> QuerySet[Bill]:
+    return Bill.objects.filter(unit_id=unit_id).exclude(status=Bill.Status.VOID).order_by("-period", "-pk")
+
+
+def household_payments(unit_id: int) -> QuerySet[Payment]:
+    return Payment.objects.filter(unit_id=unit_id).select_related("receipt").order_by("-received_at", "-pk")
+
+
+def household_receipt(unit_id: int, pk: int) -> Receipt:
+    """Another household's receipt is a 404."""
+    return get_object_or_404(Receipt.objects.select_related("payment__unit", "site"), pk=pk, payment__unit_id=unit_id)
+
+
+def receipt_print_context(receipt: Receipt) -> dict:
+    payment = receipt.payment
+    return {"receipt": receipt, "payment": payment, "unit": payment.unit, "site": receipt.site,
+            "allocations": payment.allocations.filter(amount__gt=0).select_related("bill"),
+            "reversals": payment.reversals.all()}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.once import OnceFormMixin
 from core.uploads import IMAGE_ACCEPT
-from portal.models import USERNAME_PREFIX, OnlineEvaluation, OnlineReport
+from portal.models import USERNAME_PREFIX, Notice, OnlineEvaluation, OnlineReport
 from portal.services import MAX_PHOTOS
 from tickets.models import Category
 
@@ -102,3 +102,16 @@ class ConfirmForm(OnceFormMixin, forms.Form):
 
 class DeclineForm(OnceFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class NoticeForm(OnceFormMixin, forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        if sites is not None and len(sites) == 1:
+            self.initial["site"] = sites[0].pk

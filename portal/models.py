@@ -113,3 +113,31 @@ class OnlineEvaluation(BaseModel):
     class Meta:
         verbose_name = _("online evaluation")
         verbose_name_plural = _("online evaluations")
+
+
+class Notice(BaseModel):
+    """P-04 / issue 22.6: the site's notice board — published by the front desk, read by residents."""
+
+    class Kind(models.TextChoices):
+        OUTAGE = "outage", _("Water or power cut")
+        RENOVATION = "renovation", _("Renovation")
+        RECTIFICATION = "rectification", _("Suggestion rectification")
+        OTHER = "other", _("Notice")
+
+    site = models.ForeignKey("estates.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["site", "-published_at"], name="portal_notice_site")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from complaints.models import Complaint
 from core.models import Notification
 from estates.selectors import visible
-from portal.models import OnlineReport, ResidentAccount
+from portal.models import Notice, OnlineReport, ResidentAccount
 from tickets.models import WorkOrder, WorkOrderEvent
 
 
@@ -68,3 +68,12 @@ def desk_queue(user):
 
 def desk_report(user, pk: int) -> OnlineReport:
     return get_object_or_404(visible(OnlineReport.objects.select_related("unit", "account__resident"), user), pk=pk)
+
+
+def board(site_id: int):
+    """The site's notice board: published, not withdrawn."""
+    return Notice.objects.filter(site_id=site_id, withdrawn_at__isnull=True).order_by("-published_at", "-id")
+
+
+def desk_notices(user):
+    return visible(Notice.objects.all(), user).order_by("-published_at", "-id")

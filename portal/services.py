@@ -29,6 +29,7 @@ from estates.selectors import users_with_roles
 from portal import permissions
 from portal.models import (
     USERNAME_PREFIX,
+    Notice,
     OnlineEvaluation,
     OnlineReport,
     OnlineReportPhoto,
@@ -252,3 +253,28 @@ def link_email(*, account: ResidentAccount, url: str) -> None:
                        body=_("Open this link within %(h)d hours to set your password: %(url)s")
                        % {"h": int(LINK_LIFETIME.total_seconds() // 3600), "url": url},
                        url="", site_id=account.site_id, send_email=True)
+
+
+# ---------------------------------------------------------------- P-04 notice board
+@transaction.atomic
+def notice_publish(*, site_id: int, actor, kind: str, title: str, body: str,
+                   now: datetime | None = None) -> Notice:
+    now = now or timezone.now()
+    if not permissions.can_handle_reports(actor, site_id):
+        raise PermissionDenied
+    _need(kind in Notice.Kind.values, _("Choose the kind of notice."), "kind")
+    _need(bool(title.strip()) and bool(body.strip()), _("Give the title and the text."), "text")
+    return Notice.objects.create(site_id=site_id, kind=kind, title=" ".join(title.split())[:100], body=body.strip(),
+                                 published_at=now, published_by=actor)
+
+
+@transaction.atomic
+def notice_withdraw(*, notice: Notice, actor, now: datetime | None = None) -> Notice:
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not permissions.can_handle_reports(actor, notice.site_id):
+        raise PermissionDenied
+    if notice.withdrawn_at is None:
+        notice.withdrawn_at = now
+        notice.save(update_fields=["withdrawn_at", "updated_at"])
+    return notice

@@ -20,8 +20,13 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("notices/", views.notice_list, name="notice_list"),
+    path("bills/", views.bills, name="bills"),
+    path("bills/receipts/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("board/", views.board, name="board"),
     # front desk
     path("desk/", views.desk_queue, name="desk_queue"),
     path("desk/<int:pk>/", views.desk_report, name="desk_report"),
+    path("desk/notices/", views.desk_notices, name="desk_notices"),
+    path("desk/notices/<int:pk>/withdraw/", views.desk_notice_withdraw, name="desk_notice_withdraw"),
     path("open/<int:resident_pk>/", views.account_open, name="account_open"),
 ]

@@ -14,15 +14,17 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
-from core.pdf import html_to_pdf, qr_png_data_uri, render_html
+from core.pdf import html_to_pdf, qr_png_data_uri, render_html, render_pdf
 from core.uploads import serve
-from estates.selectors import resident_list_visible_to
+from estates.selectors import resident_list_visible_to, site_list_visible_to
+from fees import selectors as fees_selectors
 from portal import permissions, selectors, services
 from portal.forms import (
     AccountOpenForm,
     ConfirmForm,
     DeclineForm,
     EvaluationForm,
+    NoticeForm,
     PasswordSetForm,
     PhoneLoginForm,
     ReportForm,
@@ -152,6 +154,31 @@ def notice_list(request):
         "page": paginate(request, selectors.my_notices(account), PER_PAGE)})
 
 
+def bills(request):
+    """P-04: bills, payments and receipts of the household, and what is owed — record only, no payment."""
+    account = _resident(request)
+    account_sums = fees_selectors.unit_account(account.unit)
+    return render(request, "portal/bills.html", {
+        "bills": fees_selectors.household_bills(account.unit_id)[:24],
+        "payments": fees_selectors.household_payments(account.unit_id)[:24],
+        "outstanding": account_sums["outstanding"], "open_bills": account_sums["open_bills"]})
+
+
+def receipt_pdf(request, pk: int):
+    account = _resident(request)
+    receipt = fees_selectors.household_receipt(account.unit_id, pk)
+    resp = HttpResponse(render_pdf("fees/print/receipt.html", fees_selectors.receipt_print_context(receipt)),
+                        content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="receipt-{receipt.number}.pdf"'
+    return resp
+
+
+def board(request):
+    account = _resident(request)
+    return render(request, "portal/board.html", {"page": paginate(request, selectors.board(account.site_id),
+                                                                  PER_PAGE)})
+
+
 # ---------------------------------------------------------------- front desk
 @require_POST
 def account_open(request, resident_pk: int):
@@ -218,3 +245,35 @@ def report_photo(request, pk: int, photo_pk: int):
         report = selectors.desk_report(request.user, pk)
     photo = get_object_or_404(report.photos.all(), pk=photo_pk)
     return serve(photo.file)
+
+
+@submit_once
+def desk_notices(request):
+    """The front desk publishes (and withdraws) the site's notices."""
+    if permissions.is_resident(request.user):
+        raise Http404
+    sites = [site for site in site_list_visible_to(request.user)
+             if permissions.can_handle_reports(request.user, site.pk)]
+    form = NoticeForm(request.POST or None, sites=site_list_visible_to(request.user).filter(
+        pk__in=[site.pk for site in sites]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_publish(site_id=form.cleaned_data["site"].pk, actor=request.user,
+                                    kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+                                    body=form.cleaned_data["body"])
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Published."))
+            return redirect("portal:desk_notices")
+    return render(request, "portal/desk_notices.html", {
+        "form": form if sites else None, "page": paginate(request, selectors.desk_notices(request.user), PER_PAGE)})
+
+
+@require_POST
+def desk_notice_withdraw(request, pk: int):
+    if permissions.is_resident(request.user):
+        raise Http404
+    notice = get_object_or_404(selectors.desk_notices(request.user), pk=pk)
+    services.notice_withdraw(notice=notice, actor=request.user)
+    return redirect("portal:desk_notices")
