@@ -104,7 +104,7 @@ def callback_rates(*, site_ids: list[int], start: datetime | date, end: datetime
     staff: dict = defaultdict(blank)
     for r in rows:
         called = r["status"] in FINISHED_STATES
-        timely = called and r["answered_at"] is not None and r["answered_at"] <= r["due_at"]
+        timely = called and r["answered_at"] is not None and r["due_at"] is not None and r["answered_at"] <= r["due_at"]
         for bucket in (total, sites[r["site_id"]], zones[r["unit__building__zone_id"]], staff[r["assigned_to_id"]]):
             bucket["due"] += 1
             bucket["called"] += called

@@ -88,7 +88,7 @@ def users_with_roles(*, site_id: int | None, roles: Iterable[str]) -> QuerySet:
     site_roles = [r for r in roles if r not in COMPANY_ROLES]
     company_roles = [r for r in roles if r in COMPANY_ROLES]
     qs = User.objects.none()
-    if site_roles:
+    if site_roles and site_id is not None:  # a site role is held at a site
         qs = qs | User.objects.filter(is_active=True, groups__name__in=site_roles, staff__site_id=site_id,
                                       staff__is_active=True)
     if company_roles:
@@ -138,7 +138,7 @@ def registry_history(obj) -> list[dict]:
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     prev = None
     for rec in records:
-        changes = []
+        changes: list[tuple[str, str, str]] = []
         if prev is not None:
             delta = rec.diff_against(prev)
             for change in delta.changes:

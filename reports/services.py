@@ -138,7 +138,7 @@ def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> M
         MonthlyReport.objects.filter(pk=report.pk).update(status=MonthlyReport.Status.FAILED, error=str(exc)[:2000],
                                                            updated_at=timezone.now())
         raise
-    stem = f"{report.site.code if report.site_id else 'company'}-{report.month:%Y-%m}"
+    stem = f"{report.site.code if report.site else 'company'}-{report.month:%Y-%m}"
     old_files = [f.name for f in (report.pdf, report.xlsx) if f]
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update(of=("self",)).order_by().get(pk=report.pk)
@@ -153,7 +153,7 @@ def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> M
 
         deadline_stop(subject=report, code=REPORT_CLOCK, now=now)
     for name in old_files:  # replaced, never kept twice
-        if name not in (report.pdf.name, report.xlsx.name):
+        if name and name not in (report.pdf.name, report.xlsx.name):
             report.pdf.storage.delete(name)
     return report
 
@@ -228,7 +228,7 @@ def mailing_run_execute(*, run_id: int, now: datetime | None = None) -> int:
         MailingKind.MONTHLY_REPORT: mailings.monthly_report_messages,
     }
     try:
-        messages = builders[run.schedule.kind](now=now)
+        messages = builders[MailingKind(run.schedule.kind)](now=now)
     except Exception as exc:
         MailingRun.objects.filter(pk=run.pk).update(status=MailingRun.Status.FAILED, error=str(exc)[:2000],
                                                     finished_at=timezone.now())

@@ -53,7 +53,7 @@ def item_rates(campaign: Campaign) -> list[dict]:
     )}
     rows = []
     for item in campaign.questionnaire.items.all():
-        c = counts.get(item.pk, {})
+        c: Any = counts.get(item.pk, {})
         n = c.get("n", 0)
         rows.append({
             "item": item, "code": item.code, "label": item.label, "n": n,
@@ -73,7 +73,8 @@ def overall_rate(campaign: Campaign) -> Decimal | None:
 def previous_valid(campaign: Campaign) -> Campaign | None:
     """The last valid campaign of the same site (and zone) before this one (SPEC S-04: only valid ones count)."""
     before = campaign.closed_at or campaign.opened_at or campaign.created_at
-    return (Campaign.objects.filter(site_id=campaign.site_id, zone_id=campaign.zone_id, status=Campaign.Status.CLOSED,
+    same_zone = Q(zone_id=campaign.zone_id) if campaign.zone_id is not None else Q(zone__isnull=True)
+    return (Campaign.objects.filter(same_zone, site_id=campaign.site_id, status=Campaign.Status.CLOSED,
                                     is_valid=True, closed_at__lt=before)
             .exclude(pk=campaign.pk).order_by("-closed_at").first())
 
@@ -107,7 +108,7 @@ def campaign_analysis(campaign: Campaign) -> dict:
 def respondent_profile(campaign: Campaign) -> dict[str, list[tuple[str, int]]]:
     out = {}
     for field in ("age_band", "gender", "occupation", "resident_type"):
-        labels = dict(Response._meta.get_field(field).choices)
+        labels = dict(Response._meta.get_field(field).choices or ())  # type: ignore[union-attr]
         counts = Response.objects.filter(campaign=campaign).exclude(**{field: ""}).values(field) \
             .annotate(n=Count("id")).order_by(field)
         out[field] = [(str(labels.get(c[field], c[field])), c["n"]) for c in counts]

@@ -107,7 +107,7 @@ def questionnaire_edit(*, questionnaire: Questionnaire, name: str, items: Iterab
         own_site = getattr(staff_of(actor), "site", None)
     if q.frozen or own_site is not None:
         root = q
-        while root.previous_id:
+        while root.previous is not None:  # the first version of this questionnaire
             root = root.previous
         lineage = _lineage_ids(root)
         top = Questionnaire.objects.filter(pk__in=lineage).aggregate(v=Max("version"))["v"] or q.version
@@ -350,7 +350,7 @@ def _record_response(*, campaign: Campaign, household: Household, channel: str, 
                      profile: Mapping[str, Any], actor: Any, now: datetime) -> Response:
     data = {k: (profile.get(k) or "").strip() for k in _PROFILE}
     for field in ("age_band", "gender", "occupation", "resident_type"):
-        allowed = {c for c, _label in Response._meta.get_field(field).choices}
+        allowed = {c for c, _label in Response._meta.get_field(field).choices or ()}  # type: ignore[union-attr]
         if data[field] and data[field] not in allowed:
             raise DomainError(_("Choose one of the listed answers."), code=field)
     response = Response.objects.create(campaign=campaign, household=household, channel=channel, submitted_at=now,

@@ -39,13 +39,13 @@ def last_visits(*, site_id: int) -> dict[int, datetime]:
     for row in (Visit.objects.filter(site_id=site_id, visited_at__isnull=False)
                 .values("unit_id").annotate(last=Max("visited_at"))):
         last[row["unit_id"]] = row["last"]
-    for row in (CallbackAttempt.objects.filter(callback__site_id=site_id, method=Method.VISIT,
+    for attempt in (CallbackAttempt.objects.filter(callback__site_id=site_id, method=Method.VISIT,
                                                callback__unit__isnull=False)
                 .exclude(result=Result.UNREACHABLE)
                 .values("callback__unit_id").annotate(last=Max("at"))):
-        uid = row["callback__unit_id"]
-        if uid not in last or row["last"] > last[uid]:
-            last[uid] = row["last"]
+        uid, at = attempt["callback__unit_id"], attempt["last"]
+        if uid not in last or at > last[uid]:
+            last[uid] = at
     return last
 
 
@@ -84,9 +84,11 @@ def visit_plan_generate(*, site: Any, month: date, now: datetime | None = None) 
                                     staff__is_active=True).order_by("pk").first())
     if director is not None:
         wanted.append((director, VisitPlan.Role.SITE_DIRECTOR, None, settings_row.director_visits))
-    for zone in Zone.objects.filter(site=site, manager__isnull=False, manager__is_active=True).select_related(
+    for managed in Zone.objects.filter(site=site, manager__isnull=False, manager__is_active=True).select_related(
             "manager__user").order_by("pk"):
-        wanted.append((zone.manager.user, VisitPlan.Role.ZONE_MANAGER, zone, settings_row.zone_manager_visits))
+        if managed.manager is not None:  # filtered above; said again for the type checker
+            wanted.append((managed.manager.user, VisitPlan.Role.ZONE_MANAGER, managed,
+                           settings_row.zone_manager_visits))
     plans = []
     for visitor, role, zone, target in wanted:
         plan = VisitPlan.objects.filter(site=site, month=month, visitor=visitor).first()

@@ -73,6 +73,8 @@ def escalation_acknowledge(*, escalation: Escalation, actor: Any, now: datetime 
     """C-06: each level must acknowledge."""
     now = now or timezone.now()
     user = as_user(actor)
+    require(user is not None, _("This escalation is not addressed to you."))
+    assert user is not None  # for the type checker: require() refused None
     esc = Escalation.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=escalation.pk)
     allowed = esc.notified.filter(pk=user.pk).exists() or user.pk in {
         u.pk for u in escalation_recipients(esc.complaint, esc.level)} or getattr(user, "is_superuser", False)

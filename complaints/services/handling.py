@@ -44,8 +44,9 @@ def complaint_report_file(*, complaint: Complaint, actor: Any, kind: str, title:
         raise DomainError(_("Write the report's title and text."), code="text")
     report = ComplaintReport.objects.create(complaint=c, kind=kind, author=_staff(actor), title=title.strip(),
                                             text=text.strip(), submitted_at=now)
-    code = {ComplaintReport.Kind.COMPANY: "complaint.emergency.report24",
-            ComplaintReport.Kind.EXECUTIVE: "complaint.emergency.report48"}.get(kind)
+    codes: dict[str, str] = {ComplaintReport.Kind.COMPANY: "complaint.emergency.report24",
+                             ComplaintReport.Kind.EXECUTIVE: "complaint.emergency.report48"}
+    code = codes.get(kind)
     if code:
         deadline_stop(subject=c, code=code, now=now)
     ComplaintEvent.record(c, actor=as_user(actor), kind=E.REPORT, note=report.title, at=now,

@@ -28,7 +28,7 @@ def complaint_work_order(*, complaint: Complaint, actor: Any, content: str = "",
     c = _lock(complaint)
     require(perm.can_work(as_user(actor), c) and c.is_open, _("You cannot create a work order from this complaint."))
     require(c.work_order_id is None, _("A work order is already linked."), "exists")
-    category = category_for_department_kind(c.department.kind if c.department_id else "engineering")
+    category = category_for_department_kind(c.department.kind if c.department else "engineering")
     if category is None:
         raise DomainError(_("No work-order category fits this complaint."), code="category")
     order = work_order_register(site=c.site, category=category, content=content or c.description or c.subject,

@@ -194,7 +194,7 @@ def work_order_evaluate(*, order: WorkOrder, actor, evaluation: str, comment: st
     order.signer_name, order.signed_on_paper = signer_name.strip(), signed_on_paper
     image = signature_from_data_url(signature_png)
     if image is not None:
-        order.signature.save(image.name, image, save=False)  # a generated name
+        order.signature.save(image.name or "signature.png", image, save=False)  # a generated name
     save(order, ["evaluation", "evaluation_comment", "signer_name", "signed_on_paper", "signature"])
     WorkOrderEvent.record(order, actor=user, kind=E.EVALUATED, at=now,
                           data={"evaluation": evaluation, "paper": signed_on_paper, "drawn": image is not None})
@@ -229,7 +229,7 @@ def receipt_problems(order: WorkOrder) -> list[str]:
             problems.append(_("The charges are not checked by the department supervisor."))
         if not order.charges_approved_by_id:
             problems.append(_("The charges are not approved by the CS supervisor."))
-    if order.unit_id and order.unit.occupancy == Unit.Occupancy.NOT_MOVED_IN and order.category.department_kind == \
+    if order.unit and order.unit.occupancy == Unit.Occupancy.NOT_MOVED_IN and order.category.department_kind == \
             Department.Kind.ENGINEERING and not order.joint_inspection_at:
         problems.append(_("Owner not moved in: the joint inspection by CS and engineering is missing (T-09)."))
     if order.category.is_contractor and not order.contractor_review:
@@ -334,10 +334,11 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
     require(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
     require(bool(reason.strip()), _("Give the reason for the extension."), "reason")
     require(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
-    require(new_due_at > order.due_at, _("The new deadline must be later than the current one."), "new_due_at")
+    require(order.due_at is not None and new_due_at > order.due_at,
+            _("The new deadline must be later than the current one."), "new_due_at")
     require(head is not None and permissions.is_center_head(head, order),
           _("An extension needs the service-center head's signature."), "head")
-    kind = order.department.kind if order.department_id else order.category.department_kind
+    kind = order.department.kind if order.department else order.category.department_kind
     if order.completion_policy in (CompletionPolicy.URGENT, CompletionPolicy.URGENT_WD):
         require(resident_consent, _("A 24-hour item may be extended only with the resident's consent."), "consent")
     if kind in (Department.Kind.SECURITY, Department.Kind.CLEANING):
@@ -347,7 +348,8 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
         require(director is not None and permissions.is_site_director(director, order),
               _("Beyond %(limit)s from acceptance the site director must approve.")
               % {"limit": policy_limit("ticket.extension.director", order.site_id)}, "director")
-    ext = Extension.objects.create(order=order, at=now, requested_by=user, reason=reason, old_due_at=order.due_at,
+    ext = Extension.objects.create(order=order, at=now, requested_by=user,  # type: ignore[misc]  # the front desk
+                                   reason=reason, old_due_at=order.due_at,
                                    new_due_at=new_due_at, head_signed_by=head, director_signed_by=director,
                                    resident_consent=resident_consent, resident_consent_note=consent_note,
                                    resident_caused=resident_caused)
@@ -542,9 +544,9 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
     require(cs_staff.pk != engineer.pk, _("The joint inspection needs two different people."), "same_person")
     require(cs_staff.site_id == order.site_id and engineer.site_id == order.site_id,
           _("Both inspectors must belong to this site."), "site")
-    require(engineer.department_id is not None and engineer.department.kind == Department.Kind.ENGINEERING,
+    require(engineer.department is not None and engineer.department.kind == Department.Kind.ENGINEERING,
           _("One inspector must be an engineer."), "engineer")
-    require(engineer.department_id is None or cs_staff.department_id is None or
+    require(engineer.department_id is None or cs_staff.department is None or
           cs_staff.department.kind == Department.Kind.CUSTOMER_SERVICE,
           _("One inspector must be customer-service staff."), "cs")
     require(bool(note.strip()), _("Record the findings."), "note")
