@@ -27,6 +27,7 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("suggestions/", include("suggestions.urls")),
     path("emergencies/", include("emergencies.urls")),
+    path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "handover",
     "suggestions",
     "emergencies",
+    "meetings",
     "reports",
     "portal",  # issue 22: resident pages
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)
