@@ -1,0 +1,69 @@
+"""SPEC T-04/T-15: paid work under a signed agreement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.deadlines import (
+    deadline_start,
+    deadline_stop,
+)
+from core.service_kit import require
+from core.uploads import IMAGE, PDF, check_file
+from tickets import permissions
+from tickets.models import (
+    CompletionPolicy,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from tickets.services._steps import E
+from tickets.services.registration import as_user, lock, save, start_completion_clock
+
+
+@transaction.atomic
+def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, due_at: datetime, file=None,
+                                signed_at: datetime | None = None, now: datetime | None = None,
+                                version: int | None = None) -> WorkOrder:
+    """SPEC T-04/T-15: a signed agreement sets the completion deadline and the return date."""
+    now = now or timezone.now()
+    user = as_user(actor)
+    order = lock(order, version)
+    require(permissions.can_record_agreement(user, order), _("You may not record agreements."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order takes an agreement."), "bad_state")
+    require(bool(agreement_no.strip()), _("Enter the agreement number."), "agreement_no")
+    require(due_at > now, _("The agreed completion date must be in the future."), "due_at")
+    order.agreement_no, order.agreement_signed_at = agreement_no.strip(), signed_at or now
+    if file is not None:
+        order.agreement_file = check_file(file, (PDF, IMAGE))  # issue 13: by content, generated name
+    order.completion_policy = CompletionPolicy.AGREEMENT
+    start_completion_clock(order, now, due_at=due_at)
+    # SPEC T-15: back before the month end; how many days before is policy data (ticket.agreement.return)
+    deadline_start(subject=order, code="ticket.agreement.return", now=now, site_id=order.site_id)
+    save(order, ["agreement_no", "agreement_signed_at", "agreement_file", "completion_policy", "due_at"])
+    WorkOrderEvent.record(order, actor=user, kind=E.AGREEMENT, note=agreement_no, at=now)
+    return order
+
+
+@transaction.atomic
+def work_order_agreement_return(*, order: WorkOrder, actor, within_agreement_by=None,
+                                now: datetime | None = None, version: int | None = None) -> WorkOrder:
+    """SPEC T-15: returned with the agreement before month end; unfinished → the head signs "within agreement"."""
+    now = now or timezone.now()
+    order = lock(order, version)
+    require(actor is None or permissions.can_record_agreement(as_user(actor), order),
+          _("You may not record agreements."))
+    require(bool(order.agreement_no), _("This order has no agreement."), "agreement")
+    if order.status in WorkOrder.OPEN_STATES:
+        signer = as_user(within_agreement_by)
+        require(signer is not None and permissions.is_center_head(signer, order),
+              _("An unfinished agreement order needs the service-center head's “within agreement” sign-off."),
+              "within_agreement")
+        order.within_agreement_by = signer
+        save(order, ["within_agreement_by"])
+        WorkOrderEvent.record(order, actor=signer, kind=E.WITHIN_AGREEMENT, at=now)
+    deadline_stop(subject=order, code="ticket.agreement.return", now=now)
+    return order

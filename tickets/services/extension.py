@@ -1,0 +1,142 @@
+"""SPEC T-05/T-10/T-14: extensions, unresolvable returns, follow-ups and status reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.deadlines import (
+    compute_due,
+    deadline_cancel,
+    deadline_running,
+    deadline_start,
+    deadline_stop,
+    policy_for,
+    policy_limit,
+)
+from core.roles import Role
+from core.service_kit import require
+from estates.models import Department
+from tickets import permissions
+from tickets.hooks import steps_announce
+from tickets.models import (
+    CompletionPolicy,
+    Extension,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from tickets.services._steps import E
+from tickets.services.registration import COMPLETION_CODES, as_user, lock, refuse, save
+
+
+def director_limit(order: WorkOrder) -> datetime:
+    """SPEC T-05: two weeks from acceptance, from the policy table (`ticket.extension.director`)."""
+
+    return compute_due(policy_for("ticket.extension.director", order.site_id), order.received_at,
+                       site_id=order.site_id)
+
+
+@transaction.atomic
+def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: str, head=None, director=None,
+                      resident_consent: bool = False, consent_note: str = "", resident_caused: bool = False,
+                      now: datetime | None = None, version: int | None = None) -> Extension:
+    """SPEC T-05, re-checked here whatever the form said:
+    - 24-hour items: the service-center head's signature AND the resident's consent;
+    - order/security and cleaning orders: only when the resident caused the delay, signed by the head;
+    - other items (3 working days, …): the head; a new deadline beyond two weeks from acceptance needs
+      the site director (our choice: that two-week rule applies to every item).
+    """
+    now = now or timezone.now()
+    user = as_user(actor)
+    order = lock(order, version)
+    head, director = as_user(head), as_user(director)
+    require(user is None or permissions.can_front_desk(user, order), _("Only the front desk extends deadlines."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
+    require(bool(reason.strip()), _("Give the reason for the extension."), "reason")
+    require(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
+    require(order.due_at is not None and new_due_at > order.due_at,
+            _("The new deadline must be later than the current one."), "new_due_at")
+    require(head is not None and permissions.is_center_head(head, order),
+          _("An extension needs the service-center head's signature."), "head")
+    kind = order.department.kind if order.department else order.category.department_kind
+    if order.completion_policy in (CompletionPolicy.URGENT, CompletionPolicy.URGENT_WD):
+        require(resident_consent, _("A 24-hour item may be extended only with the resident's consent."), "consent")
+    if kind in (Department.Kind.SECURITY, Department.Kind.CLEANING):
+        require(resident_caused, _("Order/security and cleaning orders may be extended only when the resident "
+                                 "caused the delay."), "resident_caused")
+    if new_due_at > director_limit(order):
+        require(director is not None and permissions.is_site_director(director, order),
+              _("Beyond %(limit)s from acceptance the site director must approve.")
+              % {"limit": policy_limit("ticket.extension.director", order.site_id)}, "director")
+    ext = Extension.objects.create(order=order, at=now, requested_by=user,  # type: ignore[misc]  # the front desk
+                                   reason=reason, old_due_at=order.due_at,
+                                   new_due_at=new_due_at, head_signed_by=head, director_signed_by=director,
+                                   resident_consent=resident_consent, resident_consent_note=consent_note,
+                                   resident_caused=resident_caused)
+    old = order.due_at
+    running = next((c for c in COMPLETION_CODES if deadline_running(order, c)), None)
+    code = running or order.completion_policy
+    deadline_start(subject=order, code=code, now=now, site_id=order.site_id, due_at=new_due_at,
+                   note="extension")
+    order.due_at = new_due_at
+    order.extension_count += 1
+    save(order, ["due_at", "extension_count"])
+    WorkOrderEvent.record(order, actor=user, kind=E.EXTENDED, note=reason, at=now,
+                          data={"changes": {"due_at": [f"{timezone.localtime(old):%Y-%m-%d %H:%M}",
+                                                       f"{timezone.localtime(new_due_at):%Y-%m-%d %H:%M}"]},
+                                "head": head.username, "director": director.username if director else None,
+                                "consent": resident_consent, "resident_caused": resident_caused})
+    steps_announce(order=order, kind=E.EXTENDED, now=now, note=reason, data={"new_due_at": new_due_at})
+    return ext
+
+
+@transaction.atomic
+def work_order_return_unresolvable(*, order: WorkOrder, actor, reason: str, explanation: str,
+                                   now: datetime | None = None, version: int | None = None) -> WorkOrder:
+    """SPEC T-06: 退单 with the reason, signed by the right person, who explains it to the resident."""
+    now = now or timezone.now()
+    user = as_user(actor)
+    order = lock(order, version)
+    role = permissions.unresolvable_signer_role(order)
+    require(permissions.can_sign_unresolvable(user, order),
+          _("This return must be signed by the department supervisor.") if role == Role.DEPT_SUPERVISOR
+          else _("This return must be signed by the service-center head."))
+    require(bool(reason.strip()), _("Give the reason the order cannot be done."), "reason")
+    require(bool(explanation.strip()), _("Record how the signer explained it to the resident."), "explanation")
+    refuse(order, order.return_unresolvable)
+    order.return_unresolvable(reason=reason, signer=user, explanation=explanation, at=now)
+    deadline_cancel(subject=order, now=now, reason="unresolvable")
+    save(order, ["return_reason", "return_signed_by", "explained_to_resident", "closed_at"])
+    WorkOrderEvent.record(order, actor=user, kind=E.RETURNED, note=reason, at=now, data={"explanation": explanation})
+    return order
+
+
+@transaction.atomic
+def work_order_followup(*, order: WorkOrder, actor, note: str, now: datetime | None = None) -> WorkOrder:
+    """SPEC T-10: CS staff record progress; the follow-up clock starts again."""
+    now = now or timezone.now()
+    user = as_user(actor)
+    order = lock(order)
+    require(permissions.can_front_desk(user, order), _("Only CS staff record follow-ups."))
+    require(order.status in WorkOrder.OPEN_STATES, _("Only an open order is followed up."), "bad_state")
+    require(bool(note.strip()), _("Write down the progress."), "note")
+    if order.dispatched_at:
+        deadline_start(subject=order, code=order.category.followup_policy, now=now, site_id=order.site_id)
+    WorkOrderEvent.record(order, actor=user, kind=E.FOLLOWUP, note=note, at=now)
+    return order
+
+
+@transaction.atomic
+def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetime | None = None) -> WorkOrder:
+    """SPEC T-14: the department head reports the status of an order/cleaning order to the front desk."""
+    now = now or timezone.now()
+    user = as_user(actor)
+    order = lock(order)
+    require(permissions.can_report_status(user, order), _("The department head reports the status."))
+    require(bool(note.strip()), _("Write down the status."), "note")
+    deadline_stop(subject=order, code="ticket.status.report", now=now)
+    WorkOrderEvent.record(order, actor=user, kind=E.STATUS_REPORT, note=note, at=now)
+    return order
