@@ -100,7 +100,7 @@ def document_attach(*, renovation: Renovation, kind: str, file, actor, now: date
     checked = check_file(file, ("pdf", "image"))
     doc = Document(site_id=ren.site_id, renovation=ren, kind=kind, original_name=checked.original_name,
                    uploaded_by=actor, uploaded_at=now)
-    doc.file.save(checked.name, checked, save=False)
+    doc.file.save(str(checked.name), checked, save=False)
     doc.save()
     event(ren, "document", actor=actor, at=now, data={"kind": kind, "document": doc.pk})
     return doc
@@ -124,7 +124,7 @@ def worker_add(*, renovation: Renovation, name: str, id_number: str, photo, acto
         raise DomainError(_("A photo of the worker is required for the pass."), code="photo")
     checked = check_image(photo)
     w = Worker(site_id=ren.site_id, renovation=ren, name=name.strip(), id_number=id_number)
-    w.photo.save(checked.name, checked, save=False)
+    w.photo.save(str(checked.name), checked, save=False)
     if ren.status == K.ACTIVE:  # a worker added later gets a pass at once
         w.pass_number, w.valid_until = _pass_number(ren), ren.end_date
     w.save()

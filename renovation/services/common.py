@@ -30,7 +30,9 @@ def require_status(renovation: Renovation, *statuses: str, message: str | None =
 
 def event(renovation: Renovation, kind: str, *, actor, at: datetime, note: str = "",
           data: dict | None = None) -> RenovationEvent:
-    return RenovationEvent.record(renovation, actor=actor, kind=kind, note=note, data=data, at=at)
+    ev = RenovationEvent.record(renovation, actor=actor, kind=kind, note=note, data=data, at=at)
+    assert isinstance(ev, RenovationEvent)
+    return ev
 
 
 def setting_for(site) -> SiteRenovationSetting:

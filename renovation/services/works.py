@@ -26,7 +26,7 @@ def _photos(ren: Renovation, photos, *, at: datetime, patrol=None, violation=Non
     for f in photos or []:
         checked = check_image(f)
         p = Photo(site_id=ren.site_id, renovation=ren, patrol=patrol, violation=violation, at=at)
-        p.file.save(checked.name, checked, save=False)
+        p.file.save(str(checked.name), checked, save=False)
         p.save()
 
 
@@ -107,8 +107,9 @@ def patrol_record(*, renovation: Renovation, checked: str, team: str = "", all_i
 
 
 def _deduction_pending(ren: Renovation) -> Decimal:
-    return sum((v.deduction_amount for v in ren.violations.filter(measure=Violation.Measure.DEDUCTION,
-                                                                 deducted_at__isnull=True)), Decimal("0"))
+    amounts = ren.violations.filter(measure=Violation.Measure.DEDUCTION, deducted_at__isnull=True) \
+        .values_list("deduction_amount", flat=True)
+    return sum((a for a in amounts if a is not None), Decimal("0"))
 
 
 @transaction.atomic
@@ -235,7 +236,7 @@ def change_decide(*, change: Change, approve: bool, note: str = "", actor,
     if approve and ch.kind == Change.Kind.SCOPE:
         ren.scope, ren.plan_version = ch.new_scope, ren.plan_version + 1
         ren.save(update_fields=["scope", "plan_version", "updated_at"])
-    if approve and ch.kind == Change.Kind.EXTENSION:
+    if approve and ch.kind == Change.Kind.EXTENSION and ch.new_end_date is not None:
         ren.end_date = ch.new_end_date
         ren.save(update_fields=["end_date", "updated_at"])
         if ren.permit_version:
