@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.tickets.helpers import dispatch, register
 from tickets import forms as f
-from tickets.models import WorkOrder
 from tickets.actions import REGISTRY
+from tickets.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 
