@@ -142,8 +142,9 @@ def test_f02_reversal_with_reason_by_finance_not_more_than_paid_not_of_a_reversa
     pay = svc.payment_post(unit=unit, amount="430.33", method="cash", actor=site_a.users["front_desk"], now=T0)
     with pytest.raises(DomainError):  # the front desk cannot reverse
         svc.payment_reverse(payment=pay, amount="10", reason="录错", actor=site_a.users["front_desk"], now=T0)
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError) as err:
         svc.payment_reverse(payment=pay, amount="10", reason=" ", actor=site_a.users["finance"], now=T0)
+    assert err.value.code == "reason"
     with pytest.raises(DomainError):
         svc.payment_reverse(payment=pay, amount="430.34", reason="录错", actor=site_a.users["finance"], now=T0)
     rev = svc.payment_reverse(payment=pay, amount="30.33", reason="金额录错", actor=site_a.users["finance"], now=T0)
@@ -153,8 +154,9 @@ def test_f02_reversal_with_reason_by_finance_not_more_than_paid_not_of_a_reversa
     assert svc.balance(unit.pk) == Decimal("30.33")
     with pytest.raises(DomainError):  # only 400 left
         svc.payment_reverse(payment=pay, amount="400.01", reason="x", actor=site_a.users["finance"], now=T0)
-    with pytest.raises(DomainError, match="reversal cannot be reversed"):
+    with pytest.raises(DomainError) as err:
         svc.ledger_entry_reverse(entry=rev.entry, amount="1", reason="x", actor=site_a.users["finance"], now=T0)
+    assert err.value.code == "reversal_of_reversal"
     assert Payment.objects.get(pk=pay.pk).amount == Decimal("430.33")  # the payment itself never changes
 
 
@@ -189,12 +191,14 @@ def test_deposit_take_deduct_refund_never_more_than_held(site_a, fees_a):
     move = svc.deposit_take(unit=unit, amount="2000", method="cash", reference="ZX-1", actor=site_a.users["front_desk"],
                             now=T0)
     assert move.payment.receipt.seq == 1
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError) as err:
         svc.deposit_deduct(unit=unit, amount="100", reason="", reference="ZX-1", actor=site_a.users["finance"], now=T0)
+    assert err.value.code == "reason"
     svc.deposit_deduct(unit=unit, amount="300", reason="损坏公共墙面", reference="ZX-1", actor=site_a.users["finance"],
                        now=T0)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as err:
         svc.deposit_refund(unit=unit, amount="1700.01", reference="ZX-1", actor=site_a.users["finance"], now=T0)
+    assert err.value.code == "more_than_held"
     svc.deposit_refund(unit=unit, amount="1700", reference="ZX-1", actor=site_a.users["finance"], now=T0)
     assert svc.deposit_held(unit) == 0
     assert DepositMovement.objects.filter(unit=unit).count() == 3
@@ -208,8 +212,9 @@ def test_f04_reading_lower_refused_unusual_flagged(site_a, fees_a):
     for i, v in enumerate(["100", "110", "120", "130"]):
         svc.meter_reading_record(meter=m, period=date(2026, 7 + i, 1), reading=v, actor=site_a.users["zone_staff"],
                                  now=T0)
-    with pytest.raises(DomainError, match="lower"):
+    with pytest.raises(DomainError) as err:
         svc.meter_reading_record(meter=m, period=NOV, reading="129", actor=site_a.users["zone_staff"], now=T0)
+    assert err.value.code == "lower"
     r = svc.meter_reading_record(meter=m, period=NOV, reading="200", actor=site_a.users["zone_staff"], now=T0)
     assert r.flagged and r.flag_reason and r.consumption == Decimal("70.00")
 
