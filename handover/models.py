@@ -301,7 +301,29 @@ class Defect(BaseModel):
 class HandoverEvent(EventBase):
     """History of takeovers, defects and move-ins (SPEC X-01)."""
 
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        DOCUMENTS = "documents", _("Documents")
+        REPLIED = "replied", _("Reply letter issued")
+        INSPECTED = "inspected", _("Inspected")
+        KEYS_RECEIVED = "keys_received", _("Keys received into custody")
+        ACCEPTED = "accepted", _("Takeover accepted")
+        LISTED = "listed", _("Defect listed")
+        RECTIFIED = "rectified", _("Developer reports it rectified")
+        REINSPECTION_FAILED = "reinspection_failed", _("Re-inspection failed")
+        CLOSED = "closed", _("Closed after re-inspection")
+        OVERDUE = "overdue", _("Past the agreed date")
+        OPENED = "opened", _("Move-in opened")
+        IDENTITY = "identity", _("Identity verified")
+        FEES = "fees", _("Fees collected")
+        KEYS = "keys", _("Keys handed over")
+        INSPECTION = "inspection", _("Unit inspected together")
+        DEFECTS = "defects", _("Defects to the developer")
+        UTILITIES = "utilities", _("Utilities opened")
+        CANCELLED = "cancelled", _("Cancelled")
+
     subject_field = "takeover"
+    kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
     takeover = models.ForeignKey(Takeover, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     move_in = models.ForeignKey(MoveIn, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     defect = models.ForeignKey(Defect, null=True, blank=True, on_delete=models.PROTECT, related_name="events")

@@ -86,7 +86,16 @@ class Suggestion(BaseModel):
 
 
 class SuggestionEvent(EventBase):
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        DONE = "done", _("Rectification done")
+        TOLD = "told", _("Resident told")
+        DECISION_OVERDUE = "decision_overdue", _("Decision overdue")
+
     subject_field = "suggestion"
+    kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
     suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="events")
 
     class Meta(EventBase.Meta):
