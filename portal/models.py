@@ -79,6 +79,8 @@ class OnlineReport(BaseModel):
                                       related_name="online_report")
     complaint = models.OneToOneField("complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="online_report")
+    suggestion = models.OneToOneField("suggestions.Suggestion", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="online_report")
 
     class Meta:
         ordering = ["-reported_at", "-id"]

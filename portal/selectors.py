@@ -40,7 +40,7 @@ def my_complaint(account: ResidentAccount, pk: int) -> Complaint:
 
 def my_reports(account: ResidentAccount):
     return (OnlineReport.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
-            .select_related("work_order", "complaint").order_by("-reported_at", "-id"))
+            .select_related("work_order", "complaint", "suggestion").order_by("-reported_at", "-id"))
 
 
 def my_report(account: ResidentAccount, pk: int) -> OnlineReport:

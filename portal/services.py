@@ -36,6 +36,8 @@ from portal.models import (
     ResidentAccount,
     SetupLink,
 )
+from suggestions.models import Suggestion
+from suggestions.services import suggestion_record
 from tickets.models import Category, WorkOrder, WorkOrderEvent
 from tickets.services import work_order_register
 
@@ -155,7 +157,8 @@ def _photo_copies(report: OnlineReport) -> list[ContentFile]:
 def report_confirm(*, report: OnlineReport, actor, category: Category | None = None, subject: str = "",
                    now: datetime | None = None) -> OnlineReport:
     """The front desk confirms and classifies (T-01, C-01, C-15): a repair becomes a work order, a
-    complaint a complaint taken by the front desk; their clocks start now, on confirmation."""
+    complaint a complaint taken by the front desk, a suggestion a suggestion; their clocks start now,
+    on confirmation."""
     now = now or timezone.now()
     report = OnlineReport.objects.select_for_update().get(pk=report.pk)
     if not permissions.can_handle_reports(actor, report.site_id):
@@ -176,7 +179,11 @@ def report_confirm(*, report: OnlineReport, actor, category: Category | None = N
                                       phone=report.account.phone, channel=Complaint.Channel.RESIDENT,
                                       photos=_photo_copies(report), received_at=now, now=now)
         report.complaint = complaint
-    # a suggestion (C-15) is recorded without a deadline: accepted here, decided by the site director
+    else:  # C-15: recorded like a complaint without a handling deadline; the director's 5-day decision clock
+        report.suggestion = suggestion_record(site=report.site, subject=subject or report.content[:60],
+                                              content=text, actor=actor, resident=resident, unit=report.unit,
+                                              phone=report.account.phone, channel=Suggestion.Channel.ONLINE,
+                                              now=now)
     report.status = OnlineReport.Status.CONFIRMED
     report.handled_at, report.handled_by = now, actor
     report.save()

@@ -59,12 +59,16 @@ def test_complaint_report_becomes_a_complaint_with_its_clocks_from_confirmation(
     assert ("complaint.first_contact", t1) in started and ("complaint.dispatch", t1) in started
 
 
-def test_suggestion_is_recorded_without_a_clock(household):
-    # SPEC C-15: recorded like a complaint, without a deadline
+def test_suggestion_is_recorded_with_only_the_directors_decision_clock_from_confirmation(household):
+    # SPEC C-15: recorded like a complaint without a handling deadline; the director decides within 5 working days
     report = _submit(household, kind="suggestion")
-    services.report_confirm(report=report, actor=household.s.users["front_desk"], now=T0)
+    assert Deadline.objects.count() == 0
+    t1 = T0 + timedelta(hours=2)
+    services.report_confirm(report=report, actor=household.s.users["front_desk"], subject="增加充电桩", now=t1)
     report.refresh_from_db()
-    assert report.status == OnlineReport.Status.CONFIRMED and Deadline.objects.count() == 0
+    sug = report.suggestion
+    assert report.status == OnlineReport.Status.CONFIRMED and sug.unit == household.unit
+    assert list(Deadline.objects.values_list("code", "started_at")) == [("suggestion.decision", t1)]
 
 
 def test_more_than_six_photos_or_a_non_image_is_refused(household, resident_client):
