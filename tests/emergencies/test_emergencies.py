@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.deadlines import deadline_breach_due, deadline_running
 from core.errors import DomainError
@@ -166,3 +167,33 @@ def test_pages_and_isolation(client, site_a, site_b):
     assert client.get(reverse("emergencies:detail", args=[ev.pk])).status_code == 404
     assert client.post(reverse("emergencies:step", args=[ev.pk, "close"]), {"followup": "x"}).status_code == 404
     assert site_a.staff["security_officer"].name not in client.get(reverse("emergencies:duty")).content.decode()
+
+
+# SPEC E-01: the emergency order's page offers to log the event; the form opened from it links the order
+def test_event_opened_from_order_page(client, site_a):
+    desk = site_a.users["front_desk"]
+    em = work_order_register(site=site_a.site, category=Category.objects.get(code="em-fire"), content="楼道冒烟",
+                             unit=site_a.units[0], actor=desk)
+    client.force_login(desk)
+    page = client.get(reverse("tickets:order_detail", args=[em.pk])).content.decode()
+    url = reverse("emergencies:new") + f"?order={em.number}"
+    assert url in page
+    form = client.get(url).content.decode()
+    assert em.number in form
+    started = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    resp = client.post(url, {"kind": "fire", "title": "楼道冒烟", "location": "3号楼", "started_at": started,
+                             "commander": site_a.staff["center_head"].pk, "order_number": em.number})
+    assert resp.status_code == 302
+    assert list(EmergencyEvent.objects.get().work_orders.all()) == [em]
+
+
+# SPEC E-01, C-05: the emergency complaint's page offers to log the event
+def test_event_link_on_emergency_complaint_page(client, site_a):
+    from complaints.models import Severity
+    from complaints.services import complaint_receive
+
+    c = complaint_receive(site=site_a.site, actor=site_a.staff["front_desk"], subject="燃气泄漏", unit=site_a.units[0],
+                          severity=Severity.EMERGENCY)
+    client.force_login(site_a.users["front_desk"])
+    page = client.get(reverse("complaints:complaint_detail", args=[c.pk])).content.decode()
+    assert reverse("emergencies:new") + f"?complaint={c.number}" in page
