@@ -42,12 +42,12 @@ from estates.roster import week_gaps
 PER_PAGE = 50
 
 
-def _user_site(user) -> Site | None:  # noqa: ANN001
+def _user_site(user) -> Site | None:
     staff = getattr(user, "staff", None)
     return staff.site if staff is not None and staff.site_id else None
 
 
-def _form_errors(form, err: Exception) -> None:  # noqa: ANN001
+def _form_errors(form, err: Exception) -> None:
     """A DomainError or model ValidationError shown on the bound form (SPEC X-03)."""
     if isinstance(err, ValidationError) and hasattr(err, "error_dict"):
         for name, errs in err.error_dict.items():
@@ -77,7 +77,7 @@ class Entity:
     detail_template: str = "estates/registry_detail.html"
 
 
-def _is_manager_somewhere(user) -> bool:  # noqa: ANN001
+def _is_manager_somewhere(user) -> bool:
     return is_company_level(user) or perms.can_manage_structure(user, _user_site(user))
 
 
@@ -183,7 +183,7 @@ def entity_list(request: HttpRequest, key: str) -> HttpResponse:
     })
 
 
-def _detail_rows(obj, names: list[str]) -> list[tuple[str, Any]]:  # noqa: ANN001
+def _detail_rows(obj, names: list[str]) -> list[tuple[str, Any]]:
     rows = []
     for name in names:
         fld = obj._meta.get_field(name)
@@ -220,7 +220,7 @@ def _unit_sections() -> tuple[str, ...]:
     return tuple(found)
 
 
-def _detail_extra(request: HttpRequest, key: str, obj) -> dict:  # noqa: ANN001
+def _detail_extra(request: HttpRequest, key: str, obj) -> dict:
     user = request.user
     if key == "unit":
         docs = sel.document_list_visible_to(user).filter(unit=obj).order_by("voided", "-created_at")
@@ -239,7 +239,7 @@ def _detail_extra(request: HttpRequest, key: str, obj) -> dict:  # noqa: ANN001
     return {}
 
 
-def _form_kwargs(request: HttpRequest, key: str, instance=None) -> dict:  # noqa: ANN001
+def _form_kwargs(request: HttpRequest, key: str, instance=None) -> dict:
     kwargs: dict[str, Any] = {"user": request.user}
     if instance is None and key != "site" and not is_company_level(request.user):
         kwargs["site"] = _user_site(request.user)
@@ -276,7 +276,7 @@ def entity_create(request: HttpRequest, key: str) -> HttpResponse:
                                                           "cancel_url": reverse(f"estates:{key}_list")})
 
 
-def _after_save_url(key: str, obj) -> str:  # noqa: ANN001
+def _after_save_url(key: str, obj) -> str:
     if key == "resident":
         return reverse("estates:unit_detail", args=[obj.unit_id])
     return reverse(f"estates:{key}_detail", args=[obj.pk])
@@ -306,7 +306,7 @@ def entity_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 
 # ---- record actions (never delete: archive, move out, deactivate, void) ----------------------------
 
-def _reason_action(request: HttpRequest, action) -> str | None:  # noqa: ANN001
+def _reason_action(request: HttpRequest, action) -> str | None:
     form = f.ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason."))
