@@ -75,6 +75,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
             run_data_migrations()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test (threads, live server) ends by emptying every table, seeds included; the
+    next one gets the seeds back (pytest-django runs these after all the others)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        run_data_migrations()
+
+
 def _make_site(label: str):
     site = SiteFactory(name=f"{label}小区", code=f"T{label}")
     zone = ZoneFactory(site=site, name=f"{label}一片区")

@@ -20,7 +20,7 @@ def _migrate(db: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DATABASE_URL=f"sqlite:///{db}", DEBUG="true", DJANGO_SETTINGS_MODULE="propserv.settings.base")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True,
-                   timeout=300)
+                   timeout=900)
 
 
 @pytest.mark.django_db
