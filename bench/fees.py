@@ -7,7 +7,7 @@ BENCH_DATABASE_URL):
 1. 100,000 occupied units, 5 charge items each (management fee per m², garbage fee, parking per space,
    water and electricity from this month's readings): the monthly bill run is executed by a worker
    process (`bill_run_execute`, as the Celery task does); wall time and the worker's peak RSS.
-2. 11 earlier months of bills and their ledger charges are bulk-inserted (≈ 2.2 M ledger rows), ANALYZE.
+2. 11 earlier months of bills and their ledger charges are bulk-inserted (1.2 M ledger rows at 100,000 units), ANALYZE.
 3. N cashiers (threads, each its own login and connection) post payments through the real payment view
    for S seconds on random units: errors, server-time median/p95, and the site's receipt numbers must
    be exactly 1..N.
