@@ -93,7 +93,7 @@ def self_assessment_score(*, sa: SelfAssessment, actor: Any, adjustment: Decimal
                           now: datetime | None = None) -> SelfAssessment:
     """A-03: the zone manager of the zone scores (optionally adjusting with a reason)."""
     now = now or timezone.now()
-    sa = SelfAssessment.objects.select_for_update().select_related("zone__manager", "month").get(pk=sa.pk)
+    sa = SelfAssessment.objects.select_for_update(of=("self",)).select_related("zone__manager", "month").get(pk=sa.pk)
     if sa.zone.manager is None or sa.zone.manager.user_id != actor.pk:
         raise DomainError(_("The zone's own manager scores its self-assessment."), code="not_allowed")
     if sa.reviewed_at is not None:
@@ -115,7 +115,7 @@ def self_assessment_score(*, sa: SelfAssessment, actor: Any, adjustment: Decimal
 def self_assessment_review(*, sa: SelfAssessment, actor: Any, now: datetime | None = None) -> SelfAssessment:
     """A-03: reviewed by the CS supervisor — not the person who scored it."""
     now = now or timezone.now()
-    sa = SelfAssessment.objects.select_for_update().select_related("month").get(pk=sa.pk)
+    sa = SelfAssessment.objects.select_for_update(of=("self",)).select_related("month").get(pk=sa.pk)
     if not permissions.can_adjust_ranking(actor, sa.month.site_id):
         raise DomainError(_("Only the CS supervisor reviews the self-assessment."), code="not_allowed")
     if sa.scored_at is None:
@@ -236,7 +236,7 @@ def can_score(user: Any, part: AppraisalPart) -> bool:
 @transaction.atomic
 def appraisal_score(*, part: AppraisalPart, actor: Any, score: Decimal, now: datetime | None = None) -> AppraisalPart:
     now = now or timezone.now()
-    part = AppraisalPart.objects.select_for_update().select_related("appraisal__month", "appraisal__staff").get(
+    part = AppraisalPart.objects.select_for_update(of=("self",)).select_related("appraisal__month", "appraisal__staff").get(
         pk=part.pk)
     month = part.appraisal.month
     if month.appraisal_locked_at is not None:

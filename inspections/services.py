@@ -160,7 +160,7 @@ def inspection_record(*, site: Any, kind: str, template: ChecklistTemplate, acto
 def rectification_report_done(*, rect: Rectification, actor: Any, note: str, photos=(),
                               now: datetime | None = None) -> Rectification:
     now = now or timezone.now()
-    rect = Rectification.objects.select_for_update().select_related("owner").get(pk=rect.pk)
+    rect = Rectification.objects.select_for_update(of=("self",)).select_related("owner").get(pk=rect.pk)
     if not permissions.can_report_done(actor, rect):
         raise DomainError(_("Only the owner or a supervisor reports this rectification done."), code="not_allowed")
     if rect.status != Rectification.Status.OPEN:
@@ -183,7 +183,7 @@ def rectification_verify(*, rect: Rectification, actor: Any, passed: bool, note:
                          now: datetime | None = None) -> Rectification:
     """Closed only after someone else than the owner (and than who reported it done) verified it."""
     now = now or timezone.now()
-    rect = Rectification.objects.select_for_update().select_related("owner").get(pk=rect.pk)
+    rect = Rectification.objects.select_for_update(of=("self",)).select_related("owner").get(pk=rect.pk)
     if rect.status == Rectification.Status.OPEN:
         raise DomainError(_("This rectification has not been reported done: it cannot be closed yet."),
                           code="not_done")
@@ -407,7 +407,7 @@ def ranking_adjust(*, score: ZoneScore, actor: Any, delta: Decimal, reason: str,
                    now: datetime | None = None) -> ZoneScore:
     """A-02: the CS supervisor adjusts a zone's score with a reason; the ranking follows."""
     now = now or timezone.now()
-    score = ZoneScore.objects.select_for_update().select_related("month").get(pk=score.pk)
+    score = ZoneScore.objects.select_for_update(of=("self",)).select_related("month").get(pk=score.pk)
     month = AssessmentMonth.objects.select_for_update().get(pk=score.month_id)
     if not permissions.can_adjust_ranking(actor, month.site_id):
         raise DomainError(_("Only the CS supervisor adjusts the zone scores."), code="not_allowed")
