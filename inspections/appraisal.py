@@ -236,8 +236,8 @@ def can_score(user: Any, part: AppraisalPart) -> bool:
 @transaction.atomic
 def appraisal_score(*, part: AppraisalPart, actor: Any, score: Decimal, now: datetime | None = None) -> AppraisalPart:
     now = now or timezone.now()
-    part = AppraisalPart.objects.select_for_update(of=("self",)).select_related("appraisal__month", "appraisal__staff").get(
-        pk=part.pk)
+    part = (AppraisalPart.objects.select_for_update(of=("self",))
+            .select_related("appraisal__month", "appraisal__staff").get(pk=part.pk))
     month = part.appraisal.month
     if month.appraisal_locked_at is not None:
         raise DomainError(_("The appraisal of %(m)s is locked.") % {"m": f"{month.month:%Y-%m}"}, code="locked")
