@@ -36,6 +36,15 @@ def require(ok: bool, message: str, code: str = "not_allowed") -> None:
         raise DomainError(message, code=code)
 
 
+def allows(check: Any, *args: Any) -> bool:
+    """A permission predicate from the check a service calls: True unless the check refuses."""
+    try:
+        check(*args)
+    except DomainError:
+        return False
+    return True
+
+
 def lock_row(obj: M, *related: str) -> M:
     """The row again, locked for this transaction (`SELECT … FOR UPDATE`, only this table's row)."""
     manager = type(obj)._default_manager

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Role, has_role, is_company_level
+from core.service_kit import allows
 from estates.selectors import site_ids_visible_to
 
 FINANCE = (Role.FINANCE,)
@@ -62,28 +63,20 @@ def check_reminder_outcome(user, reminder) -> None:
         raise DomainError(_("This reminder is already closed."), code="bad_state")
 
 
-def _can(check, *args) -> bool:
-    try:
-        check(*args)
-    except DomainError:
-        return False
-    return True
-
-
 def can_take_payment(user, site_id: int) -> bool:
-    return _can(check_take_payment, user, site_id)
+    return allows(check_take_payment, user, site_id)
 
 
 def can_finance(user, site_id: int) -> bool:
-    return _can(check_finance, user, site_id)
+    return allows(check_finance, user, site_id)
 
 
 def can_read_meters(user, site_id: int) -> bool:
-    return _can(check_read_meters, user, site_id)
+    return allows(check_read_meters, user, site_id)
 
 
 def can_manage_reminders(user, site_id: int) -> bool:
-    return _can(check_manage_reminders, user, site_id)
+    return allows(check_manage_reminders, user, site_id)
 
 
 def can_view_fees(user) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Role, has_role, is_company_level
+from core.service_kit import allows
 from estates.models import Department
 from estates.selectors import site_ids_visible_to
 
@@ -63,36 +64,28 @@ def check_inspect(user, site_id: int) -> None:
              _("Only engineering or the service-center head inspect for acceptance."))
 
 
-def _can(check, *args) -> bool:
-    try:
-        check(*args)
-    except DomainError:
-        return False
-    return True
-
-
 def can_register(user, site_id: int) -> bool:
-    return _can(check_register, user, site_id)
+    return allows(check_register, user, site_id)
 
 
 def can_review(user, site_id: int) -> bool:
-    return _can(check_review, user, site_id)
+    return allows(check_review, user, site_id)
 
 
 def can_approve(user, site_id: int) -> bool:
-    return _can(check_approve, user, site_id)
+    return allows(check_approve, user, site_id)
 
 
 def can_gate(user, site_id: int) -> bool:
-    return _can(check_gate, user, site_id)
+    return allows(check_gate, user, site_id)
 
 
 def can_patrol(user, site_id: int) -> bool:
-    return _can(check_patrol, user, site_id)
+    return allows(check_patrol, user, site_id)
 
 
 def can_inspect(user, site_id: int) -> bool:
-    return _can(check_inspect, user, site_id)
+    return allows(check_inspect, user, site_id)
 
 
 def can_view(user) -> bool:
