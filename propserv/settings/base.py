@@ -38,7 +38,9 @@ if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address the app is served on: QR codes and links in printed forms and mails (issue 20.7).
+# `make run` sets it from its HOST/PORT (PORT=8103 → http://127.0.0.1:8103); production sets it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -215,6 +217,15 @@ STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# issue 20.8: fonts are not compressed by collectstatic. The two CJK fonts (7 MB, used by the PDF
+# renderer, not by browsers) took 2½ minutes of brotli/gzip on a first `make run`; images and
+# archives are already compressed. Whitenoise's own list plus the font formats it leaves out.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "ico", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "woff", "woff2", "ttf", "otf", "ttc", "eot", "mp4", "webm", "pdf",
+)
+# /favicon.ico (asked by every browser, before any login) is served from here by whitenoise
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"  # never served directly: attachments go through access-checked views
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # SPEC X-03, issue 13: every upload is judged by content in core/uploads.py (docs/security.md).
