@@ -14,7 +14,7 @@ from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
 from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Site, Unit
-from estates.selectors import site_list_visible_to
+from estates.selectors import site_ids_visible_to, site_list_visible_to, unit_example_code
 
 DT = {"type": "datetime-local"}
 
@@ -25,10 +25,12 @@ class ComplaintForm(OnceFormMixin):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Complaint.Kind.choices, initial=Complaint.Kind.COMPLAINT)
     received_at = forms.DateTimeField(label=_("Received at"), widget=forms.DateTimeInput(attrs=DT))
-    channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices,
+                                initial=Complaint.Channel.PHONE)  # issue 20.3: most complaints are phoned in
     severity = forms.ChoiceField(label=_("Urgency"), choices=Severity.choices, initial=Severity.NORMAL)
     unit_code = forms.CharField(label=_("Unit"), max_length=32, required=False,
-                                help_text=_("e.g. 3-2-1502"))
+                                help_text=_("A unit, or a name or phone"),
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "search"}))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     complainant_name = forms.CharField(label=_("Resident"), max_length=60, required=False)
     phone = PhoneField(label=_("Phone"), max_length=30, required=False)  # issue 13.4: one phone rule
@@ -52,6 +54,10 @@ class ComplaintForm(OnceFormMixin):
         else:
             self.fields["site"].required = True
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        # issue 20.3: the help example is a real unit of the site (the lookup lists the rest)
+        example = unit_example_code([self.fixed_site.pk] if self.fixed_site else site_ids_visible_to(user))
+        if example:
+            self.fields["unit_code"].help_text = _("e.g. %(unit)s, or a name or phone") % {"unit": example}
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from core.roles import COMPANY_ROLES, is_company_level
@@ -186,3 +187,44 @@ def _display(obj, name: str, value) -> str:
 
         return _("yes") if value else _("no")
     return str(value)
+
+
+# ---- the unit lookup of the registration forms (issue 20.3: work orders and complaints share it)
+
+def unit_natural_order(qs: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Building, entrance and room in numeric order: 3-2-103 before 3-2-1003 (shorter numbers first)."""
+    return qs.order_by(Length("building__number"), "building__number", Length("entrance"), "entrance",
+                       Length("room"), "room")
+
+
+def unit_lookup(user, q: str, *, limit: int = 8) -> tuple[list[Unit], list[Resident]]:
+    """Units whose code starts with `q` (natural order, with their occupants' names) and residents whose
+    name or phone starts with it, in the sites `user` may see."""
+    q = (q or "").strip()
+    if not q:
+        return [], []
+    site_ids = site_ids_visible_to(user)
+    units = list(unit_natural_order(Unit.objects.filter(site_id__in=site_ids, archived=False, code__startswith=q))
+                 .prefetch_related(Prefetch("residents", Resident.objects.filter(is_active=True)
+                                            .order_by(_KIND_ORDER, "name"), to_attr="household"))[:limit])
+    residents = [] if q[0].isdigit() and "-" in q else list(
+        Resident.objects.filter(site_id__in=site_ids, is_active=True)
+        .filter(Q(name__startswith=q) | Q(phone__startswith=q)).select_related("unit")[:limit])
+    return units, residents
+
+
+_KIND_ORDER = Case(When(kind=Resident.Kind.OWNER, then=0), When(kind=Resident.Kind.TENANT, then=1), default=2)
+
+
+def unit_household(user, unit_id) -> tuple[Unit | None, list[Resident]]:
+    """A visible unit and the people who live there: owner first, then tenants, then household members."""
+    unit = visible(Unit.objects.all(), user).filter(pk=unit_id).first() if str(unit_id or "").isdigit() else None
+    if unit is None:
+        return None, []
+    return unit, list(unit.residents.filter(is_active=True).order_by(_KIND_ORDER, "name"))
+
+
+def unit_example_code(site_ids: Iterable[int]) -> str:
+    """A real unit of the site for a form's help text (the first in natural order), "" when it has none."""
+    unit = unit_natural_order(Unit.objects.filter(site_id__in=list(site_ids), archived=False)).only("code").first()
+    return unit.code if unit else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from estates import views
+from estates import lookup, views
 
 app_name = "estates"
 
@@ -9,6 +9,8 @@ _PLURAL = {"site": "sites", "zone": "zones", "building": "buildings", "unit": "u
 
 urlpatterns = [
     path("", views.registry_home, name="home"),
+    path("units/lookup/", lookup.unit_lookup_view, name="unit_lookup"),
+    path("units/household/", lookup.unit_household_view, name="unit_household"),
     path("units/<int:pk>/archive/", views.unit_archive, name="unit_archive"),
     path("units/<int:pk>/documents/", views.document_add, name="document_add"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),

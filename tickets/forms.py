@@ -14,6 +14,7 @@ from core.once import OnceFormMixin
 from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
 from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Staff, Unit
+from estates.selectors import unit_example_code
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
 DT = {"type": "datetime-local"}
@@ -39,8 +40,9 @@ class RegisterForm(OnceFormMixin):
 
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False,
                                   widget=forms.HiddenInput)
-    unit_code = forms.CharField(label=_("Unit"), required=False, help_text=_("e.g. 3-2-1502, or a name or phone"),
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+    unit_code = forms.CharField(label=_("Unit"), required=False, help_text=_("A unit, or a name or phone"),
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True,
+                                                              "inputmode": "search"}))
     resident = forms.ModelChoiceField(Resident.objects.none(), label=_("Resident"), required=False,
                                       widget=forms.HiddenInput)
     location = forms.CharField(label=_("Location (public areas)"), required=False, max_length=120)
@@ -57,6 +59,10 @@ class RegisterForm(OnceFormMixin):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
         self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
+        # issue 20.3: the example is a real unit of the clerk's site (part of the cached fields' key)
+        self.example_unit = unit_example_code(site_ids)
+        if self.example_unit:
+            self.fields["unit_code"].help_text = _("e.g. %(unit)s, or a name or phone") % {"unit": self.example_unit}
 
     def fields_version(self) -> str:
         """Changes when a category is added, edited or retired: the cached fields are rendered again."""
@@ -74,19 +80,59 @@ class RegisterForm(OnceFormMixin):
         return data
 
 
+class WorkerSelect(forms.Select):
+    """Workers grouped by department (<optgroup>); each option names its department so the page shows
+    only the chosen department's people (static/js/propserv.js `data-filter-by`, issue 20.4)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-group"] = str(instance.department_id)
+        return option
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    """The department's name as the <optgroup> label, its people under it (the queryset sorted by department)."""
+
+    def _get_choices(self):
+        choices = list(super()._get_choices())
+        groups: dict[str, list] = {}
+        for value, label in choices:
+            instance = getattr(value, "instance", None)
+            if instance is None:
+                continue
+            groups.setdefault(instance.department.name, []).append((value, label))
+        return [("", self.empty_label), *groups.items()] if self.empty_label is not None else list(groups.items())
+
+    choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
+
+
 class DispatchForm(VersionMixin):
     department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"))
-    assignee = forms.ModelChoiceField(Staff.objects.none(), label=_("Worker"), required=False)
+    assignee = WorkerChoiceField(Staff.objects.none(), label=_("Worker"), required=False,
+                                 widget=WorkerSelect(attrs={"data-filter-by": "department"}),
+                                 help_text=_("Only the chosen department's people are listed."))
     due_at = forms.DateTimeField(label=_("Deadline (internal jobs)"), required=False,
                                  widget=forms.DateTimeInput(attrs=DT))
     contractor_name = forms.CharField(label=_("Special contractor"), required=False)
 
     def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(site_id=order.site_id)
-        self.fields["assignee"].queryset = Staff.objects.filter(site_id=order.site_id, is_active=True,
-                                                                department__isnull=False)
+        self.fields["department"].queryset = Department.objects.filter(site_id=order.site_id, is_active=True)
+        self.fields["assignee"].queryset = (Staff.objects.filter(site_id=order.site_id, is_active=True,
+                                                                 department__isnull=False)
+                                            .select_related("department").order_by("department__kind",
+                                                                                   "department__name", "name"))
         self.initial.setdefault("department", order.department_id)
+
+    def clean(self):
+        data = super().clean()
+        dept, worker = data.get("department"), data.get("assignee")
+        if dept and worker and worker.department_id != dept.pk:  # the service refuses it too (issue 20.4)
+            self.add_error("assignee", _("%(name)s is not in %(department)s: choose one of its workers.")
+                           % {"name": worker.name, "department": dept.name})
+        return data
 
 
 class CompleteForm(VersionMixin):

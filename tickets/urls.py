@@ -6,7 +6,6 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
     path("new/", views.order_create, name="order_create"),
-    path("lookup/", views.lookup, name="lookup"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("board/", views.dispatch_board, name="dispatch_board"),
     path("mine/", views.my_orders, name="my_orders"),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.once import submit_once
 from core.paging import CountlessPage, page_number
 from core.roles import Role, has_role
-from estates.models import Department, Resident, Site, Unit, Zone
+from estates.models import Department, Site, Unit, Zone
 from estates.selectors import site_ids_visible_to
 from tickets import forms as f
 from tickets import selectors, services
@@ -128,19 +128,6 @@ def order_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Work order %(n)s registered.") % {"n": order.number})
             return redirect(order)
     return render(request, "tickets/order_form.html", {"form": form})
-
-
-@login_required
-def lookup(request: HttpRequest) -> HttpResponse:
-    """htmx autocomplete: unit `3-2-1502`, resident name or phone → candidates + duplicate hint."""
-    q = (request.GET.get("unit_code") or request.GET.get("q") or "").strip()
-    site_ids = site_ids_visible_to(request.user)
-    units, residents = [], []
-    if len(q) >= 1:
-        units = list(Unit.objects.filter(site_id__in=site_ids, code__startswith=q).order_by("code")[:8])
-        residents = list(Resident.objects.filter(site_id__in=site_ids, is_active=True)
-                         .filter(Q(name__startswith=q) | Q(phone__startswith=q)).select_related("unit")[:8])
-    return render(request, "tickets/partials/_lookup.html", {"units": units, "residents": residents, "q": q})
 
 
 @login_required

@@ -36,8 +36,30 @@
     });
   }
 
+  // <select data-filter-by="department"> whose options carry data-group: only the options of the value
+  // chosen in the same form's field of that name are offered (dispatch: the department's own workers)
+  function filterSelect(sel) {
+    var form = sel.form, other = form && form.querySelector("[name='" + sel.dataset.filterBy + "']");
+    if (!other) return;
+    var wanted = other.value;
+    sel.querySelectorAll("option[data-group]").forEach(function (o) {
+      var hide = !!wanted && o.dataset.group !== wanted;
+      o.hidden = hide; o.disabled = hide;
+      if (hide && o.selected) sel.value = "";
+    });
+    sel.querySelectorAll("optgroup").forEach(function (g) {
+      g.hidden = !g.querySelector("option:not([hidden])");
+    });
+  }
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form || !e.target.name) return;
+    form.querySelectorAll("select[data-filter-by='" + e.target.name + "']").forEach(filterSelect);
+  });
+
   function init(root) {
     (root.querySelectorAll ? root : document).querySelectorAll("canvas[data-signature-pad]").forEach(initPad);
+    (root.querySelectorAll ? root : document).querySelectorAll("select[data-filter-by]").forEach(filterSelect);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

@@ -33,7 +33,7 @@ def test_scripts_work_under_the_policy(page, live_server, site_a):
     csp = resp.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     page.fill("#id_unit_code", "3-2-15")
-    page.click("[data-testid=lookup] >> text=3-2-1502")  # tickets/order_form.js
+    page.click("[data-testid=lookup] >> text=3-2-1502")  # estates/unit_pick.js
     page.wait_for_selector(f"#duplicates >> text={earlier.number}")
     assert page.input_value("#id_unit") == str(site_a.units[1].pk)
 

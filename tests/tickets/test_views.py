@@ -85,9 +85,9 @@ def test_register_form(client, site_a):
     assert order.unit.code == "3-2-1502" and order.receiver == site_a.users["front_desk"]
     r = c.get(reverse("tickets:duplicates"), {"unit": order.unit_id})
     assert order.number in r.content.decode()
-    r = c.get(reverse("tickets:lookup"), {"unit_code": "3-2-15"})
+    r = c.get(reverse("estates:unit_lookup"), {"unit_code": "3-2-15"})
     assert "3-2-1502" in r.content.decode()
-    r = c.get(reverse("tickets:lookup"), {"unit_code": site_a.residents[0].name})
+    r = c.get(reverse("estates:unit_lookup"), {"unit_code": site_a.residents[0].name})
     assert site_a.residents[0].phone in r.content.decode()
 
 

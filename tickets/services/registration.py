@@ -163,6 +163,10 @@ def work_order_dispatch(*, order: WorkOrder, actor, department: Department | Non
         raise DomainError(_("Choose the department of this site that does the work."), code="department")
     if assignee is not None and assignee.site_id != order.site_id:
         raise DomainError(_("The worker belongs to another site."), code="assignee")
+    if assignee is not None and (assignee.department_id != department.pk or not assignee.is_active):
+        # issue 20.4: only the chosen department's own (active) people take its orders
+        raise DomainError(_("%(name)s is not in %(department)s: choose one of its workers.")
+                          % {"name": assignee.name, "department": department.name}, code="assignee")
     cat = order.category
     if cat.needs_agreement and not order.agreement_signed_at:
         # SPEC T-15: paid order/cleaning work needs the signed agreement before work starts
