@@ -198,6 +198,42 @@ class BillRun(BaseModel):
         return 100 if not self.total_units else int(100 * self.done_units / self.total_units)
 
 
+# ---- arrears summaries (issue 16 benchmark: the aging page at millions of rows)
+# Kept by statement-level PostgreSQL triggers on fees_bill, in the transaction that changes a bill: every
+# INSERT or UPDATE adds what became owed on open bills and subtracts what was owed before (deltas, so two
+# cashiers never overwrite each other's sums). On other databases the tables stay empty and the arrears
+# selector reads the bills directly.
+_ARREARS_DELTA_INSERT = ("SELECT unit_id, site_id, period, total - paid AS owed, 1 AS n FROM new_rows "
+                         "WHERE status = 'open'")
+_ARREARS_DELTA_UPDATE = (_ARREARS_DELTA_INSERT + " UNION ALL SELECT unit_id, site_id, period, paid - total, -1 "
+                         "FROM old_rows WHERE status = 'open'")
+_ARREARS_APPLY = """
+    WITH delta AS ({delta}),
+    by_unit AS (
+        INSERT INTO fees_arrearsunit (unit_id, site_id, owed, bills)
+        SELECT unit_id, min(site_id), sum(owed), sum(n) FROM delta GROUP BY unit_id
+        HAVING sum(owed) <> 0 OR sum(n) <> 0 ORDER BY unit_id
+        ON CONFLICT (unit_id) DO UPDATE SET owed = fees_arrearsunit.owed + EXCLUDED.owed,
+                                            bills = fees_arrearsunit.bills + EXCLUDED.bills
+        RETURNING 1)
+    INSERT INTO fees_arrearscell (site_id, building_id, period, owed, bills)
+    SELECT min(d.site_id), u.building_id, d.period, sum(d.owed), sum(d.n)
+    FROM delta d JOIN estates_unit u ON u.id = d.unit_id GROUP BY u.building_id, d.period
+    HAVING sum(d.owed) <> 0 OR sum(d.n) <> 0 ORDER BY u.building_id, d.period
+    ON CONFLICT (building_id, period) DO UPDATE SET owed = fees_arrearscell.owed + EXCLUDED.owed,
+                                                    bills = fees_arrearscell.bills + EXCLUDED.bills;
+    RETURN NULL;"""
+
+ARREARS_TRIGGERS = [
+    pgtrigger.Trigger(name="fees_bill_arrears_ins", level=pgtrigger.Statement, when=pgtrigger.After,
+                      operation=pgtrigger.Insert, referencing=pgtrigger.Referencing(new="new_rows"),
+                      func=_ARREARS_APPLY.format(delta=_ARREARS_DELTA_INSERT)),
+    pgtrigger.Trigger(name="fees_bill_arrears_upd", level=pgtrigger.Statement, when=pgtrigger.After,
+                      operation=pgtrigger.Update, referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                      func=_ARREARS_APPLY.format(delta=_ARREARS_DELTA_UPDATE)),
+]
+
+
 class Bill(BaseModel):
     # Translators: 账单 / 收费通知单
     """What a unit owes: the month's bill, or a paid-service bill of a work order (F-02, F-06)."""
@@ -242,6 +278,7 @@ class Bill(BaseModel):
         ]
         indexes = [models.Index(fields=["site", "status", "period"], name="fees_bill_site_status"),
                    models.Index(fields=["unit", "status", "period"], name="fees_bill_unit_status")]
+        triggers = ARREARS_TRIGGERS
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period:%Y-%m} {self.total}"
@@ -544,3 +581,36 @@ class BankLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_no} {self.amount}"
+
+
+class ArrearsUnit(models.Model):
+    """What a unit owes on its open bills and how many there are (kept by the triggers on bills)."""
+
+    unit = models.OneToOneField("estates.Unit", primary_key=True, on_delete=models.DO_NOTHING, related_name="+")
+    site = models.ForeignKey("estates.Site", on_delete=models.DO_NOTHING, related_name="+")
+    owed = money(_("owed"))
+    bills = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "-owed", "unit"], name="fees_arrears_unit_owed")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.owed}"
+
+
+class ArrearsCell(models.Model):
+    """What is owed on open bills of one building for one month (kept by the triggers on bills): the
+    aging per building, zone and site sums a few thousand of these instead of every open bill."""
+
+    site = models.ForeignKey("estates.Site", on_delete=models.DO_NOTHING, related_name="+")
+    building = models.ForeignKey("estates.Building", on_delete=models.DO_NOTHING, related_name="+")
+    period = models.DateField()
+    owed = money(_("owed"))
+    bills = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["building", "period"], name="fees_arrears_cell_once")]
+        indexes = [models.Index(fields=["site", "period"], name="fees_arrears_cell_site")]
+
+    def __str__(self) -> str:
+        return f"{self.building_id} {self.period:%Y-%m}: {self.owed}"
