@@ -24,6 +24,13 @@ def callback_open_for(subject: Any, *, kind: str) -> Callback | None:
                                    status=Callback.Status.OPEN).first()
 
 
+def callback_list_for(subject: Any) -> QuerySet[Callback]:
+    """Every callback task about a record (a work order, a complaint), newest first: its page shows the
+    callback's deadline (issue 20.5)."""
+    ct = ContentType.objects.get_for_model(type(subject))
+    return Callback.objects.filter(subject_type=ct, subject_id=subject.pk).order_by("-created_at", "-id")
+
+
 def callback_list_visible_to(user: Any) -> QuerySet[Callback]:
     return visible(Callback.objects.select_related("site", "unit__building__zone", "resident", "assigned_to__staff",
                                                    "subject_type"), user)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callbacks.selectors import callback_list_for
 from core import uploads
 from core.actions import action_form_view, action_post_view
 from core.deadlines import deadlines_of
@@ -157,8 +158,18 @@ def _detail_ctx(request, order, bound: dict | None = None) -> dict:
             "events": order.events.select_related("actor__staff"),
             "deadlines": deadlines_of(order), "charges": list(order.charges.all()),
             "materials": list(order.materials.all()), "extensions": list(order.extensions.all()),
-            "photos": list(order.photos.all()), "problems": services.receipt_problems(order)
+            "photos": list(order.photos.all()), "callbacks": _callbacks_of(order),
+            "problems": services.receipt_problems(order)
             if order.status == WorkOrder.Status.COMPLETED else [], "now": timezone.now()}
+
+
+# only an order whose receipt came back can have a callback (CB-01): the others ask nothing more
+_CALLBACK_STATES = {WorkOrder.Status.CALLBACK, WorkOrder.Status.CLOSED, WorkOrder.Status.REWORK}
+
+
+def _callbacks_of(order) -> list:
+    """Issue 20.5: the order's page shows its callback's deadline (the clock runs on the callback)."""
+    return list(callback_list_for(order)[:3]) if order.status in _CALLBACK_STATES else []
 
 
 def _detail_page(request, order, bound=None, status=200) -> HttpResponse:
