@@ -71,8 +71,8 @@ def policy_limit(code: str, site_id: int | None = None) -> str:
     }
     if unit in counted:
         return counted[unit]() % {"n": n}
-    return {U.END_OF_DAY: gettext("the end of the working day"), U.END_OF_MONTH: gettext("the end of the month")
-            }.get(unit, gettext("the set time"))
+    return {U.END_OF_DAY: gettext("the end of the working day"), U.END_OF_MONTH: gettext("the end of the month"),
+            U.END_OF_CALENDAR_DAY: gettext("the end of the day")}.get(unit, gettext("the set time"))
 
 
 def site_office_hours(site_id: int | None) -> worktime.OfficeHours:
@@ -98,6 +98,8 @@ def compute_due(policy: DeadlinePolicy, start: datetime, *, site_id: int | None,
         return worktime.add_working_days(start, n, cal, hours)
     if unit == U.END_OF_DAY:
         return worktime.end_of_working_day(start, cal, hours)
+    if unit == U.END_OF_CALENDAR_DAY:
+        return worktime.end_of_calendar_day(start)
     if unit == U.END_OF_MONTH:
         return worktime.end_of_month(start)
     if unit == U.BEFORE_MONTH_END:

@@ -113,6 +113,7 @@ class DeadlinePolicy(models.Model):
         DAYS = "days", _("calendar days")
         WORKING_DAYS = "working_days", _("working days")
         END_OF_DAY = "end_of_day", _("end of the working day")
+        END_OF_CALENDAR_DAY = "end_of_calendar_day", _("end of the calendar day")  # SPEC K-06 (issue 15.8)
         END_OF_MONTH = "end_of_month", _("end of the month")
         BEFORE_MONTH_END = "before_month_end", _("days before the month end")  # SPEC T-15
         SET_BY_CALLER = "set", _("set when started")

@@ -94,7 +94,7 @@ POLICY_TABLE: list[P] = [
     P("survey.collection", _("Survey collection open"), 7, "days", "close", "", rule="S-03"),
     P("key.use.return", _("Key back by the planned time"), 0, "set", "notify",
       "security_supervisor,center_head", site_editable=True, rule="K-06"),
-    P("key.use.endofday", _("Key back by the end of the working day"), 0, "end_of_day", "escalate",
+    P("key.use.endofday", _("Key back by the end of the day"), 0, "end_of_calendar_day", "escalate",
       "site_director", site_editable=True, rule="K-06"),
     P("key.reconcile", _("Weekly key reconciliation"), 7, "days", "followup",
       "security_supervisor,center_head", repeat=True, rule="K-02"),

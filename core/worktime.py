@@ -130,6 +130,12 @@ def end_of_working_day(t: datetime, cal: WorkCalendar, hours: OfficeHours = DEFA
     return _at(next_working_day(t.date(), cal), hours.closing)
 
 
+def end_of_calendar_day(t: datetime) -> datetime:
+    """Midnight at the end of t's calendar day, whether or not it is a working day (SPEC K-06)."""
+    t = localtime(t)
+    return _at(t.date() + timedelta(days=1), time(0, 0))
+
+
 def end_of_month(t: datetime) -> datetime:
     t = localtime(t)
     first_next = (t.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -68,15 +68,20 @@ USE.add(Action(
                                              contractor_lead=c["contractor_lead"], actor=u),
     message=_("Key taken out. Print the entry record and have it signed.")), url_name="keys:use_take_out")
 USE.add(Action(
-    "sign", _("Signatures on the entry record"), f.EntrySignaturesForm, style="outline-primary",
-    allowed=lambda u, x: x.status in (U.OUT, U.RETURNED) and perm.can_record_at(u, x.site_id),
+    "sign", _("Enter the signed paper entry record"), f.EntrySignaturesForm, style="outline-primary",
+    allowed=lambda u, x: x.status == U.OUT and perm.can_record_at(u, x.site_id),
     form_kwargs=lambda x, u: {"initial": {
-        "signed_on_paper": x.entry_signed_on_paper,
         "security_signer": x.entry_security_signer or (x.security_staff.name if x.security_staff else ""),
         "property_signer": x.entry_property_signer or (x.property_staff.name if x.property_staff else ""),
         "contractor_signer": x.entry_contractor_signer or x.contractor_lead}},
-    run=lambda x, u, c: svc.key_use_record_entry_signatures(use=x, actor=u, **c),
+    run=lambda x, u, c: svc.key_use_record_entry_signatures(use=x, actor=u, signed_on_paper=True, **c),
     message=_("Signatures recorded.")), url_name="keys:use_sign")
+USE.add(Action(
+    "sign_own", _("Sign the entry record"), f.SignEntryForm, style="outline-primary",
+    allowed=perm.can_sign_entry,
+    form_kwargs=lambda x, u: {"initial": {"contractor_signer": x.entry_contractor_signer or x.contractor_lead}},
+    run=lambda x, u, c: svc.key_use_sign_entry(use=x, actor=u, **c),
+    message=_("Your signature is on the entry record.")), url_name="keys:use_sign_own")
 USE.add(Action(
     "item", _("Add item"), f.ItemForm, style="outline-primary",
     allowed=lambda u, x: x.status == U.OUT and perm.can_record_at(u, x.site_id),

@@ -10,6 +10,9 @@ from keys import services as svc
 from keys.models import KeyApproval, KeyCabinet
 
 SITE_CODES = ("SSTY", "LYXQ")
+# a one-pixel PNG standing in for a signature drawn on the pad
+DEMO_SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+                  "AAAABJRU5ErkJggg==")
 
 
 def _staff(code: str, role: str) -> Staff:
@@ -60,8 +63,11 @@ def _seed_site(site: Site, *, now: datetime) -> None:
                                 now=out_at - timedelta(hours=1))
         svc.key_use_approve(use=u, kind=KeyApproval.Kind.USE_PROPERTY, actor=head, now=out_at - timedelta(minutes=40))
         svc.key_use_approve(use=u, kind=KeyApproval.Kind.USE_SECURITY, actor=sec, now=out_at - timedelta(minutes=30))
-        return svc.key_use_take_out(use=u, property_staff=zone, security_staff=officer, actor=desk.user,
-                                    contractor_lead="王师傅", now=out_at)
+        u = svc.key_use_take_out(use=u, property_staff=zone, security_staff=officer, actor=desk.user,
+                                 contractor_lead="王师傅", now=out_at)
+        # SPEC K-04: each signs the entry record in his own login; the contractor's lead draws his signature
+        svc.key_use_sign_entry(use=u, actor=zone.user, now=out_at)
+        return svc.key_use_sign_entry(use=u, actor=officer.user, contractor_signature=DEMO_SIGNATURE, now=out_at)
 
     # awaiting approval; half-approved; approved but not yet sealed
     deposit(0, desc="入户门钥匙、信报箱钥匙", at=now - timedelta(hours=3))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.once import OnceFormMixin
-from core.uploads import ImageUploadField
+from core.uploads import IMAGE, PDF, DocumentUploadField, ImageUploadField
 from estates.models import Staff, Unit
 from keys.models import MAX_KEYS, KeyDeposit, KeySlot
 
@@ -92,10 +92,21 @@ class TakeOutForm(OnceFormMixin):
 
 
 class EntrySignaturesForm(OnceFormMixin):
-    signed_on_paper = forms.BooleanField(label=_("The entry record was signed on paper"), required=False)
-    security_signer = forms.CharField(label=_("Signed for security"), max_length=60, required=False)
-    property_signer = forms.CharField(label=_("Signed for property"), max_length=60, required=False)
-    contractor_signer = forms.CharField(label=_("Signed by the contractor's lead"), max_length=60, required=False)
+    """SPEC K-04: the paper entry record entered afterwards: the three names and the signed sheet's scan."""
+
+    security_signer = forms.CharField(label=_("Signed for security"), max_length=60)
+    property_signer = forms.CharField(label=_("Signed for property"), max_length=60)
+    contractor_signer = forms.CharField(label=_("Signed by the contractor's lead"), max_length=60)
+    # issue 13: judged by content in core.uploads
+    scan = DocumentUploadField(label=_("Scan of the signed entry record"), accept=(PDF, IMAGE), required=False,
+                               help_text=_("PDF, JPG or PNG."))
+
+
+class SignEntryForm(OnceFormMixin):
+    """SPEC K-04: my own signature on the entry record; the contractor's lead may draw his on my screen."""
+
+    contractor_signer = forms.CharField(label=_("Contractor's lead"), max_length=60, required=False)
+    contractor_signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class ItemForm(OnceFormMixin):

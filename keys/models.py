@@ -196,6 +196,15 @@ class KeyUse(BaseModel):
     entry_security_signer = models.CharField(_("signed for security"), max_length=60, blank=True)
     entry_property_signer = models.CharField(_("signed for property"), max_length=60, blank=True)
     entry_contractor_signer = models.CharField(_("signed by the contractor's lead"), max_length=60, blank=True)
+    # issue 15.8: either the paper record's scan with the recorder named, or each signature given in the
+    # system — the property assistant and the security officer in their own login, the contractor's lead
+    # drawing it on the screen of one of them
+    entry_scan = models.FileField(_("scan of the signed entry record"), upload_to="keys/entry/%Y/%m/", blank=True)
+    entry_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("paper record entered by"),
+                                          null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entry_security_signed_at = models.DateTimeField(_("security signed in the system"), null=True, blank=True)
+    entry_property_signed_at = models.DateTimeField(_("property signed in the system"), null=True, blank=True)
+    entry_contractor_signature = models.TextField(_("contractor's lead's drawn signature"), blank=True)
     # K-06
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("overdue alert"), null=True, blank=True)
@@ -225,6 +234,15 @@ class KeyUse(BaseModel):
         self.property_staff = property_staff
         self.security_staff = security_staff
         self.contractor_lead = contractor_lead
+
+    @property
+    def entry_signed(self) -> bool:
+        """SPEC K-04: the entry record carries all three signatures (paper with its scan, or in the system)."""
+        names = all((self.entry_security_signer, self.entry_property_signer, self.entry_contractor_signer))
+        if self.entry_signed_on_paper:
+            return names and bool(self.entry_scan)
+        return names and bool(self.entry_security_signed_at and self.entry_property_signed_at
+                              and self.entry_contractor_signature)
 
     @transition(field=status, source=Status.OUT, target=Status.RETURNED)
     def return_key(self, *, at) -> None:

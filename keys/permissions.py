@@ -181,3 +181,11 @@ def can_close_incident(user, incident: KeyIncident) -> bool:
 def can_record_at(user, site_id: int) -> bool:
     """Entry-record signatures and items moved: anyone who sees the site's keys."""
     return bool(user) and site_id in site_ids_visible_to(user)
+
+
+def can_sign_entry(user, use: KeyUse) -> bool:
+    """SPEC K-04 (issue 15.8): the property assistant and the security officer who took the key out sign the
+    entry record, each in their own login, while it is out."""
+    staff = getattr(user, "staff", None)
+    return (use.status == KeyUse.Status.OUT and staff is not None and staff.is_active
+            and staff.site_id == use.site_id and staff.pk in (use.property_staff_id, use.security_staff_id))

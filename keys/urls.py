@@ -19,6 +19,7 @@ urlpatterns = [
     path("uses/<int:pk>/take-out/", views.use_take_out, name="use_take_out"),
     path("uses/<int:pk>/entry.pdf", views.use_entry_pdf, name="use_entry_pdf"),
     path("uses/<int:pk>/sign/", views.use_sign, name="use_sign"),
+    path("uses/<int:pk>/sign-own/", views.use_sign_own, name="use_sign_own"),
     path("uses/<int:pk>/cancel/", views.use_cancel, name="use_cancel"),
     path("uses/<int:pk>/items/", views.use_item_add, name="use_item_add"),
     path("uses/<int:pk>/items/<int:item_pk>/put-back/", views.use_item_put_back, name="use_item_put_back"),

@@ -192,6 +192,7 @@ def use_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 use_take_out = action_post_view(USE, page=_use_page, key="take_out")
 use_sign = action_post_view(USE, page=_use_page, key="sign")
+use_sign_own = action_post_view(USE, page=_use_page, key="sign_own")
 use_cancel = action_post_view(USE, page=_use_page, key="cancel")
 use_item_add = action_post_view(USE, page=_use_page, key="item")
 use_return = action_post_view(USE, page=_use_page, key="return")

@@ -21,6 +21,7 @@ from keys.services.uses import (
     key_use_record_entry_signatures,
     key_use_request,
     key_use_return,
+    key_use_sign_entry,
     key_use_take_out,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "key_use_record_entry_signatures",
     "key_use_request",
     "key_use_return",
+    "key_use_sign_entry",
     "key_use_take_out",
     "reconciliation_candidates",
 ]

@@ -12,7 +12,7 @@ from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.roles import Role
 from core.service_kit import lock_row
-from core.uploads import check_image
+from core.uploads import IMAGE, PDF, check_file, check_image
 from keys import permissions as perm
 from keys.models import (
     KeyApproval,
@@ -128,27 +128,86 @@ def key_use_take_out(*, use: KeyUse, property_staff, security_staff, actor, cont
     return use
 
 
+SIGNATURE_PREFIX = "data:image/png;base64,"
+
+
+def _entry_open(use: KeyUse) -> None:
+    if use.status != KeyUse.Status.OUT:
+        raise DomainError(_("The entry record is signed while the key is out."), code="bad_state")
+
+
+def _entry_event(use: KeyUse, *, actor, now: datetime, how: str) -> None:
+    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ENTRY_SIGNED, at=now,
+                    data={"use": use.pk, "how": how, "signed_on_paper": use.entry_signed_on_paper,
+                          "security": use.entry_security_signer, "property": use.entry_property_signer,
+                          "contractor_lead": use.entry_contractor_signer, "complete": use.entry_signed})
+
+
 @transaction.atomic
 def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, security_signer: str,
-                                    property_signer: str, contractor_signer: str, actor,
+                                    property_signer: str, contractor_signer: str, actor, scan=None,
                                     now: datetime | None = None) -> KeyUse:
-    """SPEC K-04: the paper entry record signed by security, property and the contractor's lead."""
+    """SPEC K-04 (issue 15.8): the paper entry record, signed by security, property and the contractor's
+    lead, entered afterwards: the three names and the scan of the signed sheet; the recorder is named.
+
+    Nobody signs for someone else here: a signature given in the system is `key_use_sign_entry`."""
     now = now or timezone.now()
     use = lock_row(use)
     perm._same_site(actor, use.site_id)
-    if use.status not in (KeyUse.Status.OUT, KeyUse.Status.RETURNED):
-        raise DomainError(_("The entry record is signed when the key is taken out."), code="bad_state")
+    _entry_open(use)
+    if not signed_on_paper:
+        raise DomainError(_("Without the paper record each person signs in the system in their own login."),
+                          code="sign_in_own_login")
     names = [security_signer.strip(), property_signer.strip(), contractor_signer.strip()]
-    if signed_on_paper and not all(names):
+    if not all(names):
         raise DomainError(_("Enter the names of all three signers: security, property and the contractor's lead."),
                           code="signers_required")
-    use.entry_signed_on_paper = signed_on_paper
+    if not scan and not use.entry_scan:
+        raise DomainError(_("Attach the scan of the signed entry record."), code="scan_required")
+    if scan:
+        use.entry_scan = check_file(scan, (PDF, IMAGE))  # issue 13: by content, generated name
+    use.entry_signed_on_paper = True
+    use.entry_recorded_by = actor
     use.entry_security_signer, use.entry_property_signer, use.entry_contractor_signer = names
     use.save(update_fields=["entry_signed_on_paper", "entry_security_signer", "entry_property_signer",
-                            "entry_contractor_signer", "updated_at"])
-    KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ENTRY_SIGNED, at=now,
-                    data={"use": use.pk, "signed_on_paper": signed_on_paper, "security": names[0],
-                          "property": names[1], "contractor_lead": names[2]})
+                            "entry_contractor_signer", "entry_scan", "entry_recorded_by", "updated_at"])
+    _entry_event(use, actor=actor, now=now, how="paper")
+    return use
+
+
+@transaction.atomic
+def key_use_sign_entry(*, use: KeyUse, actor, contractor_signer: str = "", contractor_signature: str = "",
+                       now: datetime | None = None) -> KeyUse:
+    """SPEC K-04 (issue 15.8): the property assistant or the security officer who took the key out signs the
+    entry record in their own login; either of them may have the contractor's lead draw his signature."""
+    now = now or timezone.now()
+    use = lock_row(use)
+    perm._same_site(actor, use.site_id)
+    staff = getattr(actor, "staff", None)
+    fields = ["updated_at"]
+    if staff is None or not perm.can_sign_entry(actor, use):
+        _entry_open(use)
+        raise DomainError(_("Only the property assistant and the security officer who took the key out sign "
+                            "the entry record, each in their own login."), code="not_allowed")
+    if staff.pk == use.security_staff_id and use.entry_security_signed_at is None:
+        use.entry_security_signed_at, use.entry_security_signer = now, staff.name
+        fields += ["entry_security_signed_at", "entry_security_signer"]
+    if staff.pk == use.property_staff_id and use.entry_property_signed_at is None:
+        use.entry_property_signed_at, use.entry_property_signer = now, staff.name
+        fields += ["entry_property_signed_at", "entry_property_signer"]
+    if contractor_signature:
+        if not contractor_signature.startswith(SIGNATURE_PREFIX) or len(contractor_signature) > 400_000:
+            raise DomainError(_("The drawn signature could not be read; draw it again or sign on paper."),
+                              code="bad_signature")
+        name = contractor_signer.strip() or use.contractor_lead
+        if not name:
+            raise DomainError(_("Enter the name of the contractor's lead who signs."), code="signers_required")
+        use.entry_contractor_signature, use.entry_contractor_signer = contractor_signature, name
+        fields += ["entry_contractor_signature", "entry_contractor_signer"]
+    if len(fields) == 1:
+        raise DomainError(_("Your signature is already on the entry record."), code="already_signed")
+    use.save(update_fields=fields)
+    _entry_event(use, actor=actor, now=now, how="system")
     return use
 
 
@@ -197,6 +256,10 @@ def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor,
     if use.status != KeyUse.Status.OUT:
         raise DomainError(_("This key is not out."), code="bad_state")
     perm.check_two_sealers(deposit=deposit, sealer=sealer, witness=witness)
+    if not use.entry_signed:  # SPEC K-04: the entry record first
+        raise DomainError(_("The entry record needs the signatures of security, property and the contractor's "
+                            "lead (or the scan of the signed paper) before the use is closed."),
+                          code="entry_unsigned")
     if use.items.filter(put_back_at__isnull=True).exists():
         raise DomainError(_("Mark every moved item as put back before returning the key."), code="items_open")
     seal_number = _seal_number_free(deposit.site_id, seal_number)

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",  # issue 22: resident pages
     # last, so our catalogs win where the same English word is translated (e.g. "Filter" → 筛选)
-    "django.contrib.admin",
+    "core.admin_site.PropservAdminConfig",  # django.contrib.admin whose site deletes nothing of ours
 ]
 
 MIDDLEWARE = [

@@ -57,14 +57,28 @@ def approved_use(ns, dep, now=T0, planned_return=None):
                                now=now)
 
 
-def out_use(ns, dep, now=T0, planned_return=None):
+# a drawn signature as the signature pad sends it
+SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+             "AAAABJRU5ErkJggg==")
+
+
+def sign_entry(ns, use, now=T0):
+    """SPEC K-04: the two staff sign in their own logins, the contractor's lead draws his signature."""
+    svc.key_use_sign_entry(use=use, actor=ns.users["zone_staff"], now=now)
+    return svc.key_use_sign_entry(use=use, actor=ns.users["security_officer"], contractor_signature=SIGNATURE,
+                                  now=now)
+
+
+def out_use(ns, dep, now=T0, planned_return=None, signed=True):
     use = approved_use(ns, dep, now=now, planned_return=planned_return)
-    return svc.key_use_take_out(use=use, property_staff=ns.staff["zone_staff"],
-                                security_staff=ns.staff["security_officer"], actor=ns.users["front_desk"],
-                                contractor_lead="王师傅", now=now)
+    use = svc.key_use_take_out(use=use, property_staff=ns.staff["zone_staff"],
+                               security_staff=ns.staff["security_officer"], actor=ns.users["front_desk"],
+                               contractor_lead="王师傅", now=now)
+    return sign_entry(ns, use, now=now) if signed else use
 
 
 @pytest.fixture
 def keyflow():
     return SimpleNamespace(register=register, approve_deposit=approve_deposit, stored_key=stored_key,
-                           approved_use=approved_use, out_use=out_use, T0=T0)
+                           approved_use=approved_use, out_use=out_use, sign_entry=sign_entry,
+                           T0=T0)

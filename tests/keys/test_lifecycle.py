@@ -14,6 +14,7 @@ from keys import services as svc
 from keys.forms import ItemForm
 from keys.models import KeyDeposit, KeyEvent, KeyIncident, KeyUse, SealRecord
 from keys.selectors import key_monthly_summary
+from tests.keys.conftest import SIGNATURE
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_return_stops_clocks_and_records_minutes(site_a, cab_a, keyflow):
     ret = deadline_running(use, "key.use.return")
     eod = deadline_running(use, "key.use.endofday")
     assert ret.due_at == use.planned_return
-    assert eod is not None and eod.due_at.date() == keyflow.T0.date()
+    assert eod is not None and eod.due_at == keyflow.T0.replace(hour=0) + timedelta(days=1)  # midnight
     later = keyflow.T0 + timedelta(minutes=95)
     svc.key_use_return(use=use, seal_number="A-2", sealer=site_a.staff["zone_staff"],
                        witness=site_a.staff["security_officer"], actor=site_a.users["front_desk"], now=later)
@@ -76,7 +77,7 @@ def test_return_stops_clocks_and_records_minutes(site_a, cab_a, keyflow):
     assert SealRecord.objects.get(seal_number="A-1").broken_at == keyflow.T0  # opened at take-out
 
 
-# SPEC K-06: out past the planned return → alert; not back at the end of the working day → site director
+# SPEC K-06: out past the planned return → alert; not back at the end of the day → site director
 def test_overdue_alert_and_end_of_day_escalation(site_a, cab_a, keyflow):
     dep = keyflow.stored_key(site_a, cab_a)
     use = keyflow.out_use(site_a, dep, planned_return=keyflow.T0 + timedelta(hours=1))
@@ -90,8 +91,10 @@ def test_overdue_alert_and_end_of_day_escalation(site_a, cab_a, keyflow):
     # a second sweep changes nothing
     deadline_breach_due(now=keyflow.T0 + timedelta(hours=2))
     assert dep.events.filter(kind=KeyEvent.Kind.OVERDUE).count() == 1
-    # the end of the working day (office closes 18:00)
-    evening = keyflow.T0.replace(hour=18, minute=1)
+    # SPEC K-06: "end of the day" is the calendar day: nothing at closing time, the director at midnight
+    deadline_breach_due(now=keyflow.T0.replace(hour=23, minute=59))
+    assert KeyUse.objects.get(pk=use.pk).escalated_at is None
+    evening = keyflow.T0.replace(hour=0) + timedelta(days=1)
     deadline_breach_due(now=evening)
     use = KeyUse.objects.get(pk=use.pk)
     assert use.escalated_at == evening
@@ -143,17 +146,93 @@ def test_items_moved_and_put_back(site_a, cab_a, keyflow):
     assert use.status == KeyUse.Status.RETURNED
 
 
-# SPEC K-04: entry record signatures recorded afterwards
+# SPEC K-04: entry record signatures recorded afterwards from the paper record, with its scan
 def test_entry_signatures(site_a, cab_a, keyflow):
-    use = keyflow.out_use(site_a, keyflow.stored_key(site_a, cab_a))
+    use = keyflow.out_use(site_a, keyflow.stored_key(site_a, cab_a), signed=False)
     with pytest.raises(DomainError):
         svc.key_use_record_entry_signatures(use=use, signed_on_paper=True, security_signer="张保安",
                                             property_signer="", contractor_signer="王师傅",
                                             actor=site_a.users["zone_staff"])
+    with pytest.raises(DomainError) as err:  # issue 15.8: the paper record needs its scan
+        svc.key_use_record_entry_signatures(use=use, signed_on_paper=True, security_signer="张保安",
+                                            property_signer="李客服", contractor_signer="王师傅",
+                                            actor=site_a.users["zone_staff"])
+    assert err.value.code == "scan_required"
+    with pytest.raises(DomainError) as err:  # and the scan is judged by its content
+        svc.key_use_record_entry_signatures(use=use, signed_on_paper=True, security_signer="张保安",
+                                            property_signer="李客服", contractor_signer="王师傅",
+                                            scan=SimpleUploadedFile("s.pdf", b"not a pdf"),
+                                            actor=site_a.users["zone_staff"])
+    assert err.value.code == "file_type"
     use = svc.key_use_record_entry_signatures(use=use, signed_on_paper=True, security_signer="张保安",
                                               property_signer="李客服", contractor_signer="王师傅",
-                                              actor=site_a.users["zone_staff"])
+                                              scan=SimpleUploadedFile("s.png", _png(), "image/png"),
+                                              actor=site_a.users["front_desk"])
     assert use.entry_signed_on_paper and use.entry_contractor_signer == "王师傅"
+    assert use.entry_signed and use.entry_recorded_by == site_a.users["front_desk"] and use.entry_scan
+    svc.key_use_return(use=use, seal_number="P-2", sealer=site_a.staff["zone_staff"],
+                       witness=site_a.staff["security_officer"], actor=site_a.users["front_desk"])
+
+
+# SPEC K-04 (issue 15.8): the use cannot be closed before the entry record carries all three signatures
+def test_return_needs_entry_signatures(site_a, cab_a, keyflow):
+    use = keyflow.out_use(site_a, keyflow.stored_key(site_a, cab_a), signed=False)
+
+    def give_back():
+        return svc.key_use_return(use=use, seal_number="E-2", sealer=site_a.staff["zone_staff"],
+                                  witness=site_a.staff["security_officer"], actor=site_a.users["front_desk"])
+
+    with pytest.raises(DomainError) as err:
+        give_back()
+    assert err.value.code == "entry_unsigned"
+    # nobody signs for someone else: the custodian at the desk is not one of the two who took it out
+    with pytest.raises(DomainError) as err:
+        svc.key_use_sign_entry(use=use, actor=site_a.users["front_desk"], contractor_signature=SIGNATURE)
+    assert err.value.code == "not_allowed"
+    # and the names alone, without the paper, are not a signature
+    with pytest.raises(DomainError) as err:
+        svc.key_use_record_entry_signatures(use=use, signed_on_paper=False, security_signer="张保安",
+                                            property_signer="李客服", contractor_signer="王师傅",
+                                            actor=site_a.users["front_desk"])
+    assert err.value.code == "sign_in_own_login"
+    svc.key_use_sign_entry(use=use, actor=site_a.users["zone_staff"])
+    with pytest.raises(DomainError) as err:
+        svc.key_use_sign_entry(use=use, actor=site_a.users["zone_staff"])
+    assert err.value.code == "already_signed"
+    with pytest.raises(DomainError):  # security and the contractor's lead still missing
+        give_back()
+    use = svc.key_use_sign_entry(use=use, actor=site_a.users["security_officer"])
+    with pytest.raises(DomainError):  # the contractor's lead still missing
+        give_back()
+    with pytest.raises(DomainError) as err:
+        svc.key_use_sign_entry(use=use, actor=site_a.users["security_officer"], contractor_signature="not a png")
+    assert err.value.code == "bad_signature"
+    use = svc.key_use_sign_entry(use=use, actor=site_a.users["security_officer"], contractor_signature=SIGNATURE)
+    assert use.entry_signed and not use.entry_signed_on_paper
+    assert use.entry_property_signer == site_a.staff["zone_staff"].name
+    assert use.entry_security_signer == site_a.staff["security_officer"].name
+    assert use.entry_contractor_signer == "王师傅"
+    assert give_back().status == KeyUse.Status.RETURNED
+
+
+# SPEC K-06 (issue 15.8): a key out at 20:00 on a Sunday escalates to the site director at 24:00 that night
+def test_key_out_sunday_evening_escalates_at_midnight(site_a, cab_a, keyflow):
+    sunday = keyflow.T0 - timedelta(days=1)
+    assert sunday.weekday() == 6
+    out_at = sunday.replace(hour=20, minute=0)
+    dep = keyflow.stored_key(site_a, cab_a, now=out_at - timedelta(hours=1))
+    use = keyflow.out_use(site_a, dep, now=out_at, planned_return=out_at + timedelta(hours=5))
+    midnight = sunday.replace(hour=0) + timedelta(days=1)
+    assert deadline_running(use, "key.use.endofday").due_at == midnight
+    deadline_breach_due(now=midnight - timedelta(minutes=1))
+    assert KeyUse.objects.get(pk=use.pk).escalated_at is None
+    deadline_breach_due(now=midnight)
+    use = KeyUse.objects.get(pk=use.pk)
+    assert use.escalated_at == midnight
+    esc = Notification.objects.filter(subject_id=use.pk, kind="escalation")
+    assert set(esc.values_list("recipient_id", flat=True)) == {site_a.users["site_director"].pk}
+    deadline_breach_due(now=midnight + timedelta(hours=1))  # exactly once
+    assert dep.events.filter(kind=KeyEvent.Kind.ESCALATED).count() == 1
 
 
 # SPEC K-02: a missing key or a broken seal opens an incident the site director closes with a finding

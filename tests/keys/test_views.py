@@ -156,3 +156,29 @@ def test_item_photo_upload_and_access(client, site_a, site_b, cab_a, keyflow):
     assert client.get(photo_url).status_code == 200
     client.force_login(site_b.users["zone_staff"])
     assert client.get(photo_url).status_code == 404
+
+
+# SPEC K-04 (issue 15.8): the security officer signs the entry record on the page in his own login, the
+# contractor's lead draws on his screen; the front desk is not offered the step and is refused
+def test_sign_entry_in_own_login_page(client, site_a, cab_a, keyflow):
+    from tests.keys.conftest import SIGNATURE
+
+    use = keyflow.out_use(site_a, keyflow.stored_key(site_a, cab_a, seal="W-1"), signed=False)
+    url = reverse("keys:use_detail", args=[use.pk])
+    client.force_login(site_a.users["front_desk"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="sign-own-form"' not in page and 'data-testid="entry-signatures"' in page
+    client.post(reverse("keys:use_sign_own", args=[use.pk]), {"contractor_signature": SIGNATURE})
+    use = KeyUse.objects.get(pk=use.pk)
+    assert use.entry_contractor_signature == "" and use.entry_security_signed_at is None
+    client.force_login(site_a.users["security_officer"])
+    assert 'data-testid="sign-own-form"' in client.get(url).content.decode()
+    resp = client.post(reverse("keys:use_sign_own", args=[use.pk]),
+                       {"contractor_signer": "王师傅", "contractor_signature": SIGNATURE})
+    assert resp.status_code == 302
+    use = KeyUse.objects.get(pk=use.pk)
+    assert use.entry_security_signed_at and use.entry_contractor_signature == SIGNATURE
+    assert not use.entry_signed  # the property assistant has not signed yet
+    client.force_login(site_a.users["zone_staff"])
+    client.post(reverse("keys:use_sign_own", args=[use.pk]), {})
+    assert KeyUse.objects.get(pk=use.pk).entry_signed
