@@ -58,3 +58,11 @@ def submission_keys_purge_task() -> int:
     from core.once import submission_keys_purge  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     return submission_keys_purge()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_digest_task() -> int:
+    """Issue 20.6, beat at 06:30: what each user left unread before today goes into one digest notice."""
+    from core.inbox import notification_digest_build  # noqa: PLC0415 (cycle: the services enqueue these tasks)
+
+    return notification_digest_build()

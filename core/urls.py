@@ -8,6 +8,7 @@ urlpatterns = [
     path("inbox/badge/", views.inbox_badge, name="inbox_badge"),
     path("inbox/awaiting/", views.awaiting_ack, name="awaiting_ack"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_read_all"),
+    path("inbox/read/", views.inbox_mark_read, name="inbox_read"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("inbox/<int:pk>/ack/", views.notification_ack, name="notification_ack"),
     path("policies/", views.policy_list, name="policy_list"),

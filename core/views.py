@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import inbox as inbox_sel
 from core import permissions, selectors, services
 from core.calendar_source import calendar_warnings, load_work_calendar, year_source
 from core.context_processors import landing_url
@@ -46,21 +49,35 @@ def healthz_web(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """Issue 20.6: unread notices of one kind are one line (open it with ?group=), the rest one by one;
+    ?before=<day> is what a daily digest summarised; ?unacked=1 the escalations awaiting acknowledgement."""
     qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    group_key = request.GET.get("group", "")
+    group_q = inbox_sel.group_filter(group_key) if group_key else None
+    before = inbox_sel.digest_before(request.GET.get("before"))
+    groups: list = []
     if request.GET.get("unacked"):
         qs = qs.filter(requires_ack=True, acknowledged_at__isnull=True)
+    elif group_q is not None:
+        qs = qs.filter(group_q)
+    elif before is not None:
+        qs = qs.filter(created_at__lt=before)
+    else:
+        groups, rest = inbox_sel.inbox_groups(request.user)
+        if groups:  # the grouped unread notices are shown as their lines, not row by row
+            qs = qs.filter(Q(read_at__isnull=False) | rest | Q(requires_ack=True, acknowledged_at__isnull=True))
     page = paginate(request, qs, 25)
     awaiting = notifications_awaiting_ack(request.user).order_by("-created_at")
     return render(request, "core/inbox.html", {"page": page, "awaiting": awaiting[:20],
-                                               "awaiting_count": awaiting.count(),
-                                               "unacked": bool(request.GET.get("unacked"))})
+                                               "awaiting_count": awaiting.count(), "groups": groups,
+                                               "group_key": group_key if group_q is not None else "",
+                                               "before": before, "unacked": bool(request.GET.get("unacked"))})
 
 
 @login_required
 def inbox_badge(request: HttpRequest) -> HttpResponse:
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    awaiting = notifications_awaiting_ack(request.user).count()
-    return render(request, "core/partials/_inbox_badge.html", {"unread": unread, "awaiting": awaiting})
+    """The bell: lines that need a look (a group counts once) and escalations to acknowledge."""
+    return render(request, "core/partials/_inbox_badge.html", inbox_sel.inbox_needs_action(request.user))
 
 
 @login_required
@@ -84,6 +101,17 @@ def notification_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
     notification_mark_read(user=request.user)
     return redirect("core:inbox")
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    """Bulk read (issue 20.6): the ticked notices (`ids`) or a whole group (`group`)."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:500]
+    group = request.POST.get("group", "")
+    n = inbox_sel.notification_mark_read_many(user=request.user, ids=None if group else ids, group=group)
+    messages.success(request, ngettext("%(n)s notice marked read.", "%(n)s notices marked read.", n) % {"n": n})
+    return redirect(safe_next(request, reverse("core:inbox")))
 
 
 # ---- supervisor pages: policy table, holiday table, timers (SPEC §15, W-02, X-04)

@@ -41,4 +41,6 @@ BEAT_SCHEDULE = {
     "print-forms-prune": {"task": "tickets.tasks.prune_stored_forms_task", "schedule": crontab(hour=3, minute=15)},
     # Issue 23.2: one-time form submission keys are kept a week (a repeat after that is no double click).
     "submission-keys-purge": {"task": "core.tasks.submission_keys_purge_task", "schedule": crontab(hour=3, minute=30)},
+    # Issue 20.6: the notices a user left unread before today become one digest notice (and one email).
+    "notification-digest": {"task": "core.tasks.notification_digest_task", "schedule": crontab(hour=6, minute=30)},
 }
