@@ -1,16 +1,17 @@
 """Fees benchmark (issue 16): bill run, concurrent cashiers, arrears and account pages at scale.
 
-    python -m bench fees [--units 100000] [--cashiers 20] [--seconds 60] [--keep]
+    python -m bench fees [--units 100000] [--cashiers 20] [--seconds 60] [--think 1.0] [--keep]
 
 On a scratch PostgreSQL database (default propserv_bench_fees on 127.0.0.1, user postgres; override with
 BENCH_DATABASE_URL):
 1. 100,000 occupied units, 5 charge items each (management fee per m², garbage fee, parking per space,
    water and electricity from this month's readings): the monthly bill run is executed by a worker
    process (`bill_run_execute`, as the Celery task does); wall time and the worker's peak RSS.
-2. 11 earlier months of bills and their ledger charges are bulk-inserted (1.2 M ledger rows at 100,000 units), ANALYZE.
-3. N cashiers (threads, each its own login and connection) post payments through the real payment view
-   for S seconds on random units: errors, server-time median/p95, and the site's receipt numbers must
-   be exactly 1..N.
+2. 12 earlier months of bills, their ledger charges and the paid ones' payment rows are bulk-inserted (2.1 M
+   ledger rows at 100,000 units), ANALYZE.
+3. N cashiers post payments over HTTP against gunicorn (2 workers × 8 threads) for S seconds on random
+   units, each GET form → POST → `--think` seconds: errors, the POST's median/p95 (localhost round trip =
+   server time), and the site's receipt numbers must be exactly 1..N.
 4. The arrears aging page (per unit and per zone) and a unit's account page through Django's test
    Client: median of 15 runs after a warm-up, and the query count.
 Targets (issue 16): bill run < 30 s and < 1 GB; cashiers zero errors, gapless, p95 < 200 ms; pages
@@ -20,9 +21,11 @@ Targets (issue 16): bill run < 30 s and < 1 GB; cashiers zero errors, gapless, p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,8 +113,9 @@ def _bill_run_in_worker(url: str, run_id: int) -> tuple[float, float]:
     return float(seconds), int(rss_kb) / 1024
 
 
-def _history(site, months: int = 11) -> None:
-    """Earlier months' bills (a third still open) and their ledger charges, straight into the tables."""
+def _history(site, months: int = 12) -> None:
+    """Earlier months' bills (a third still open), their ledger charges and, for the paid two thirds, the
+    payments' ledger rows, straight into the tables (2.1 M ledger rows at 100,000 units)."""
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -129,70 +133,106 @@ def _history(site, months: int = 11) -> None:
                 INSERT INTO fees_ledgerentry (site_id, unit_id, account, kind, amount, at, bill_id, note)
                 SELECT site_id, unit_id, 'receivable', 'charge', total, issued_at, id, 'history'
                 FROM fees_bill WHERE site_id = %(s)s AND period = %(p)s""", {"p": period, "s": site.pk})
+            cur.execute("""
+                INSERT INTO fees_ledgerentry (site_id, unit_id, account, kind, amount, at, bill_id, note)
+                SELECT site_id, unit_id, 'receivable', 'payment', -paid, issued_at + interval '20 days', NULL, 'history'
+                FROM fees_bill WHERE site_id = %(s)s AND period = %(p)s AND paid > 0""", {"p": period, "s": site.pk})
         cur.execute("ANALYZE")
         cur.execute("SELECT count(*) FROM fees_ledgerentry")
         print(f"  ledger rows: {cur.fetchone()[0]:,}")
 
 
-def _cashiers(site, n: int, seconds: int) -> None:
+def _cashiers(site, n: int, seconds: int, think: float) -> None:
+    """N cashiers over real HTTP against gunicorn (2 workers × 8 threads, as deployed): each GETs the
+    payment form of a random unit (CSRF token, one-time key), POSTs the payment, waits `think` seconds
+    (a cashier counts the money). The POST's round trip on localhost is the payment's server time."""
     from django.contrib.auth.models import Group, User
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
 
+    from bench.scaleout import PASSWORD, Browser, _free_port, _wait_http
     from estates.models import Staff, Unit
     from fees.models import Receipt
 
     users = []
     for i in range(n):
-        u = User.objects.create_user(f"bench_cashier_{i}", password="x")
+        u = User.objects.create_user(f"bench_cashier_{i}", password=PASSWORD)
         u.groups.add(Group.objects.get_or_create(name="front_desk")[0])
         Staff.objects.create(user=u, site=site, name=f"收银{i}")
         users.append(u)
     unit_ids = list(Unit.objects.filter(site=site).values_list("pk", flat=True))
-    times: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    connection.close()
+    port = _free_port()
+    web = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING", EMAIL_URL="")
+    log = open(os.path.join(os.environ["PROPSERV_VAR_DIR"], "web.log"), "w")  # noqa: SIM115 (server's life)
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "propserv.wsgi", "--bind", f"127.0.0.1:{port}",
+                             "--workers", "2", "--threads", "8", "--backlog", "256"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_http(f"{web}/login/", time.time() + 60)
+        browsers = []
+        for u in users:
+            b = Browser()
+            form = b.form(f"{web}/login/")
+            status, _body, _loc = b.post(f"{web}/login/", {**form, "username": u.username, "password": PASSWORD},
+                                         f"{web}/login/")
+            assert status == 302, f"login of {u.username}: {status}"
+            browsers.append(b)
+        posts: list[float] = []
+        pairs: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        load_before = os.getloadavg()
+        stop_at = time.monotonic() + seconds
 
-    def cashier(i: int) -> None:
-        rng = random.Random(i)
-        client = Client()
-        client.force_login(users[i])
-        k = 0
-        try:
+        def cashier(i: int, b) -> None:
+            rng = random.Random(i)
+            time.sleep(think * i / n)  # cashiers do not all start on the same millisecond
             while time.monotonic() < stop_at:
-                k += 1
-                url = reverse("fees:payment_create", args=[rng.choice(unit_ids)])
-                t = time.perf_counter()
-                r = client.post(url, {"amount": f"{rng.randrange(50, 900)}.{rng.randrange(0, 100):02d}",
-                                      "method": "cash", "submission_key": f"bench-{i}-{k}"})
-                dt = time.perf_counter() - t
+                url = f"{web}/fees/units/{rng.choice(unit_ids)}/pay/"
+                try:
+                    t0 = time.perf_counter()
+                    fields = b.form(url)
+                    t1 = time.perf_counter()
+                    status, body, _loc = b.post(url, {**fields, "method": "cash", "amount":
+                                                      f"{rng.randrange(50, 900)}.{rng.randrange(0, 100):02d}"}, url)
+                    t2 = time.perf_counter()
+                    if status != 302:
+                        raise RuntimeError(f"{status} {body[:200]}")
+                except Exception as exc:  # counted as an error
+                    with lock:
+                        errors.append(repr(exc)[:300])
+                    continue
                 with lock:
-                    times.append(dt)
-                    if r.status_code != 302:
-                        errors.append(f"{r.status_code}")
-        except Exception as err:  # counted as an error
-            with lock:
-                errors.append(repr(err))
-        finally:
-            connection.close()
+                    posts.append(t2 - t1)
+                    pairs.append(t2 - t0)
+                time.sleep(think)
 
-    threads = [threading.Thread(target=cashier, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        threads = [threading.Thread(target=cashier, args=(i, b)) for i, b in enumerate(browsers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        load_after = os.getloadavg()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
     seqs = list(Receipt.objects.filter(site=site).order_by("seq").values_list("seq", flat=True))
     gapless = seqs == list(range(1, len(seqs) + 1))
-    times.sort()
-    if not times:
+    if not posts:
         print(f"  cashiers failed: {errors[:3]}")
         return
-    p95 = times[int(len(times) * 0.95) - 1] if times else 0
-    print(f"  {n} cashiers × {seconds} s: {len(times)} payments, errors {len(errors)} {errors[:3]}, "
-          f"median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"receipts 1..{len(seqs)} gapless: {gapless}")
+
+    def pct(v: list[float], p: float) -> float:
+        v = sorted(v)
+        return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] * 1000
+
+    print(f"  {n} cashiers × {seconds} s over HTTP (gunicorn 2×8, {think:g} s between payments): {len(posts)} "
+          f"payments, errors {len(errors)} {errors[:3]}, receipts 1..{len(seqs)} gapless: {gapless}")
+    print(f"    payment POST median {statistics.median(posts) * 1000:.0f} ms, p95 {pct(posts, 95):.0f} ms; "
+          f"form GET + POST p95 {pct(pairs, 95):.0f} ms; load average before {load_before[0]:.2f}, "
+          f"after {load_after[0]:.2f}")
 
 
 def _pages(site, fin, runs: int) -> None:
@@ -226,6 +266,7 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--cashiers", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a cashier waits between payments")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -252,7 +293,7 @@ def main() -> int:
     seconds2, _rss2 = _bill_run_in_worker(url, bill_run_start(site=site, period=PERIOD, actor=fin, enqueue=False).pk)
     print(f"  bill run again (idempotent, nothing issued): {seconds2:.1f} s")
     _history(site)
-    _cashiers(site, args.cashiers, args.seconds)
+    _cashiers(site, args.cashiers, args.seconds, args.think)
     _pages(site, fin, args.runs)
     print(f"  bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     connection.close()

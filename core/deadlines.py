@@ -141,6 +141,17 @@ def deadline_stop(*, subject: Any, code: str | Iterable[str], now: datetime | No
     return _running(subject, codes).update(state=Deadline.State.MET, stopped_at=now or timezone.now())
 
 
+def deadline_settle(*, subject: Any, code: str | Iterable[str], at: datetime) -> tuple[int, int]:
+    """The duty was done at a past moment `at` (work entered afterwards, SPEC T-03): met if `at` is within
+    the due time, else breached at the due time. Recorded only: nobody is notified now of a past breach.
+    Returns (met, breached)."""
+    codes = [code] if isinstance(code, str) else list(code)
+    met = _running(subject, codes).filter(due_at__gte=at).update(state=Deadline.State.MET, stopped_at=at)
+    late = _running(subject, codes).update(state=Deadline.State.BREACHED, stopped_at=at, breached_at=F("due_at"),
+                                           note="recorded afterwards")
+    return met, late
+
+
 def deadline_cancel(*, subject: Any, code: str | Iterable[str] | None = None, now: datetime | None = None,
                     reason: str = "") -> int:
     """The clock no longer applies (order cancelled, duty moved elsewhere)."""

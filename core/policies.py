@@ -33,12 +33,18 @@ POLICY_TABLE: list[P] = [
       "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04, T-11"),
     P("ticket.urgent.complete.wd", _("24-hour (working day) repair completed"), 24, "hours", "overdue",
       "cs_supervisor,front_desk,dept_supervisor", from_next_opening=True, site_editable=True, rule="T-04, W-04"),
-    P("ticket.cleaning.complete", _("Move-in cleaning completed"), 3, "working_days", "overdue",
+    P("ticket.cleaning.complete", _("Move-in cleaning completed"), 0, "end_of_day", "overdue",
       "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04"),
+    # a bound, never started: the latest date the front desk may agree for move-in cleaning
+    P("ticket.cleaning.agreed", _("Latest agreed date for move-in cleaning"), 3, "working_days", "notify",
+      "", site_editable=True, rule="T-04"),
     P("ticket.normal.complete", _("Repair or service completed"), 3, "working_days", "overdue",
       "cs_supervisor,front_desk,dept_supervisor", site_editable=True, rule="T-04, T-11"),
     P("ticket.supervisor.complete", _("Completed by the supervisor's deadline"), 0, "set", "overdue",
       "cs_supervisor,front_desk,dept_supervisor", rule="T-04"),
+    # a bound, never started: the latest deadline a dispatcher may set for an internal job
+    P("ticket.supervisor.max", _("Latest deadline set when dispatching"), 90, "days", "notify",
+      "", site_editable=True, rule="T-04"),
     P("ticket.agreement.complete", _("Completed per signed agreement"), 0, "set", "overdue",
       "cs_supervisor,front_desk", rule="T-04, T-15"),
     P("ticket.agreement.return", _("Agreement order returned before month end"), 2, "before_month_end", "notify",
@@ -53,6 +59,11 @@ POLICY_TABLE: list[P] = [
       "cs_supervisor", rule="T-14"),
     P("ticket.callback", _("Callback of a returned order"), 1, "working_days", "overdue",
       "cs_supervisor", rule="CB-01"),
+    P("ticket.capability", _("Capability check decided by the service-center head"), 0, "end_of_day", "notify",
+      "cs_supervisor", rule="T-17"),
+    # a bound, never started: how long after the call an emergency worked first may still be registered
+    P("ticket.late.window", _("Work done first registered afterwards"), 7, "days", "notify",
+      "", site_editable=True, rule="T-03"),
     P("ticket.developer.repair", _("Developer warranty repair"), 0, "set", "notify",
       "center_head,cs_supervisor", rule="T-16"),
     # ---- complaints (SPEC §3)

@@ -145,3 +145,5 @@ A(Action("cancel", _("Cancel order"), f.ReasonForm, perm.can_front_desk, transit
 
 # the front desk copies the paper form only when it comes back: for it these steps stay folded
 FIELD_STEPS = {"arrive", "complete"}
+
+from tickets.referral_actions import REFERRALS  # noqa: E402, F401  (registry("tickets.referral") imports this module)

@@ -15,6 +15,7 @@ from core.uploads import IMAGE, PDF, DocumentUploadField, MultiImageUploadField
 from core.validators import PhoneField, to_half_width
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import unit_example_code
+from tickets.forms_intake import IntakeExtras
 from tickets.models import Category, Charge, PriceItem, WorkOrder
 
 DT = {"type": "datetime-local"}
@@ -34,7 +35,7 @@ class VersionMixin(OnceFormMixin):
         return data
 
 
-class RegisterForm(OnceFormMixin):
+class RegisterForm(IntakeExtras, OnceFormMixin):
     """SPEC T-01. The empty form's fields are cached per language and `fields_version` (issue 13.12):
     the site-scoped unit/resident and the one-time key are rendered outside that cache."""
 
@@ -59,6 +60,7 @@ class RegisterForm(OnceFormMixin):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
         self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
+        self.intake_sites(site_ids)  # issue 15: cleaning date, work done first, capability check
         # issue 20.3: the example is a real unit of the clerk's site (part of the cached fields' key)
         self.example_unit = unit_example_code(site_ids)
         if self.example_unit:

@@ -152,6 +152,8 @@ class WorkOrder(FSMModelMixin, BaseModel):
     content = models.TextField(_("content"))
     status = FSMField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED, protected=True)
     is_emergency = models.BooleanField(_("emergency"), default=False)
+    # SPEC T-03 先作业后补单: worked first, registered afterwards; `received_at` etc. are the real times
+    registered_late = models.BooleanField(_("registered afterwards (worked first)"), default=False)
     receiver = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
                                  on_delete=models.PROTECT, related_name="+")
     assignee = models.ForeignKey("estates.Staff", verbose_name=_("worker"), null=True, blank=True,
@@ -336,6 +338,8 @@ class WorkOrder(FSMModelMixin, BaseModel):
 class WorkOrderEvent(EventBase):
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("Registered")
+        REGISTERED_LATE = "registered_late", _("Registered afterwards (worked first)")  # SPEC T-03
+        REFERRAL_ACCEPTED = "referral_accepted", _("Accepted by the service-center head")  # SPEC T-17
         DISPATCHED = "dispatched", _("Dispatched")
         ARRIVED = "arrived", _("Arrived on site")
         COMPLETED = "completed", _("Completion entered")
@@ -457,3 +461,69 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
+
+
+class CapabilityReferral(FSMModelMixin, BaseModel):
+    """SPEC T-17: a request the front desk cannot confirm the center can fulfil, referred to the
+    service-center head, who accepts it (it becomes a work order) or declines it with the reason told
+    to the resident, in his own login (T-18); clock `ticket.capability` (same working day)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the head's decision")  # 待主任助理确认
+        ACCEPTED = "accepted", _("Accepted: a work order")  # 已受理, became an order
+        DECLINED = "declined", _("Declined")  # 不受理, reason told to the resident
+
+    site = models.ForeignKey("estates.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("estates.Unit", verbose_name=_("unit"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey("estates.Resident", verbose_name=_("resident"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    reporter_name = models.CharField(_("reported by"), max_length=60, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=WorkOrder.Channel.choices,
+                               default=WorkOrder.Channel.PHONE)
+    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    content = models.TextField(_("content"))
+    question = models.CharField(_("what the front desk cannot confirm"), max_length=300, blank=True)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, protected=True)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("referred by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(_("referred"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason declined"), blank=True)
+    told_resident = models.TextField(_("how the resident was told"), blank=True)
+    order = models.OneToOneField(WorkOrder, verbose_name=_("work order"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="referral")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+        verbose_name = _("capability check")
+        verbose_name_plural = _("capability checks")
+        indexes = [models.Index(fields=["site", "status", "-referred_at"], name="referral_site_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.content[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:referral_detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        if self.unit_id:
+            return f"{self.unit.code} {self.location}".strip()
+        return self.location
+
+    @transition(field=status, source=Status.PENDING, target=Status.ACCEPTED)
+    def accept(self, *, by, at, order) -> None:
+        self.decided_by, self.decided_at, self.order = by, at, order
+
+    @transition(field=status, source=Status.PENDING, target=Status.DECLINED)
+    def decline(self, *, by, at, reason, told) -> None:
+        self.decided_by, self.decided_at = by, at
+        self.decline_reason, self.told_resident = reason, told

@@ -8,6 +8,8 @@ def items(user) -> list[dict]:
     out = [{"label": _("Work orders"), "url": reverse("tickets:order_list"), "icon": "tools"}]
     if has_role(user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.CS_SUPERVISOR, Role.CENTER_HEAD):
         out.append({"label": _("Dispatch board"), "url": reverse("tickets:dispatch_board"), "icon": "kanban"})
+    if has_role(user, Role.CENTER_HEAD, Role.FRONT_DESK, Role.CS_SUPERVISOR):  # SPEC T-17
+        out.append({"label": _("Capability checks"), "url": reverse("tickets:referral_list"), "icon": "patch-question"})
     if has_role(user, Role.DEPT_STAFF, Role.SECURITY_OFFICER, Role.DEPT_SUPERVISOR):
         out.append({"label": _("My orders"), "url": reverse("tickets:my_orders"), "icon": "phone"})
     return out

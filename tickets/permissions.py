@@ -101,3 +101,20 @@ def can_reinspect(user, order) -> bool:
 def can_record_inspection(user, order) -> bool:
     """SPEC T-09/T-12: joint inspection and contractor review records."""
     return can_front_desk(user, order) or can_work(user, order)
+
+
+# SPEC T-03 / T-17 (issue 15): late registration and the capability check
+def can_register_late(user, site_id: int) -> bool:
+    """SPEC T-03: the front desk (and CS supervision) registers work done first, with its real times."""
+    return _at_site(user, site_id) and has_role(user, Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.ZONE_STAFF,
+                                                Role.CENTER_HEAD)
+
+
+def can_refer(user, site_id: int) -> bool:
+    """SPEC T-17: the front desk refers a request it cannot confirm to the service-center head."""
+    return can_register_late(user, site_id)
+
+
+def can_decide_referral(user, referral) -> bool:
+    """SPEC T-17/T-18: only the service-center head of the site decides, in his own login."""
+    return _at_site(user, referral) and has_role(user, Role.CENTER_HEAD)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.registry import MONEY, RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import list_url, today_range, yesterday_range
 from tickets.models import Charge, Extension, WorkOrder
+from tickets.selectors_referral import referrals_pending_count
 
 
 def _orders(site_ids):
@@ -214,3 +215,21 @@ class WorkOrderSection(Section):
                                 [r[0] for r in by_dept.rows],
                                 [{"label": _("On-time rate"), "data": [r[4] for r in by_dept.rows]}]))
         return self.block(figures=figures, tables=[by_cat, by_dept, by_zone], charts=charts)
+
+
+@register
+class CapabilitySection(Section):
+    """SPEC T-17: requests referred to the service-center head and not yet decided (his count to act on)."""
+
+    key = "tickets_capability"
+    title = _("Capability checks")
+    order = 11
+    requires = ("tickets.CapabilityReferral",)
+
+    def dashboard(self, *, site_ids, now):
+        pending = referrals_pending_count(site_ids)
+        return self.block(figures=[Figure("pending", _("Awaiting the head's decision"), pending, alert=pending > 0,
+                                          url=list_url("tickets:referral_list", site_ids, status="pending"))])
+
+    def digest(self, *, site_ids, now):
+        return self.dashboard(site_ids=site_ids, now=now)

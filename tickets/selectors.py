@@ -22,8 +22,8 @@ PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
 SITE_NUMBER_RE = re.compile(r"^(?P<site>[0-9A-Za-z]+)[\s/·:-]*(?P<number>[Bb][Ss]-[0-9-]*)$")
 
 LIST_FIELDS = ("id", "site", "site__code", "number", "unit__code", "location", "reporter_name", "phone", "status",
-               "is_emergency", "received_at", "due_at", "category__name", "department__name", "zone__name",
-               "rework_count", "content")
+               "is_emergency", "registered_late", "received_at", "due_at", "category__name", "department__name",
+               "zone__name", "rework_count", "content")
 
 
 def work_order_list_visible_to(user) -> QuerySet[WorkOrder]:
@@ -84,6 +84,8 @@ def work_order_filter(qs: QuerySet[WorkOrder], params, *, now: datetime | None =
         qs = qs.filter(status__in=WorkOrder.OPEN_STATES, due_at__gte=start, due_at__lt=start + timedelta(days=1))
     if params.get("emergency") == "1":
         qs = qs.filter(is_emergency=True)
+    if params.get("late") == "1":  # SPEC T-03: worked first, registered afterwards
+        qs = qs.filter(registered_late=True)
     return _search(qs, params.get("q", ""))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import views, views_referral
 
 app_name = "tickets"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("print/", views.batch_print, name="batch_print"),
     path("print/<str:task_id>/", views.batch_status, name="batch_status"),
     path("settlement/", views.settlement, name="settlement"),
+    path("referrals/", views_referral.referral_list, name="referral_list"),  # SPEC T-17
+    path("referrals/<int:pk>/", views_referral.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/<slug:action>/", views_referral.referral_action, name="referral_action"),
     path("<int:pk>/", views.order_detail, name="order_detail"),
     path("<int:pk>/pdf/", views.order_pdf, name="order_pdf"),
     path("<int:pk>/signature.png", views.signature_image, name="signature"),

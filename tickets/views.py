@@ -37,6 +37,7 @@ from tickets.printing import (
     work_orders_pdf,
 )
 from tickets.tasks import batch_print_task
+from tickets.views_referral import intake_error, intake_submit
 
 PAGE_SIZE = 25
 
@@ -118,16 +119,13 @@ def order_create(request: HttpRequest) -> HttpResponse:
         staff = getattr(request.user, "staff", None)
         site = (unit.site if unit else resident.site if resident else
                 staff.site if staff and staff.site_id else Site.objects.get(pk=site_ids[0]))
-        try:
-            order = services.work_order_register(
-                site=site, category=d["category"], content=d["content"], actor=request.user, unit=unit,
-                resident=resident, reporter_name=d["reporter_name"], phone=d["phone"], channel=d["channel"],
-                location=d["location"], photos=d.get("photos") or [], is_warranty=d.get("is_warranty", False))
+        try:  # issue 15: a referral to the head (T-17), work done first (T-03) or a plain registration
+            record, message = intake_submit(request.user, site, d, referring=form.referring)
         except DomainError as err:
-            form.add_error(None, err.message)
+            intake_error(form, err)
         else:
-            messages.success(request, _("Work order %(n)s registered.") % {"n": order.number})
-            return redirect(order)
+            messages.success(request, message)
+            return redirect(record)
     return render(request, "tickets/order_form.html", {"form": form})
 
 

@@ -30,7 +30,7 @@ from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("tickets", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys")
+APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
 REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian"}
 
@@ -149,7 +149,15 @@ def _campaign_pool(a, b):
     return [make_campaign(a, title="草稿", sample_size=2), approved, opened]
 
 
-POOLS = {"tickets": _ticket_pool, "complaints": _complaint_pool, "callbacks": _callback_pool,
+def _referral_pool(a, b):
+    from tickets import services
+
+    return [services.capability_refer(site=a.site, content="更换中央空调主机", actor=a.users["front_desk"],
+                                      unit=a.units[0])]
+
+
+POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
+         "callbacks": _callback_pool,
          "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool}
 
 

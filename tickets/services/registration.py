@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from core.deadlines import deadline_cancel, deadline_start, deadline_stop
+from core.deadlines import compute_due, deadline_cancel, deadline_start, deadline_stop, policy_for, policy_limit
 from core.errors import ConflictError, DomainError
 from core.notifications import notification_queue
 from core.numbering import day_period, number_take
@@ -85,14 +85,31 @@ def start_completion_clock(order: WorkOrder, now: datetime, due_at: datetime | N
     order.due_at = deadline.due_at
 
 
+def check_agreed_cleaning(site, category: Category, due_at: datetime, received: datetime) -> None:
+    """SPEC T-04: move-in cleaning is due the same day, or on a date agreed with the resident at
+    registration: after the call and no later than the policy `ticket.cleaning.agreed` allows."""
+    if category.completion_policy != CompletionPolicy.CLEANING:
+        raise DomainError(_("An agreed date applies to move-in cleaning only."), code="due_at")
+    if due_at <= received:
+        raise DomainError(_("The agreed date must be after the request was received."), code="due_at")
+    latest = compute_due(policy_for("ticket.cleaning.agreed", site.pk), received, site_id=site.pk)
+    if due_at > latest:
+        raise DomainError(_("Agree a date within %(limit)s, or register it as a paid service with an agreement.")
+                          % {"limit": policy_limit("ticket.cleaning.agreed", site.pk)}, code="due_at")
+
+
 @transaction.atomic
 def work_order_register(*, site, category: Category, content: str, actor, now: datetime | None = None,
                         unit: Unit | None = None, resident: Resident | None = None, reporter_name: str = "",
                         phone: str = "", channel: str = WorkOrder.Channel.PHONE, location: str = "",
                         photos=(), is_emergency: bool | None = None, due_at: datetime | None = None,
-                        is_warranty: bool = False) -> WorkOrder:
-    """SPEC T-01: register a request (or a staff member's public-area finding) and start its clocks."""
+                        is_warranty: bool = False, received_at: datetime | None = None,
+                        registered_late: bool = False) -> WorkOrder:
+    """SPEC T-01: register a request (or a staff member's public-area finding) and start its clocks.
+    `due_at`: the date agreed for move-in cleaning (T-04). `received_at` + `registered_late`: work done
+    first and registered afterwards (T-03, `work_order_register_late`): the clocks run from the real call."""
     now = now or timezone.now()
+    received = received_at or now
     user = as_user(actor)
     if user is not None and not permissions.can_register(user, site.pk):
         raise DomainError(_("You may not register work orders at this site."), code="not_allowed")
@@ -110,12 +127,15 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
         raise DomainError(_("Give the unit or, for a public area, the location."), code="location")
     if not category.is_active:
         raise DomainError(_("This category is no longer in use."), code="category")
+    if due_at is not None:
+        check_agreed_cleaning(site, category, due_at, received)
     photos = [check_photo(photo) for photo in photos]
     order = WorkOrder(
         site=site, number=pending_number(), unit=unit, resident=resident, reporter_name=reporter_name,
         phone=phone, channel=channel, location=location, category=category, content=content.strip(),
         is_emergency=category.is_emergency if is_emergency is None else is_emergency,
-        receiver=user, received_at=now, completion_policy=category.completion_policy,
+        receiver=user, received_at=received, completion_policy=category.completion_policy,
+        registered_late=registered_late,
         department=department_for(site, category), is_warranty=is_warranty,
         warranty_route="in_house" if is_warranty else "",
     )
@@ -125,19 +145,21 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
     for photo in photos:
         WorkOrderPhoto.objects.create(order=order, file=photo, uploaded_by=user)
     if order.is_emergency:  # SPEC T-03: dispatched within 3 minutes of receipt
-        deadline_start(subject=order, code="ticket.emergency.dispatch", now=now, site_id=site.pk)
+        deadline_start(subject=order, code="ticket.emergency.dispatch", now=received, site_id=site.pk)
     # SPEC T-04: the clock runs from acceptance; supervisor-set and agreement clocks start later with their date
     if category.completion_policy in (CompletionPolicy.SUPERVISOR, CompletionPolicy.AGREEMENT):
         pass
     elif category.completion_policy == CompletionPolicy.CLEANING and due_at is not None:
-        start_completion_clock(order, now, due_at=due_at)  # "as agreed"
+        start_completion_clock(order, received, due_at=due_at)  # "as agreed"
     else:
-        start_completion_clock(order, now)
-    WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.REGISTERED, at=now,
-                          data={"channel": channel, "category": category.code})
+        start_completion_clock(order, received)
+    kind = WorkOrderEvent.Kind.REGISTERED_LATE if registered_late else WorkOrderEvent.Kind.REGISTERED
+    WorkOrderEvent.record(order, actor=user, kind=kind, at=now,
+                          data={"channel": channel, "category": category.code, "received_at": received.isoformat(),
+                                **({"agreed_due_at": due_at.isoformat()} if due_at else {})})
     order.number = next_number(site, now)  # last: the per-site counter row stays locked until commit
     order.save(update_fields=["due_at", "number"])
-    if order.is_emergency:
+    if order.is_emergency and not registered_late:  # worked already: nobody is alarmed about the past
         recipients = list(users_with_roles(site_id=site.pk, roles=["dept_supervisor", "cs_supervisor",
                                                                       "security_supervisor"]))
         notification_queue(recipients=recipients, title=_("Emergency: %(n)s") % {"n": order.number},
@@ -178,6 +200,10 @@ def work_order_dispatch(*, order: WorkOrder, actor, department: Department | Non
             raise DomainError(_("Set the completion deadline for this internal job."), code="due_at")
         if due_at <= now:
             raise DomainError(_("The deadline must be in the future."), code="due_at")
+        latest = compute_due(policy_for("ticket.supervisor.max", order.site_id), now, site_id=order.site_id)
+        if user is not None and due_at > latest:  # SPEC T-04: a typed date, bounded (a plan may set its own)
+            raise DomainError(_("Set a deadline within %(limit)s.")
+                              % {"limit": policy_limit("ticket.supervisor.max", order.site_id)}, code="due_at")
     order.dispatch(department=department, at=now, assignee=assignee)
     if contractor_name:
         order.contractor_name = contractor_name
