@@ -12,10 +12,11 @@ from complaints import forms as f
 from complaints import permissions as perm
 from complaints import selectors as sel
 from complaints import services as svc
-from complaints.models import Complaint
+from complaints.models import Complaint, Level
 from core.actions import Action, Registry
 
 S = Complaint.Status
+RECORDABLE = (S.DISPATCHED, S.FINISHED, S.HANDLED)  # C-13 records, before closing
 
 
 def _visible(request, pk: int) -> Complaint:
@@ -31,9 +32,22 @@ def _is_complaint(c: Complaint) -> bool:
     return c.kind == Complaint.Kind.COMPLAINT
 
 
+def _deciding(c: Complaint) -> int | None:
+    """C-05: the level whose decision the chain waits for (None without a running chain: no query)."""
+    return svc.deciding_level(c) if svc.chain_active(c) else None
+
+
+def _is_owner(user, c: Complaint) -> bool:
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    return staff is not None and c.action_owner_id == staff.pk
+
+
 ACTIONS: list[Action] = [  # (key, label, form, predicate, service call, style)
+    Action("decide", _("Emergency decision"), f.ChainDecisionForm,
+           lambda u, c: _deciding(c) is not None and perm.can_decide_chain(u, c, _deciding(c)),
+           lambda c, u, d: svc.complaint_chain_decide(complaint=c, actor=u, now=None, **d), "danger"),
     Action("notify_dept", _("Notify the department (emergency)"), f.NotifyDeptForm,
-           lambda u, c: c.is_emergency and c.dept_notified_at is None and c.is_open
+           lambda u, c: c.in_chain and c.dept_notified_at is None and c.is_open
            and perm.can_notify_department(u, c),
            lambda c, u, d: svc.complaint_notify_department(complaint=c, actor=u.staff, now=None, **d),
            "danger"),
@@ -84,9 +98,30 @@ ACTIONS: list[Action] = [  # (key, label, form, predicate, service call, style)
            lambda c, u, d: svc.complaint_first_responder_ack(complaint=c, actor=u.staff, now=None),
            "secondary"),
     Action("callback", _("Record the callback"), f.CallbackForm,
-           lambda u, c: c.status == S.HANDLED and perm.can_record_callback(u, c),
+           lambda u, c: c.status == S.HANDLED and c.callback_satisfied_at is None
+           and perm.can_record_callback(u, c),
            lambda c, u, d: svc.complaint_callback_record(complaint=c, actor=u.staff, now=None, **d),
            "success"),
+    Action("cause", _("Cause and corrective action"), f.CauseForm,
+           lambda u, c: _is_complaint(c) and c.status in RECORDABLE and perm.can_record_cause(u, c),
+           lambda c, u, d: svc.complaint_cause_record(complaint=c, actor=u, now=None, **d), "secondary"),
+    Action("action_done", _("Corrective action done"), f.NoteForm,
+           lambda u, c: c.cause_recorded and c.action_done_at is None
+           and (perm.can_work(u, c) or _is_owner(u, c) and perm.can_see(u, c)),
+           lambda c, u, d: svc.complaint_action_done(complaint=c, actor=u, now=None, **d), "secondary"),
+    Action("action_verify", _("Verify the corrective action"), f.NoteForm,
+           lambda u, c: c.action_done_at is not None and c.action_verified_at is None and not _is_owner(u, c)
+           and perm.can_verify(u, c),
+           lambda c, u, d: svc.complaint_action_verify(complaint=c, actor=u, now=None, **d), "secondary"),
+    Action("reply", _("Written reply to the resident"), f.ReplyForm,
+           lambda u, c: _is_complaint(c) and c.status in RECORDABLE and perm.can_remind(u, c),
+           lambda c, u, d: svc.complaint_reply_record(complaint=c, actor=u, now=None, **d), "secondary"),
+    Action("escalate", _("Escalate one level"), f.EscalateForm,
+           lambda u, c: _is_complaint(c) and c.level < Level.EXECUTIVE and perm.can_escalate(u, c),
+           lambda c, u, d: svc.complaint_escalate_by_hand(complaint=c, actor=u, now=None, **d), "outline-danger"),
+    Action("reclassify", _("Change the severity"), f.ReclassifyForm,
+           lambda u, c: _is_complaint(c) and c.is_open and c.status != S.RECEIVED and perm.can_confirm(u, c),
+           lambda c, u, d: svc.complaint_reclassify(complaint=c, actor=u, now=None, **d), "secondary"),
     Action("report", _("Write a report"), f.ReportForm,
            lambda u, c: _is_complaint(c) and c.severity != "normal" and perm.can_write_report(u, c),
            lambda c, u, d: svc.complaint_report_file(complaint=c, actor=u.staff, now=None, **d),

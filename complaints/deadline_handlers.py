@@ -62,6 +62,11 @@ def feedback_late(deadline: Deadline, now: datetime) -> None:
     _run(svc.complaint_feedback_late, deadline, now)
 
 
+@breach_handler("complaint.cause")
+def cause_missing(deadline: Deadline, now: datetime) -> None:
+    _run(svc.complaint_cause_remind, deadline, now)
+
+
 @breach_handler("complaint.first_responder")
 def first_responder_late(deadline: Deadline, now: datetime) -> None:
     _run(svc.complaint_first_responder_remind, deadline, now)

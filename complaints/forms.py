@@ -6,14 +6,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Complaint, ComplaintReport, Severity
+from complaints.models import (
+    Category,
+    Cause,
+    ChainDecision,
+    Complaint,
+    ComplaintReport,
+    ReplyMethod,
+    ResponsibilityFinding,
+    Severity,
+)
 from complaints.services import MAX_PHOTOS
 from core.deadlines import policy_limit
 from core.forms import SingleLineCharField
 from core.once import OnceFormMixin
 from core.uploads import MultiImageUploadField
 from core.validators import PhoneField, to_half_width
-from estates.models import Department, Resident, Site, Unit
+from estates.models import Department, Resident, Site, Staff, Unit
 from estates.selectors import site_ids_visible_to, site_list_visible_to, unit_example_code
 
 DT = {"type": "datetime-local"}
@@ -218,3 +227,71 @@ class AnalysisForm(OnceFormMixin):
         super().__init__(*args, **kwargs)
 
         self.fields["site"].queryset = site_list_visible_to(user)
+
+
+# ---- C-05 / C-06 decisions and escalation; C-13 cause, action and written reply; C-10 / C-16 (issue 15)
+class ChainDecisionForm(_SiteDeptForm):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (ChainDecision.Decision.RESOLVABLE, ChainDecision.Decision.RESOLVABLE.label),
+        (ChainDecision.Decision.ESCALATE, ChainDecision.Decision.ESCALATE.label)])
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
+                             help_text=_("Required when escalating."))
+
+
+class EscalateForm(_SiteDeptForm):
+    reason = forms.CharField(label=_("Why it must go up"), max_length=200)
+
+
+class ReclassifyForm(_SiteDeptForm):
+    severity = forms.ChoiceField(label=_("New severity"), choices=Severity.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CauseForm(_SiteDeptForm):
+    cause_kind = forms.ChoiceField(label=_("Kind of cause"), choices=Cause.choices)
+    cause = forms.CharField(label=_("Cause analysis"), widget=forms.Textarea(attrs={"rows": 2}))
+    corrective_action = forms.CharField(label=_("Corrective or preventive action"),
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    action_owner = forms.ModelChoiceField(label=_("Action owner"), queryset=Staff.objects.none())
+    action_due = forms.DateField(label=_("Action due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, complaint=complaint, **kwargs)
+        self.fields["action_owner"].queryset = Staff.objects.filter(site_id=complaint.site_id, is_active=True)
+        if not self.is_bound and complaint.cause_kind:
+            self.initial.update({"cause_kind": complaint.cause_kind, "cause": complaint.cause,
+                                 "corrective_action": complaint.corrective_action,
+                                 "action_owner": complaint.action_owner_id, "action_due": complaint.action_due})
+
+
+class ReplyForm(_SiteDeptForm):
+    reply_text = forms.CharField(label=_("Text of the written reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply_on = forms.DateField(label=_("Reply date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reply_method = forms.ChoiceField(label=_("Delivered"), choices=ReplyMethod.choices)
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, complaint=complaint, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("reply_on", timezone.localdate())
+
+
+class AnalysisDecisionForm(OnceFormMixin):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+                                     choices=[("1", _("Approve")), ("0", _("Return for changes"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FindingForm(OnceFormMixin):
+    complaint = forms.IntegerField(widget=forms.HiddenInput)
+    measure = forms.ChoiceField(label=_("Finding"), choices=ResponsibilityFinding.Measure.choices)
+    staff = forms.ModelChoiceField(label=_("Staff member responsible"), queryset=Staff.objects.none(),
+                                   required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, site_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(site_id=site_id, is_active=True)
+
+
+class ReviewCompleteForm(OnceFormMixin):
+    summary = forms.CharField(label=_("Summary for the company"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -94,3 +94,43 @@ def can_ack_first_responder(user, complaint) -> bool:
     """C-09: the first-responder notes the result (or the front desk / a supervisor notes it was told)."""
     received_by = complaint.received_by
     return (received_by is not None and received_by.user_id == getattr(user, "pk", None)) or can_remind(user, complaint)
+
+
+def site_visible(user, site_id: int) -> bool:
+    return site_id in site_ids_visible_to(user)
+
+
+# ---- C-05 / C-06: the emergency chain's decisions and escalation by hand
+def can_decide_chain(user, complaint, level: int) -> bool:
+    """The deciding level decides, in its own login: the site head (site director, or the service-center
+    head standing in) at level 2, a company leader at level 3."""
+    if not can_see(user, complaint):
+        return False
+    if level == 2:
+        return has_role(user, Role.SITE_DIRECTOR, Role.CENTER_HEAD)
+    if level == 3:
+        return has_role(user, Role.COMPANY_LEADER)
+    return False
+
+
+def can_escalate(user, complaint) -> bool:
+    """C-06: any level may escalate by hand — the front desk, supervisors, department heads, the company."""
+    return can_see(user, complaint) and complaint.is_open and (
+        is_front_desk(user) or has_role(user, *SUPERVISOR_ROLES, *DEPT_HEAD_ROLES) or is_company_level(user))
+
+
+# ---- C-13 / C-10 / C-16
+def can_record_cause(user, complaint) -> bool:
+    return can_work(user, complaint)
+
+
+def can_approve_analysis(user, analysis) -> bool:
+    """C-10: the site director of the analysis's site, in his own login (nobody records it for him)."""
+    staff = _staff(user)
+    return bool(has_role(user, Role.SITE_DIRECTOR) and staff is not None and staff.site_id == analysis.site_id)
+
+
+def can_review(user, review) -> bool:
+    """C-16: the site director of the review's site."""
+    staff = _staff(user)
+    return bool(has_role(user, Role.SITE_DIRECTOR) and staff is not None and staff.site_id == review.site_id)

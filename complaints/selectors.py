@@ -10,11 +10,25 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Complaint, Escalation, Level, MonthlyAnalysis, Reminder, Severity
+from complaints.models import (
+    Category,
+    Cause,
+    Complaint,
+    Escalation,
+    Level,
+    MonthlyAnalysis,
+    Reminder,
+    ResponsibilityReview,
+    Severity,
+)
+from core.deadlines import deadlines_of
 from core.models import Deadline
+from core.roles import Role
 from estates.models import Site, Unit
-from estates.selectors import site_ids_visible_to, visible
+from estates.selectors import site_ids_visible_to, users_with_roles, visible
 
 S = Complaint.Status
 TARGET_RATE_PER_100 = Decimal("2")  # C-10: valid complaints < 2 per 100 households per year
@@ -81,6 +95,21 @@ def reminder_list_visible_to(user) -> QuerySet[Reminder]:
 
 def analysis_list_visible_to(user) -> QuerySet[MonthlyAnalysis]:
     return visible(MonthlyAnalysis.objects.select_related("site", "author"), user)
+
+
+def review_list_visible_to(user) -> QuerySet[ResponsibilityReview]:
+    return visible(ResponsibilityReview.objects.select_related("site", "completed_by__staff"), user)
+
+
+def complaints_by_cause(*, site_ids: list[int], month: date) -> list[dict]:
+    """C-13 → C-10: the month's complaints grouped by recorded cause (one GROUP BY)."""
+    start, end = month_bounds(month)
+    labels = dict(Cause.choices)
+    rows = (Complaint.objects.filter(site_id__in=site_ids, kind=Complaint.Kind.COMPLAINT,
+                                     received_at__gte=_aware(start), received_at__lt=_aware(end))
+            .values("cause_kind").annotate(n=Count("id")).order_by("-n", "cause_kind"))
+    return [{"key": r["cause_kind"], "label": str(labels.get(r["cause_kind"], _("Cause not yet recorded"))),
+             "count": r["n"]} for r in rows]
 
 
 def households_of(site_ids: list[int]) -> int:
@@ -190,3 +219,69 @@ def zone_evaluation_counts(*, site_ids: list[int], start: datetime, end: datetim
             .annotate(valid=Count("id", filter=Q(kind=Complaint.Kind.COMPLAINT, is_valid=True)),
                       praise=Count("id", filter=Q(kind=Complaint.Kind.PRAISE))))
     return {r["unit__building__zone_id"]: {"valid": r["valid"], "praise": r["praise"]} for r in rows}
+
+
+# ---- the complaint page's deadline rows: who must act, by when, and what happens next (C-05, C-06)
+_DEPARTMENT = "department"
+_FIRST_RESPONDER = "first_responder"
+ACTING: dict[str, Any] = {
+    "complaint.forward": [Role.FRONT_DESK],
+    "complaint.first_contact": [Role.FRONT_DESK],
+    "complaint.first_reply": [Role.FRONT_DESK],
+    "complaint.dispatch": [Role.CENTER_HEAD],
+    "complaint.handling": _DEPARTMENT,
+    "complaint.dept.response": _DEPARTMENT,
+    "complaint.dept.feedback": _DEPARTMENT,
+    "complaint.form.return": _DEPARTMENT,
+    "complaint.cause": _DEPARTMENT,
+    "complaint.emergency.notify": _FIRST_RESPONDER,
+    "complaint.emergency.company": [Role.SITE_DIRECTOR, Role.CENTER_HEAD],
+    "complaint.emergency.executive": [Role.COMPANY_LEADER],
+    "complaint.emergency.report24": [Role.SITE_DIRECTOR],
+    "complaint.emergency.report48": [Role.COMPANY_LEADER],
+    "complaint.verify": [Role.CS_SUPERVISOR, Role.CENTER_HEAD],
+    "complaint.first_responder": _FIRST_RESPONDER,
+    "complaint.callback": [Role.FRONT_DESK, Role.CS_SUPERVISOR],
+}
+_NEXT_LEVEL = {"complaint.emergency.company": Level.COMPANY_LEADER,
+               "complaint.emergency.executive": Level.EXECUTIVE}
+
+
+def _names(users) -> str:
+    return "、".join(sorted({getattr(getattr(u, "staff", None), "name", "") or u.get_username() for u in users}))
+
+
+def deadline_rows(c: Complaint) -> list[dict]:
+    """Each clock of the complaint with the role and people who must act, by when, and the next level
+    (what the sweep does when it passes). Names are looked up per distinct role set, a handful of queries."""
+    rows = []
+    roles_label = dict(Role.choices)
+    cache: dict[tuple, str] = {}
+    for d in deadlines_of(c):
+        acting = ACTING.get(d.code, [])
+        if acting == _DEPARTMENT:
+            role = c.department.name if c.department is not None else str(_("Responsible department"))
+            key: tuple = ("dept", c.department_id)
+            if key not in cache:
+                cache[key] = _names(users_with_roles(site_id=c.site_id, roles=[
+                    Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR]).filter(staff__department_id=c.department_id))
+        elif acting == _FIRST_RESPONDER:
+            role, key = str(_("First-responder")), ("fr",)
+            cache[key] = c.received_by.name
+        else:
+            role = " / ".join(str(roles_label.get(r, r)) for r in acting)
+            key = tuple(acting)
+            if key not in cache:
+                cache[key] = _names(users_with_roles(site_id=c.site_id, roles=acting)) if acting else ""
+        policy = d.policy
+        then: Any
+        if policy.action == policy.Action.ESCALATE:
+            level = _NEXT_LEVEL.get(d.code) or Level(min(int(c.level) + 1, int(Level.EXECUTIVE)))
+            then = _("escalates to the %(level)s") % {"level": level.label}
+        elif policy.roles:
+            then = _("%(roles)s notified") % {"roles": "、".join(str(roles_label.get(r, r)) for r in policy.roles)}
+        else:
+            then = _("recorded as missed")
+        rows.append({"deadline": d, "name": gettext(policy.name), "role": role, "people": cache.get(key, ""),
+                     "then": then, "running": d.state == Deadline.State.RUNNING})
+    return rows

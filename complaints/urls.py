@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views
+from complaints import views, views_monthly
 
 app_name = "complaints"
 urlpatterns = [
@@ -17,4 +17,11 @@ urlpatterns = [
     path("statistics/export.xlsx", views.statistics_export, name="statistics_export"),
     path("analysis/", views.analysis_list, name="analysis_list"),
     path("analysis/new/", views.analysis_edit, name="analysis_edit"),
+    path("analysis/<int:pk>/", views_monthly.analysis_detail, name="analysis_detail"),
+    path("analysis/<int:pk>/decide/", views_monthly.analysis_decide_view, name="analysis_decide"),
+    path("responsibility/", views_monthly.review_list, name="review_list"),
+    path("responsibility/start/", views_monthly.review_start, name="review_start"),
+    path("responsibility/<int:pk>/", views_monthly.review_detail, name="review_detail"),
+    path("responsibility/<int:pk>/finding/", views_monthly.review_finding, name="review_finding"),
+    path("responsibility/<int:pk>/complete/", views_monthly.review_complete_view, name="review_complete"),
 ]

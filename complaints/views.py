@@ -20,7 +20,6 @@ from complaints.models import Category, Complaint, ComplaintReport, Level, Sever
 from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
 from core import uploads
 from core.actions import action_post_view
-from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
@@ -64,7 +63,8 @@ def _detail_context(request: HttpRequest, c: Complaint, bound: dict | None = Non
     return {
         "c": c, "registry": act.REGISTRY, "actions": act.REGISTRY.cards(request.user, c, bound),
         "events": c.events.select_related("actor__staff"),
-        "deadlines": deadlines_of(c), "escalations": c.escalations.select_related("acknowledged_by")
+        "deadlines": sel.deadline_rows(c), "decisions": c.chain_decisions.select_related("by__staff"),
+        "escalations": c.escalations.select_related("acknowledged_by")
         .prefetch_related("notified"), "reports": c.reports.select_related("author"),
         "reminders": c.reminders.select_related("department", "issued_by"), "photos": c.photos.all(),
         "now": timezone.now(), "work_order": work_order_of(c),
@@ -179,11 +179,11 @@ def analysis_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            analysis_submit(site=d["site"], month=d["month"], causes=d["causes"], proposals=d["proposals"],
-                            actor=request.user.staff)
+            row = analysis_submit(site=d["site"], month=d["month"], causes=d["causes"], proposals=d["proposals"],
+                                  actor=request.user)
         except DomainError as err:
             form.add_error(None, err.message)
         else:
-            messages.success(request, _("Monthly analysis saved."))
-            return redirect("complaints:analysis_list")
+            messages.success(request, _("Monthly analysis sent to the site director for approval."))
+            return redirect("complaints:analysis_detail", pk=row.pk)
     return render(request, "complaints/analysis_form.html", {"form": form})

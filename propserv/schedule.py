@@ -15,6 +15,9 @@ BEAT_SCHEDULE = {
     "notification-resend": {"task": "core.tasks.notification_resend_pending_task", "schedule": 60.0},
     # Mailing messages still unsent after an SMTP outage, on the notification backoff (issue 23.4).
     "mailing-resend": {"task": "reports.tasks.mailing_resend_pending_task", "schedule": 60.0},
+    # Issue 21.1: the dashboard's open-order counts, appended by triggers, folded to one row per key.
+    "open-counts-compact": {"task": "tickets.tasks.open_counts_compact_task", "schedule": 60.0,
+                            "options": {"expires": 55}},
     # SPEC D-02/D-03: digests and reports due now per their admin-editable schedules.
     "scheduled-mailings": {"task": "reports.tasks.scheduled_mailings_task", "schedule": crontab(minute="*")},
     # SPEC S-02: propose the next routine survey campaign when a site's last one is 6 months old.

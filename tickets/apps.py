@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,4 +14,11 @@ class TicketsConfig(AppConfig):
         from core.pdf import pdf_system_check  # noqa: PLC0415 (models load after apps.py)
         from tickets import callback_handlers, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
 
+        post_migrate.connect(_install_open_counts, sender=self)  # issue 21.1: triggers + counts rebuilt
         register(pdf_system_check, Tags.compatibility)  # libharfbuzz-subset loaded, font subset present
+
+
+def _install_open_counts(sender, using="default", **kwargs) -> None:
+    from tickets.open_counts import install  # noqa: PLC0415 (models load after apps.py)
+
+    install(using)

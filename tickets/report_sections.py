@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.registry import MONEY, RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import list_url, today_range, yesterday_range
 from tickets.models import Charge, Extension, WorkOrder
+from tickets.open_counts import open_order_figures
 from tickets.selectors_referral import referrals_pending_count
 
 
@@ -63,6 +64,17 @@ def _grouped_table(qs, *, start, end, field: str, name_field: str, key: str, tit
         urls=[list_url("tickets:order_list", site_ids, **{url_param: r[field] or ""}) for r in rows])
 
 
+def _group(groups: list[dict], field: str) -> list[dict]:
+    """Open / overdue per category, department or zone, from the per-key counts; most overdue first."""
+    rows: dict = {}
+    for g in groups:
+        row = rows.setdefault(g[f"{field}_id"], {f"{field}_id": g[f"{field}_id"],
+                                                 f"{field}__name": g[f"{field}__name"], "open": 0, "overdue": 0})
+        row["open"] += g["open"]
+        row["overdue"] += g["overdue"]
+    return sorted(rows.values(), key=lambda r: (-r["overdue"], -r["open"], r[f"{field}__name"] or ""))
+
+
 @register
 class WorkOrderSection(Section):
     key = "tickets"
@@ -74,15 +86,14 @@ class WorkOrderSection(Section):
     def dashboard(self, *, site_ids, now):
         qs = _orders(site_ids)
         t_start, t_end = today_range(now)
-        open_qs = qs.filter(_open_q())  # the open subset: partial index wo_open_due (site, due_at)
-        agg = open_qs.aggregate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(due_at__lt=now)),
-            emergency_open=Count("id", filter=Q(is_emergency=True)),
-            due_today=Count("id", filter=Q(due_at__gte=t_start, due_at__lt=t_end)),
-        )
+        # issue 21.1: one query over the counts kept by triggers (tickets/open_counts.py), not over the
+        # open orders: flat however large the backlog; grouped here over a few hundred rows
+        groups = open_order_figures(site_ids=site_ids, now=now, day_start=t_start, day_end=t_end)
+        agg = {"open": sum(g["open"] for g in groups), "overdue": sum(g["overdue"] for g in groups),
+               "due_today": sum(g["due_today"] for g in groups),
+               "emergency_open": sum(g["open"] for g in groups if g["is_emergency"])}
         agg["received_today"] = qs.filter(received_at__gte=t_start, received_at__lt=t_end).count()
-        # 30-day rates move slowly; cached for REPORTS_CACHE_SECONDS (no index on completed_at to use)
+        # 30-day rates move slowly; cached for REPORTS_CACHE_SECONDS (range of wo_site_completed)
         agg.update(cached(self, "rates30", site_ids, lambda: qs.aggregate(
             **_completed_aggregates(now - timedelta(days=30), now)), bucket=f"{now:%Y%m%d%H}"))
         figures = [
@@ -98,15 +109,9 @@ class WorkOrderSection(Section):
             Figure("on_time_rate_30d", _("On-time rate, 30 days"), rate(agg["on_time"], agg["completed"]), kind=RATE),
             Figure("rework_rate_30d", _("Rework rate, 30 days"), rate(agg["reworked"], agg["completed"]), kind=RATE),
         ]
-        by_cat = list(open_qs.values("category_id", "category__name")
-                      .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-                      .order_by("-overdue", "-open", "category__name")[:12])
-        by_dept = list(open_qs.values("department_id", "department__name")
-                       .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-                       .order_by("-overdue", "-open", "department__name"))
-        by_zone = list(open_qs.values("zone_id", "zone__name")
-                       .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-                       .order_by("-overdue", "-open", "zone__name"))
+        by_cat = _group(groups, "category")[:12]
+        by_dept = _group(groups, "department")
+        by_zone = _group(groups, "zone")
         tables = [
             Table("overdue_by_category", _("Open and overdue by category"),
                   [_("Category"), _("Open items"), _("Overdue")],

@@ -46,3 +46,11 @@ def prune_stored_forms_task() -> int:
     from tickets.printing import prune_stored_forms  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     return prune_stored_forms()
+
+
+@shared_task
+def open_counts_compact_task() -> int:
+    """Issue 21.1: fold the open-order counts the triggers appended into one row per key (every minute)."""
+    from tickets.open_counts import compact  # noqa: PLC0415 (cycle: the services enqueue these tasks)
+
+    return compact()

@@ -71,18 +71,24 @@ def _inform_first_responder(c: Complaint, title: str, *, kind: str = "info", key
 
 
 def complaint_number(site: Any, now: datetime) -> str:
-    """TS<site code>YYYYMMDD-NNN, gapless per site and day from the shared locked counter (issue 23.1);
-    the counter row stays locked until commit, so intake takes it last."""
+    """TS-YYYYMMDD-NNNN like work orders' BS- (issue 20.9), gapless per site and day from the shared locked
+    counter (issue 23.1); the counter row stays locked until commit, so intake takes it last. Complaints
+    numbered earlier keep their `TS<site code>YYYYMMDD-NNN` (printed and quoted on the phone); the day's
+    counter continues after them."""
     period = day_period(now)
-    prefix = f"TS{site.code}{period}-"
+    prefix = f"TS-{period}-"
 
-    def seed() -> int:  # complaints numbered before the shared counter existed
-        last = (Complaint.objects.filter(number__startswith=prefix).order_by("-number")
-                .values_list("number", flat=True).first())
-        return int(last.rsplit("-", 1)[1]) if last else 0
+    def seed() -> int:  # complaints numbered before the shared counter existed, in either style
+        last = 0
+        for start in (prefix, f"TS{site.code}{period}-"):
+            for number in Complaint.objects.filter(site=site, number__startswith=start).values_list("number",
+                                                                                                   flat=True):
+                tail = number.rsplit("-", 1)[1]
+                last = max(last, int(tail) if tail.isdigit() else 0)
+        return last
 
     n = number_take(site_id=site.pk, series="TS", period=period, seed=seed)
-    return f"{prefix}{n:03d}"
+    return f"{prefix}{n:04d}"
 
 
 def photo_check(f: Any) -> Any:

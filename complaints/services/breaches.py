@@ -8,12 +8,13 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintEvent, Level
-from complaints.services._common import E, _save
+from complaints.models import Complaint, ComplaintEvent
+from complaints.services._common import E, _department_people, _save
+from complaints.services.chain import chain_timeout
 from complaints.services.escalation import complaint_escalate, reminder_issue
-from core.deadlines import deadline_start, policy_limit
 from core.models import Deadline
 from core.notifications import notification_queue
+from core.roles import Role
 
 
 def complaint_overdue_record(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
@@ -47,6 +48,16 @@ def complaint_feedback_late(*, complaint: Complaint, deadline: Deadline, now: da
                    text=_("Report the completion to the front desk."))
 
 
+def complaint_cause_remind(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
+    """C-13: the cause and corrective action are missing → the handling department is reminded."""
+    c = complaint
+    complaint_overdue_record(complaint=c, deadline=deadline, now=now)
+    notification_queue(recipients=_department_people(c, roles=(Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)),
+                       title=_("%s: record the cause and the corrective action") % c.number,
+                       url=c.get_absolute_url(), kind="reminder", site_id=c.site_id, subject=c, deadline=deadline,
+                       dedupe_key=f"deadline:{deadline.pk}:breach")
+
+
 def complaint_first_responder_remind(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
     """C-08: tell the first-responder (again) with an alert."""
     c = complaint
@@ -57,29 +68,10 @@ def complaint_first_responder_remind(*, complaint: Complaint, deadline: Deadline
 
 
 def complaint_emergency_to_company(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
-    """C-05: not resolved on site in time → the company leader, a written report due, and the leader's own
-    clock starts from his notice. The limits quoted are the policies' current ones."""
-    c = complaint
-    if not c.is_open or c.resolved_at:
-        return
-    c.company_notified_at = now
-    c.was_late = True
-    _save(c, "company_notified_at", "was_late")
-    limit = policy_limit("complaint.emergency.company", c.site_id)
-    complaint_escalate(complaint=c, level=Level.COMPANY_LEADER, now=now, deadline=deadline,
-                       reason=_("Emergency not resolved on site within %(limit)s") % {"limit": limit})
-    deadline_start(subject=c, code="complaint.emergency.report24", now=now, site_id=c.site_id)
-    deadline_start(subject=c, code="complaint.emergency.executive", now=now, site_id=c.site_id)
+    """C-05: the site head did not decide in time → the system escalates to the company leader and says so."""
+    chain_timeout(complaint=complaint, deadline=deadline, now=now)
 
 
 def complaint_emergency_to_executive(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
-    """C-05: the company leader did not resolve it in time → the executive, a report due."""
-    c = complaint
-    if not c.is_open or c.resolved_at:
-        return
-    c.executive_notified_at = now
-    _save(c, "executive_notified_at")
-    limit = policy_limit("complaint.emergency.executive", c.site_id)
-    complaint_escalate(complaint=c, level=Level.EXECUTIVE, now=now, deadline=deadline,
-                       reason=_("Emergency not resolved by the company leader within %(limit)s") % {"limit": limit})
-    deadline_start(subject=c, code="complaint.emergency.report48", now=now, site_id=c.site_id)
+    """C-05: the company leader did not decide in time → the system escalates to the executive and says so."""
+    chain_timeout(complaint=complaint, deadline=deadline, now=now)

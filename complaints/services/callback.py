@@ -81,6 +81,22 @@ def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, 
     return complaint
 
 
+def complaint_close(c: Complaint, *, now: datetime, actor: Any = None, note: str = "") -> None:
+    """Close and file a handled complaint (the caller holds the lock); every late one gets its inquiry (C-07)."""
+    c.close(at=now)
+    c.save()
+    ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.CLOSED, note=note, at=now)
+    _inform_first_responder(c, _("closed"), key="closed")
+    if c.was_late:  # C-07 inquiry for every late complaint
+        Reminder.objects.get_or_create(complaint=c, kind=Reminder.Kind.INQUIRY, automatic=True,
+                                       deadline_code="closure",
+                                       defaults={"department": c.department, "issued_at": now})
+        notification_queue(recipients=_front_desk(c.site_id) + _department_people(c, roles=(
+            Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)),
+            title=_("Inquiry (洽办单) due: %s was late") % c.number, url=c.get_absolute_url(),
+            kind="reminder", site_id=c.site_id, subject=c, dedupe_key=f"complaint:{c.pk}:inquiry")
+
+
 # ---------------------------------------------------------------- C-09 callback outcome
 @transaction.atomic
 def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: Any = None, note: str = "",
@@ -93,19 +109,21 @@ def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: 
     require(c.status == S.HANDLED, _("Only a handled complaint gets a callback."), "state")
     deadline_stop(subject=c, code="complaint.callback", now=now)
     if satisfied:
-        c.close(at=now)
-        c.save()
-        ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.CLOSED, note=note, at=now)
-        _inform_first_responder(c, _("closed"), key="closed")
-        if c.was_late:  # C-07 inquiry for every late complaint
-            Reminder.objects.get_or_create(complaint=c, kind=Reminder.Kind.INQUIRY, automatic=True,
-                                           deadline_code="closure",
-                                           defaults={"department": c.department, "issued_at": now})
+        if not (c.cause_recorded and c.reply_recorded):  # C-13: closes once both are recorded
+            c.callback_satisfied_at = now
+            c.save(update_fields=["callback_satisfied_at", "updated_at"])
+            ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.NOTE, at=now,
+                                  note=_("Callback satisfied. The complaint closes when its cause, corrective "
+                                         "action and written reply are recorded.") + (f" {note}" if note else ""))
             notification_queue(recipients=_front_desk(c.site_id) + _department_people(c, roles=(
                 Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)),
-                title=_("Inquiry (洽办单) due: %s was late") % c.number, url=c.get_absolute_url(),
-                kind="reminder", site_id=c.site_id, subject=c, dedupe_key=f"complaint:{c.pk}:inquiry")
+                title=_("%s: record the cause and the written reply to close it") % c.number,
+                url=c.get_absolute_url(), kind="reminder", site_id=c.site_id, subject=c,
+                dedupe_key=f"complaint:{c.pk}:c13:{c.reopen_count}")
+            return c
+        complaint_close(c, now=now, actor=actor, note=note)
         return c
+    c.callback_satisfied_at = None
     c.reopen()
     c.save()
     ComplaintEvent.record(c, actor=as_user(actor) if actor else None, kind=E.REOPENED, note=note, at=now)

@@ -26,6 +26,7 @@ from complaints.services._common import (
     _save,
     _staff,
 )
+from complaints.services.chain import chain_alert, chain_start
 from complaints.services.escalation import complaint_escalate
 from complaints.services.intake import _register
 from core.deadlines import deadline_start, deadline_stop
@@ -108,7 +109,12 @@ def complaint_confirm(*, complaint: Complaint, actor: Any, is_valid: bool, categ
         notification_queue(recipients=_department_people(c), title=_("Complaint dispatched to you: %s") % c.number,
                            body=c.subject, url=c.get_absolute_url(), kind="info", site_id=c.site_id, subject=c,
                            dedupe_key=f"complaint:{c.pk}:dispatch:{c.reopen_count}")
-        if c.severity in (Severity.MAJOR, Severity.EMERGENCY) or c.cross_department:  # C-06
+        if c.in_chain and c.chain_started_at is None:  # C-05: classified as emergency/major → chain from now
+            c.dept_notified_at = c.dept_notified_at or now  # the dispatch notice below tells the department
+            chain_start(c, now=now)
+            _save(c, "chain_started_at", "dept_notified_at")
+            chain_alert(c, now=now)
+        elif c.in_chain or c.cross_department:  # C-06
             complaint_escalate(complaint=c, level=Level.SITE_DIRECTOR, now=now,
                                reason=_("Major or cross-department matter"))
         _inform_first_responder(c, _("classified and dispatched"), key="dispatched")
@@ -186,7 +192,7 @@ def complaint_notify_department(*, complaint: Complaint, actor: Any, department:
     c.dept_notified_at = now
     if c.status == S.RECEIVED:
         _register(c, staff=_staff(actor), now=now)
-    if c.is_emergency and can_proceed(c.dispatch):
+    if c.in_chain and can_proceed(c.dispatch):
         c.is_valid = True
         c.category = c.category or category or "other"
         c.dispatch(by=_staff(actor), at=now)

@@ -121,6 +121,8 @@ def complaint_report_handled(*, complaint: Complaint, actor: Any, result: str, n
                           note=c.handling_result, at=now)
     if c.resolved_at:  # C-05: verification within 8 h
         deadline_start(subject=c, code="complaint.verify", now=now, site_id=c.site_id)
+    if not c.cause_recorded and c.kind == Complaint.Kind.COMPLAINT:  # C-13: cause + action within its clock
+        deadline_start(subject=c, code="complaint.cause", now=now, site_id=c.site_id)
     # C-08: the first-responder is told (the clock stops when they acknowledge)
     deadline_start(subject=c, code="complaint.first_responder", now=now, site_id=c.site_id)
     _inform_first_responder(c, _("has been handled"), kind="reminder", key=f"handled:{c.reopen_count}")

@@ -17,7 +17,6 @@ from complaints.models import (
     Complaint,
     ComplaintEvent,
     ComplaintPhoto,
-    Level,
     Severity,
 )
 from complaints.services._common import (
@@ -32,14 +31,13 @@ from complaints.services._common import (
     complaint_number,
     photo_check,
 )
-from complaints.services.escalation import complaint_escalate
+from complaints.services.chain import chain_alert, chain_start
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.mail import single_line
 from core.notifications import notification_queue
-from core.roles import Role, is_company_level
+from core.roles import is_company_level
 from core.service_kit import as_user, require
-from estates.selectors import users_with_roles
 
 
 # ---------------------------------------------------------------- C-01 intake
@@ -92,8 +90,8 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
         _register(c, staff=staff, now=now)
     else:
         deadline_start(subject=c, code="complaint.forward", now=c.received_at, site_id=c.site_id)  # C-01
-    if severity == Severity.EMERGENCY:
-        _emergency_clocks(c)
+    if c.in_chain:  # C-05: from receipt
+        chain_start(c, now=now, at=c.received_at)
     # Issue 23.1/13.11: the number last — its counter row stays locked until commit; only the
     # notices that quote it follow.
     c.number = complaint_number(site, now)
@@ -102,8 +100,8 @@ def complaint_receive(*, site: Any, actor: Any, subject: str, description: str =
         notification_queue(recipients=_front_desk(c.site_id), title=_("New complaint to register: %s") % c.number,
                            body=c.subject, url=c.get_absolute_url(), kind="info", site_id=c.site_id, subject=c,
                            dedupe_key=f"complaint:{c.pk}:forward")
-    if severity == Severity.EMERGENCY:
-        _emergency_notify(c, now=now)
+    if c.in_chain:
+        chain_alert(c, now=now)
         c.save()
     return c
 
@@ -115,21 +113,6 @@ def _register(c: Complaint, *, staff: Any, now: datetime) -> None:
     deadline_start(subject=c, code="complaint.first_reply", now=now, site_id=c.site_id)  # C-12
     deadline_start(subject=c, code="complaint.dispatch", now=now, site_id=c.site_id)  # C-02
     ComplaintEvent.record(c, actor=staff.user if staff else None, kind=E.REGISTERED, at=now)
-
-
-def _emergency_clocks(c: Complaint) -> None:
-    """C-05: department within 3 min; resolved on site within 5 min of receipt, else the company leader."""
-    deadline_start(subject=c, code="complaint.emergency.notify", now=c.received_at, site_id=c.site_id)
-    deadline_start(subject=c, code="complaint.emergency.company", now=c.received_at, site_id=c.site_id)
-
-
-def _emergency_notify(c: Complaint, *, now: datetime) -> None:
-    notification_queue(recipients=users_with_roles(site_id=c.site_id, roles=[Role.FRONT_DESK, Role.CENTER_HEAD,
-                                                                               Role.SITE_DIRECTOR]),
-                       title=_("EMERGENCY complaint %s") % c.number, body=c.subject, url=c.get_absolute_url(),
-                       kind="alert", site_id=c.site_id, subject=c, dedupe_key=f"complaint:{c.pk}:emergency")
-    # C-06: major matters start at the site director
-    complaint_escalate(complaint=c, level=Level.SITE_DIRECTOR, reason=_("Emergency complaint"), now=now)
 
 
 @transaction.atomic

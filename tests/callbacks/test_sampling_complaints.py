@@ -8,9 +8,11 @@ from callbacks.tasks import sampling_monthly_task
 from complaints.models import Category, Complaint, Severity
 from complaints.services import (
     complaint_callback_record,
+    complaint_cause_record,
     complaint_confirm,
     complaint_propose,
     complaint_receive,
+    complaint_reply_record,
     complaint_report_handled,
 )
 from estates.models import Department
@@ -28,6 +30,12 @@ def _closed_complaint(site, unit, now):
     complaint_propose(complaint=c, actor=staff["front_desk"], now=now + timedelta(minutes=30), **kw)
     complaint_confirm(complaint=c, actor=staff["center_head"], now=now + timedelta(hours=1), **kw)
     complaint_report_handled(complaint=c, actor=staff["dept_supervisor"], result="已修", now=now + timedelta(hours=5))
+    # SPEC C-13: the cause and the written reply are recorded before a complaint closes
+    complaint_cause_record(complaint=c, actor=staff["dept_supervisor"], cause_kind="facility", cause="灯具老化",
+                           corrective_action="更换灯具", action_owner=staff["dept_supervisor"],
+                           action_due=(now + timedelta(days=7)).date(), now=now + timedelta(hours=6))
+    complaint_reply_record(complaint=c, actor=staff["front_desk"], reply_text="已修复", reply_on=now.date(),
+                           reply_method="message", now=now + timedelta(hours=6))
     complaint_callback_record(complaint=c, actor=staff["front_desk"], result="satisfied",
                               number_dialled="13800000000", now=now + timedelta(days=1))
     c.refresh_from_db()

@@ -3,8 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints.models import Category, Severity
-from complaints.services import complaint_confirm, complaint_propose, complaint_receive
+from complaints.models import Category, Cause, ReplyMethod, Severity
+from complaints.services import (
+    complaint_cause_record,
+    complaint_confirm,
+    complaint_propose,
+    complaint_receive,
+    complaint_reply_record,
+)
 from estates.models import Department
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,3 +44,16 @@ def dispatched(site_a, make_complaint):
                                  category=Category.ENGINEERING, severity=severity, department=eng,
                                  handling_deadline=now + timedelta(days=2), now=now + timedelta(hours=1))
     return make
+
+
+@pytest.fixture
+def record_c13(site_a):
+    """SPEC C-13: the cause with its corrective action and the written reply, so the complaint may close."""
+    def record(c, now, site=site_a):
+        complaint_cause_record(complaint=c, actor=site.staff["dept_supervisor"], cause_kind=Cause.WORKMANSHIP,
+                               cause="灯具老化", corrective_action="更换整批灯具",
+                               action_owner=site.staff["dept_supervisor"], action_due=now.date() + timedelta(days=7),
+                               now=now)
+        complaint_reply_record(complaint=c, actor=site.staff["front_desk"], reply_text="已更换灯具，特此回复。",
+                               reply_on=now.date(), reply_method=ReplyMethod.MESSAGE, now=now)
+    return record

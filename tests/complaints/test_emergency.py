@@ -81,7 +81,9 @@ def test_emergency_timeline_minute_by_minute(site_a, company_staff):
     deadline_breach_due(now=t15)
     deadline_breach_due(now=t15 + timedelta(minutes=1))
     assert _notes(executive, c).count() == 1
-    assert _notes(leader, c).count() == 1
+    # the leader who did not decide is told the system escalated (C-05 "and says so"), once
+    assert _notes(leader, c).filter(kind="escalation").count() == 1
+    assert _notes(leader, c).filter(kind="alert").count() == 1
     c.refresh_from_db()
     assert c.level == Level.EXECUTIVE and c.executive_notified_at == t15
     assert Escalation.objects.filter(complaint=c).count() == 3

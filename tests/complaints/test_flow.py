@@ -319,12 +319,13 @@ def test_unsatisfied_callback_reopens_one_level_up(site_a, dispatched, t0):
 
 
 # SPEC C-09
-def test_satisfied_callback_closes_and_callback_clock_is_two_working_days(site_a, dispatched, t0):
+def test_satisfied_callback_closes_and_callback_clock_is_two_working_days(site_a, dispatched, t0, record_c13):
     from complaints.services import callback_deadline
 
     c = dispatched()
     complaint_report_handled(complaint=c, actor=site_a.staff["dept_supervisor"], result="已修",
                              now=t0 + timedelta(hours=5))
+    record_c13(c, t0 + timedelta(hours=6))
     assert callback_deadline(c).due_at.date() == (t0 + timedelta(days=2)).date()
     complaint_callback_record(complaint=c, actor=site_a.staff["front_desk"], result="satisfied",
                               number_dialled="13800000000", now=t0 + timedelta(days=1))
@@ -344,7 +345,7 @@ def test_callback_overdue_escalates(site_a, dispatched, t0):
 
 
 # SPEC C-07
-def test_late_complaint_gets_an_inquiry_after_closure(site_a, dispatched, t0):
+def test_late_complaint_gets_an_inquiry_after_closure(site_a, dispatched, t0, record_c13):
     c = dispatched()
     reminder_issue(complaint=c, actor=site_a.staff["front_desk"], text="请尽快处理", now=t0 + timedelta(days=1))
     assert Reminder.objects.filter(complaint=c, kind="reminder", automatic=False).count() == 1
@@ -354,6 +355,7 @@ def test_late_complaint_gets_an_inquiry_after_closure(site_a, dispatched, t0):
     assert c.was_late
     with pytest.raises(DomainError):  # only after closure
         inquiry_record(complaint=c, actor=site_a.staff["front_desk"], delay_cause="x")
+    record_c13(c, t0 + timedelta(days=3, hours=1))
     complaint_callback_outcome(complaint=c, satisfied=True, now=t0 + timedelta(days=4))
     inquiry = Reminder.objects.get(complaint=c, kind="inquiry")
     assert inquiry.delay_cause == ""

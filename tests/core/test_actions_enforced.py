@@ -105,6 +105,11 @@ def _complaint_pool(a, b):
         upd(dispatched(), status=Complaint.Status.HANDLED, handled_at=now, resolved_at=now),
         upd(dispatched(), status=Complaint.Status.CLOSED, closed_at=now, was_late=True),
         upd(propose(receive()), status=Complaint.Status.INVALID),
+        # C-13: a corrective action open, and one done (to be verified by someone else)
+        upd(dispatched(), cause_kind="other", cause="原因", corrective_action="措施",
+            action_owner=a.staff["dept_supervisor"], action_due=now.date()),
+        upd(dispatched(), cause_kind="other", cause="原因", corrective_action="措施",
+            action_owner=a.staff["dept_supervisor"], action_due=now.date(), action_done_at=now),
     ]
 
 
