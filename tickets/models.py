@@ -388,7 +388,28 @@ class WorkOrderPhoto(BaseModel):
         verbose_name_plural = _("photos")
 
 
-class Material(models.Model):
+class CurrentManager(models.Manager):
+    """SPEC X-01: the rows of the completion now in force; a completion re-entered after rework voids the
+    earlier rows instead of deleting them (`all_objects` reads them as history)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
+class VoidableRow(models.Model):
+    """X-01: voided (when, why), never deleted."""
+
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    void_reason = models.CharField(_("reason voided"), max_length=200, blank=True)
+
+    objects = CurrentManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager: the voided rows too, as history)
+
+    class Meta:
+        abstract = True
+
+
+class Material(VoidableRow):
     """T-07: materials used (name, quantity); `charged` ones go on the receipt."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="materials")
@@ -406,7 +427,7 @@ class Material(models.Model):
         return f"{self.name} × {self.quantity}"
 
 
-class Charge(models.Model):
+class Charge(VoidableRow):
     """T-07 paid-service item (from the price list), material or labour charge; totalled in T-13."""
 
     class Kind(models.TextChoices):

@@ -136,7 +136,8 @@ def settlement(site_ids: list[int], year: int, month: int) -> dict:
                    .order_by("order__site__name", "order__department__name"))
     orders = (WorkOrder.objects.filter(pk__in=charges.values("order_id"))
               .select_related("site", "department", "unit", "charges_approved_by__staff")
-              .annotate(total=Sum("charges__amount")).order_by("department__name", "number"))
+              .annotate(total=Sum("charges__amount", filter=Q(charges__voided_at__isnull=True)))  # X-01
+              .order_by("department__name", "number"))
     return {"by_department": by_dept, "orders": list(orders), "start": start, "end": end,
             "total": sum((r["total"] for r in by_dept), Decimal("0.00"))}
 
@@ -145,5 +146,6 @@ def orders_with_approved_charges(site_ids: list[int]) -> QuerySet[WorkOrder]:
     """SPEC F-06/T-07: orders whose paid-service charges engineering checked and the CS supervisor
     approved, with their charges; `fees` posts them to the unit's account (tickets never imports fees)."""
     return (WorkOrder.objects.filter(site_id__in=site_ids, charges_approved_by__isnull=False, unit__isnull=False)
-            .exclude(status=WorkOrder.Status.CANCELLED).filter(charges__isnull=False).distinct()
+            .exclude(status=WorkOrder.Status.CANCELLED)
+            .filter(charges__isnull=False, charges__voided_at__isnull=True).distinct()  # X-01: voided rows are history
             .select_related("unit").prefetch_related("charges"))

@@ -87,8 +87,10 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     order.complete(at=finished_at)
     order.cause, order.work_done, order.labour_hours, order.prep_hours = cause, work_done, labour, prep
     order.price_told = price_told
-    order.charges.all().delete()
-    order.materials.all().delete()
+    # SPEC X-01: a completion entered again after rework keeps the earlier rows as history, voided
+    void = {"voided_at": now, "void_reason": str(_("Completion entered again"))}
+    order.charges.all().update(**void)
+    order.materials.all().update(**void)
     Charge.objects.bulk_create(rows)
     Material.objects.bulk_create([Material(order=order, name=n, quantity=_dec(q, _("Quantity")), unit=u)
                                   for n, q, u in materials if n])
