@@ -111,6 +111,11 @@ POLICY_TABLE: list[P] = [
       "site_director,cs_supervisor", site_editable=True, rule="CB-04"),
     # ---- surveys, keys, renovation, reports
     P("survey.collection", _("Survey collection open"), 7, "days", "close", "", rule="S-03"),
+    # S-02 cadences (issue 15.10): never started as clocks, read by the routine proposal and the new-service check
+    P("survey.routine", _("Routine satisfaction survey every half year"), 182, "days", "notify",
+      "site_director,cs_supervisor", site_editable=True, rule="S-02"),
+    P("survey.new_service", _("New-service survey after the launch"), 91, "days", "notify",
+      "site_director,cs_supervisor", site_editable=True, rule="S-02"),
     P("key.use.return", _("Key back by the planned time"), 0, "set", "notify",
       "security_supervisor,center_head", site_editable=True, rule="K-06"),
     P("key.use.endofday", _("Key back by the end of the day"), 0, "end_of_calendar_day", "escalate",

@@ -7,8 +7,8 @@ from decimal import Decimal
 from core.errors import DomainError
 from surveys.services._common import (
     COLLECTION,
-    NEW_SERVICE_WINDOW_MONTHS,
-    ROUTINE_INTERVAL_MONTHS,
+    NEW_SERVICE_WINDOW,
+    ROUTINE_CADENCE,
     add_months,
     hash_token,
 )
@@ -35,8 +35,8 @@ __all__ = [
     "VALID_NUM",
     "_validity",
     "COLLECTION",
-    "NEW_SERVICE_WINDOW_MONTHS",
-    "ROUTINE_INTERVAL_MONTHS",
+    "NEW_SERVICE_WINDOW",
+    "ROUTINE_CADENCE",
     "add_months",
     "campaign_approve",
     "campaign_cancel",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from core.deadlines import deadline_cancel, deadline_start, deadline_stop
+from core.deadlines import deadline_cancel, deadline_start, deadline_stop, policy_limit
 from core.errors import DomainError
 from core.service_kit import as_user, lock_row
 from estates.models import Unit
@@ -28,11 +28,11 @@ from surveys.models import (
 )
 from surveys.services._common import (
     COLLECTION,
-    NEW_SERVICE_WINDOW_MONTHS,
+    NEW_SERVICE_WINDOW,
     VALID_DEN,
     VALID_NUM,
     _deny,
-    add_months,
+    cadence_end,
     hash_token,
 )
 
@@ -55,9 +55,9 @@ def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Question
         if launch_date is None:
             raise DomainError(_("A new-service campaign needs the service's launch date."), code="launch_date")
         today = timezone.localdate(now)
-        if not (launch_date <= today <= add_months(launch_date, NEW_SERVICE_WINDOW_MONTHS)):
-            raise DomainError(_("A new-service campaign runs within 3 months after the launch date."),
-                              code="launch_date")
+        if not (launch_date <= today <= cadence_end(NEW_SERVICE_WINDOW, site.pk, launch_date)):  # S-02 policy
+            raise DomainError(_("A new-service campaign runs within %(limit)s after the launch date.")
+                              % {"limit": policy_limit(NEW_SERVICE_WINDOW, site.pk)}, code="launch_date")
     if kind == Campaign.Kind.AD_HOC and not incident.strip():
         raise DomainError(_("Describe the incident this ad-hoc campaign follows."), code="incident")
     campaign = Campaign.objects.create(

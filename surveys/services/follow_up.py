@@ -24,7 +24,7 @@ from surveys.models import (
     CorrectiveAction,
     QuestionnaireItem,
 )
-from surveys.services._common import ROUTINE_INTERVAL_MONTHS, _deny, add_months
+from surveys.services._common import ROUTINE_CADENCE, _deny, cadence_end
 from surveys.services.campaigns import campaign_create
 from surveys.services.questionnaires import questionnaire_default
 
@@ -72,7 +72,8 @@ def corrective_action_finish(*, action: CorrectiveAction, note: str, actor: Any,
 
 
 def routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]:
-    """Propose (draft) the next routine campaign of every site whose last one is ≥ 6 months old."""
+    """Propose (draft) the next routine campaign of every site whose last one is older than the site's
+    routine cadence (policy `survey.routine`, half a year)."""
     with translation.override(settings.LANGUAGE_CODE):  # titles are stored data: the site's language
         return _routine_campaigns_propose(now=now)
 
@@ -92,7 +93,7 @@ def _routine_campaigns_propose(*, now: datetime | None = None) -> list[Campaign]
             last = routine.order_by("-opened_at", "-created_at").first()
             if last is not None:
                 started = timezone.localdate(last.opened_at or last.created_at)
-                if add_months(started, ROUTINE_INTERVAL_MONTHS) > today:
+                if cadence_end(ROUTINE_CADENCE, site.pk, started) > today:  # S-02: the policy row
                     continue
             half = 1 if today.month <= 6 else 2
             title = _("%(year)s H%(half)s routine satisfaction survey") % {"year": today.year, "half": half}
