@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
@@ -94,7 +95,7 @@ def inbox_groups(user: Any, *, before: datetime | None = None, min_size: int = G
         key = group_key(r["kind"], ct, code)
         groups.append(Group(key=key, kind=r["kind"], count=r["n"], latest=r["latest"],
                             label=_label(r["kind"], r["n"], model, names.get(code, code) if code else "")))
-        rest &= ~group_filter(key)
+        rest &= ~(group_filter(key) or Q())
     return groups, rest
 
 
@@ -141,10 +142,9 @@ def notification_digest_build(*, now: datetime | None = None) -> int:
     users = (Notification.objects.filter(read_at__isnull=True, created_at__lt=start)
              .exclude(requires_ack=True, acknowledged_at__isnull=True).exclude(kind=Notification.Kind.DIGEST)
              .values_list("recipient", flat=True).distinct())
-    User = Notification._meta.get_field("recipient").related_model
     written = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for user in User.objects.filter(pk__in=list(users), is_active=True).order_by("pk"):
+        for user in get_user_model().objects.filter(pk__in=list(users), is_active=True).order_by("pk"):
             groups, rest = inbox_groups(user, before=start, min_size=1)
             old = _unread(user).filter(created_at__lt=start).exclude(kind=Notification.Kind.DIGEST)
             total = sum(g.count for g in groups)

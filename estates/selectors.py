@@ -197,6 +197,9 @@ def unit_natural_order(qs: QuerySet[Unit]) -> QuerySet[Unit]:
                        Length("room"), "room")
 
 
+_KIND_ORDER = Case(When(kind=Resident.Kind.OWNER, then=0), When(kind=Resident.Kind.TENANT, then=1), default=2)
+
+
 def unit_lookup(user, q: str, *, limit: int = 8) -> tuple[list[Unit], list[Resident]]:
     """Units whose code starts with `q` (natural order, with their occupants' names) and residents whose
     name or phone starts with it, in the sites `user` may see."""
@@ -204,16 +207,14 @@ def unit_lookup(user, q: str, *, limit: int = 8) -> tuple[list[Unit], list[Resid
     if not q:
         return [], []
     site_ids = site_ids_visible_to(user)
-    units = list(unit_natural_order(Unit.objects.filter(site_id__in=site_ids, archived=False, code__startswith=q))
+    units: list[Unit] = list(unit_natural_order(Unit.objects.filter(site_id__in=site_ids, archived=False,
+                                                                  code__startswith=q))
                  .prefetch_related(Prefetch("residents", Resident.objects.filter(is_active=True)
                                             .order_by(_KIND_ORDER, "name"), to_attr="household"))[:limit])
     residents = [] if q[0].isdigit() and "-" in q else list(
         Resident.objects.filter(site_id__in=site_ids, is_active=True)
         .filter(Q(name__startswith=q) | Q(phone__startswith=q)).select_related("unit")[:limit])
     return units, residents
-
-
-_KIND_ORDER = Case(When(kind=Resident.Kind.OWNER, then=0), When(kind=Resident.Kind.TENANT, then=1), default=2)
 
 
 def unit_household(user, unit_id) -> tuple[Unit | None, list[Resident]]:
