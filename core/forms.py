@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import person_name
 from core.mail import single_line
 from core.models import CalendarYear, DeadlinePolicy, HolidayOverride
 from core.roles import Role
+from core.uploads import IMAGE, PDF, DocumentUploadField
 
 
 class _PolicyBase(forms.ModelForm):
@@ -68,3 +70,32 @@ class SingleLineCharField(forms.CharField):
 
         value = super().to_python(value)
         return single_line(value) if value else value
+
+
+class ApprovalDecideForm(forms.Form):
+    """SPEC T-18: the named role decides in their own login."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Required when declining."))
+
+
+class ApprovalPaperForm(forms.Form):
+    """SPEC T-18: given on paper — the signer, when, and the scan of the signed form (the recorder is you)."""
+
+    signer = forms.ModelChoiceField(label=_("Signed on paper by"), queryset=None)
+    signed_at = forms.DateTimeField(label=_("Signed at"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scan = DocumentUploadField(label=_("Scan or photo of the signed form"), accept=(PDF, IMAGE),
+                               help_text=_("PDF or a photo; judged by its content."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args, signers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = signers
+        self.fields["signer"].label_from_instance = person_name
+
+
+class ApprovalCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -346,3 +346,7 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+# SPEC T-18: the approval tables live in their own module; imported here so Django finds them
+from core.approval_models import ApprovalEvent, ApprovalRequest  # noqa: E402, F401

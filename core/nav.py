@@ -16,4 +16,6 @@ def items(user) -> list[dict]:
         out.append({"label": _("Deadline policies"), "url": reverse("core:policy_list"), "icon": "sliders"})
     if permissions.can_view_calendar(user):
         out.append({"label": _("Holiday calendar"), "url": reverse("core:holiday_list"), "icon": "calendar3"})
+    if getattr(user, "staff", None) is not None or user.is_superuser:  # SPEC T-18: decisions in own login
+        out.append({"label": _("Approvals"), "url": reverse("core:approval_list"), "icon": "check2-square"})
     return out

@@ -66,6 +66,13 @@ POLICY_TABLE: list[P] = [
       "", site_editable=True, rule="T-03"),
     P("ticket.developer.repair", _("Developer warranty repair"), 0, "set", "notify",
       "center_head,cs_supervisor", rule="T-16"),
+    # ---- approvals in the approver's own login (SPEC T-18): the decision clock of each request
+    P("approval.ticket.extension", _("Extension decided by the service-center head or director"), 1, "working_days",
+      "notify", "center_head,site_director", site_editable=True, rule="T-05, T-18"),
+    P("approval.ticket.agreement", _("'Within agreement' signed by the service-center head"), 1, "working_days",
+      "notify", "center_head", site_editable=True, rule="T-15, T-18"),
+    P("approval.ticket.charges", _("Paid-service charges checked and approved"), 1, "working_days", "notify",
+      "dept_supervisor,cs_supervisor", site_editable=True, rule="T-07, T-18"),
     # ---- complaints (SPEC §3)
     P("complaint.forward", _("Passed to the front desk"), 24, "hours", "notify", "cs_supervisor", rule="C-01"),
     P("complaint.first_contact", _("Complainant contacted today"), 0, "end_of_day", "notify",
@@ -93,13 +100,6 @@ POLICY_TABLE: list[P] = [
     P("complaint.verify", _("Resolution verified"), 8, "hours", "notify", "company_leader", rule="C-05"),
     P("complaint.first_responder", _("First-responder told"), 2, "hours", "notify", "", rule="C-08"),
     P("complaint.callback", _("Complaint callback"), 2, "working_days", "escalate", "cs_supervisor", rule="C-09"),
-    # ---- callbacks and visits (SPEC §4), reception (SPEC §10)
-    P("callback.promised_reply", _("Promised reply given"), 0, "set", "notify", "cs_supervisor", rule="CB-05"),
-    P("reception.promised_reply", _("Promised reply to a visitor or caller"), 0, "set", "notify",
-      "cs_supervisor,front_desk", rule="RC-01"),
-    P("callback.sampling", _("Quality-sampling re-visit done"), 0, "end_of_month", "overdue",
-      "cs_supervisor", rule="CB-06"),
-    P("visit.monthly", _("Monthly routine visits done"), 0, "end_of_month", "overdue",
     P("complaint.cause", _("Cause and corrective action recorded"), 2, "working_days", "notify",
       "cs_supervisor", rule="C-13"),
     P("complaint.analysis", _("Monthly complaint analysis approved by the director"), 5, "days", "notify",
@@ -108,6 +108,13 @@ POLICY_TABLE: list[P] = [
       "site_director,company_leader", rule="C-16"),
     P("ticket.dispatch.standard", _("Someone on the way (three-minute service)"), 3, "minutes", "notify",
       "", site_editable=True, rule="C-14"),
+    # ---- callbacks and visits (SPEC §4), reception (SPEC §10)
+    P("callback.promised_reply", _("Promised reply given"), 0, "set", "notify", "cs_supervisor", rule="CB-05"),
+    P("reception.promised_reply", _("Promised reply to a visitor or caller"), 0, "set", "notify",
+      "cs_supervisor,front_desk", rule="RC-01"),
+    P("callback.sampling", _("Quality-sampling re-visit done"), 0, "end_of_month", "overdue",
+      "cs_supervisor", rule="CB-06"),
+    P("visit.monthly", _("Monthly routine visits done"), 0, "end_of_month", "overdue",
       "site_director,cs_supervisor", site_editable=True, rule="CB-04"),
     # ---- surveys, keys, renovation, reports
     P("survey.collection", _("Survey collection open"), 7, "days", "close", "", rule="S-03"),

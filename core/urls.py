@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import views, views_approvals
 
 app_name = "core"
 urlpatterns = [
@@ -21,4 +21,11 @@ urlpatterns = [
     path("holidays/years/add/", views.calendar_year_add, name="calendar_year_add"),
     path("holidays/years/<int:pk>/edit/", views.calendar_year_edit, name="calendar_year_edit"),
     path("deadlines/", views.deadline_list, name="deadline_list"),
+    # SPEC T-18: approvals in the approver's own login
+    path("approvals/", views_approvals.approval_list, name="approval_list"),
+    path("approvals/<int:pk>/", views_approvals.approval_detail, name="approval_detail"),
+    path("approvals/<int:pk>/decide/", views_approvals.approval_decide, name="approval_decide"),
+    path("approvals/<int:pk>/paper/", views_approvals.approval_paper, name="approval_paper"),
+    path("approvals/<int:pk>/withdraw/", views_approvals.approval_cancel, name="approval_cancel"),
+    path("approvals/<int:pk>/scan/", views_approvals.approval_scan, name="approval_scan"),
 ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Deadline, DeadlinePolicy
+from core.models import ApprovalRequest, Deadline, DeadlinePolicy
 from reports.registry import Figure, Section, Table, register
 from reports.selectors import list_url, today_range
 
@@ -86,3 +87,29 @@ class DeadlineSection(Section):
                               site_ids, state="breached")
         table.title = str(_("Breaches by rule"))
         return self.block(figures=figures, tables=[table])
+
+
+@register
+class ApprovalSection(Section):
+    """SPEC T-18: approvals waiting for the named role's decision, and those past their decision clock."""
+
+    key = "approvals"
+    title = _("Approvals")
+    order = 81
+    requires = ("core.ApprovalRequest",)
+
+    def dashboard(self, *, site_ids, now):
+        pending = ApprovalRequest.objects.filter(site_id__in=site_ids, status=ApprovalRequest.Status.PENDING)
+        waiting = pending.count()
+        overdue = _deadlines(site_ids).filter(_overdue_q(now), code__startswith="approval.",
+                                              subject_type=ContentType.objects.get_for_model(ApprovalRequest),
+                                              subject_id__in=pending.values("pk")).count()
+        return self.block(figures=[
+            Figure("waiting", _("Approvals waiting for a decision"), waiting,
+                   url=list_url("core:approval_list", site_ids, status="pending")),
+            Figure("overdue", _("Approvals past their decision time"), overdue, alert=True,
+                   url=list_url("core:approval_list", site_ids, status="pending")),
+        ])
+
+    def digest(self, *, site_ids, now):
+        return self.dashboard(site_ids=site_ids, now=now)

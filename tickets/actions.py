@@ -31,10 +31,6 @@ def _order(o, u) -> dict:
     return {"order": o}
 
 
-def _user(staff):
-    return staff.user if staff else None
-
-
 def _is_open(o: WorkOrder) -> bool:
     return o.status in WorkOrder.OPEN_STATES
 
@@ -88,11 +84,13 @@ A(Action("accept", _("Accept returned receipt"), f.VersionOnlyForm, inline=True,
          allowed=lambda u, o: o.status == S.COMPLETED and perm.can_front_desk(u, o), run=_accept))
 A(Action("rework", _("Send back for rework"), f.ReasonForm, perm.can_front_desk, transition="send_rework",
          run=lambda o, u, d: svc.work_order_rework(order=o, actor=u, reason=d["reason"], version=d.get("version"))))
-A(Action("extend", _("Extend deadline"), f.ExtendForm, form_kwargs=_order,
-         allowed=lambda u, o: _is_open(o) and bool(o.due_at) and perm.can_front_desk(u, o),
+A(Action("extend", _("Ask for an extension"), f.ExtendForm,  # SPEC T-05/T-18: decided in the approver's login
+         allowed=lambda u, o: _is_open(o) and bool(o.due_at) and perm.can_request_extension(u, o),
+         message=_("Extension requested: it applies once the service-center head (and, past the director's limit "
+                   "from acceptance, the site director) has approved it."),
          run=lambda o, u, d: svc.work_order_extend(
-             order=o, actor=u, new_due_at=d["new_due_at"], reason=d["reason"], head=_user(d.get("head")),
-             director=_user(d.get("director")), resident_consent=d.get("resident_consent", False),
+             order=o, actor=u, new_due_at=d["new_due_at"], reason=d["reason"],
+             resident_consent=d.get("resident_consent", False),
              consent_note=d.get("consent_note") or "", resident_caused=d.get("resident_caused", False),
              version=d.get("version"))))
 A(Action("followup", _("Record progress"), f.NoteForm,
@@ -110,11 +108,11 @@ A(Action("agreement", _("Record agreement"), f.AgreementForm,
          run=lambda o, u, d: svc.work_order_agreement_record(
              order=o, actor=u, agreement_no=d["agreement_no"], due_at=d["due_at"], file=d.get("file"),
              version=d.get("version"))))
-A(Action("agreement_return", _("Return agreement"), f.WithinAgreementForm, form_kwargs=_order,
+A(Action("agreement_return", _("Return agreement"), f.WithinAgreementForm,
          allowed=lambda u, o: o.category.needs_agreement and _is_open(o) and bool(o.agreement_no)
          and perm.can_record_agreement(u, o),
-         run=lambda o, u, d: svc.work_order_agreement_return(
-             order=o, actor=u, within_agreement_by=_user(d.get("within_agreement_by")), version=d.get("version"))))
+         message=_("Returned: the service-center head is asked to sign “within agreement”."),
+         run=lambda o, u, d: svc.work_order_agreement_return(order=o, actor=u, version=d.get("version"))))
 A(Action("developer", _("Route to the developer"), f.DeveloperForm, perm.can_route_to_developer,
          transition="route_to_developer",
          run=lambda o, u, d: svc.work_order_route_developer(

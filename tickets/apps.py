@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
         from django.core.checks import Tags, register  # noqa: PLC0415 (models load after apps.py)
 
         from core.pdf import pdf_system_check  # noqa: PLC0415 (models load after apps.py)
-        from tickets import callback_handlers, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
+        from tickets import approvals, callback_handlers, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
 
         post_migrate.connect(_install_open_counts, sender=self)  # issue 21.1: triggers + counts rebuilt
         register(pdf_system_check, Tags.compatibility)  # libharfbuzz-subset loaded, font subset present

@@ -213,19 +213,13 @@ class UnresolvableForm(VersionMixin):
 
 
 class ExtendForm(VersionMixin):
+    """SPEC T-05/T-18: a request; the head (and the director) decide it in their own login."""
+
     new_due_at = forms.DateTimeField(label=_("New deadline"), widget=forms.DateTimeInput(attrs=DT))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    head = forms.ModelChoiceField(Staff.objects.none(), label=_("Signed by the service-center head"), required=False)
-    director = forms.ModelChoiceField(Staff.objects.none(), label=_("Approved by the site director"), required=False)
     resident_consent = forms.BooleanField(label=_("The resident consents"), required=False)
     consent_note = forms.CharField(label=_("How the resident consented"), required=False)
     resident_caused = forms.BooleanField(label=_("The resident caused the delay"), required=False)
-
-    def __init__(self, *args, order=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        staff = Staff.objects.filter(site_id=order.site_id, is_active=True)
-        self.fields["head"].queryset = staff.filter(user__groups__name="center_head")
-        self.fields["director"].queryset = staff.filter(user__groups__name="site_director")
 
 
 class AgreementForm(VersionMixin):
@@ -265,13 +259,7 @@ class ContractorForm(VersionMixin):
 
 
 class WithinAgreementForm(VersionMixin):
-    within_agreement_by = forms.ModelChoiceField(Staff.objects.none(), label=_("'Within agreement' signed by"),
-                                                 required=False)
-
-    def __init__(self, *args, order=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["within_agreement_by"].queryset = Staff.objects.filter(
-            site_id=order.site_id, user__groups__name="center_head")
+    """SPEC T-15/T-18: an unfinished order asks the head for "within agreement" (in his own login)."""
 
 
 class VersionOnlyForm(VersionMixin):

@@ -44,8 +44,19 @@ def can_front_desk(user, order) -> bool:
 
 
 def can_check_charges(user, order) -> bool:
-    """SPEC T-07: the (engineering) department supervisor checks the amount."""
-    return _at_site(user, order) and has_role(user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)
+    """SPEC T-07: only an engineering supervisor checks the amount (核定), in his own login (T-18)."""
+    if not (_at_site(user, order) and has_role(user, Role.DEPT_SUPERVISOR)):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    staff = getattr(user, "staff", None)
+    return staff is not None and staff.department_id is not None and (
+        staff.department.kind == Department.Kind.ENGINEERING)
+
+
+def can_request_extension(user, order) -> bool:
+    """SPEC T-05/T-18: the front desk asks; the head or the director may ask (and sign by asking)."""
+    return can_front_desk(user, order) or is_center_head(user, order) or is_site_director(user, order)
 
 
 def can_approve_charges(user, order) -> bool:

@@ -32,9 +32,8 @@ def test_resident_hears_of_dispatch_arrival_completion_and_extension(household):
     tickets_services.work_order_arrive(order=order, actor=s.users["dept_staff"], now=order.dispatched_at
                                        + timedelta(minutes=20))
     new_due = order.due_at + timedelta(days=2)
-    tickets_services.work_order_extend(order=order, actor=s.users["front_desk"], new_due_at=new_due,
-                                       reason="等待配件到货", head=s.users["center_head"],
-                                       now=order.dispatched_at + timedelta(hours=1))
+    tickets_services.work_order_extend(order=order, actor=s.users["center_head"], new_due_at=new_due,
+                                       reason="等待配件到货", now=order.dispatched_at + timedelta(hours=1))
     complete(s, WorkOrder.objects.get(pk=order.pk))
     titles = [t for t, _ in _notices(household.account)]
     bodies = [b for _, b in _notices(household.account)]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.approvals import approval_decide, approval_pending
 from core.deadlines import deadline_running
 from core.errors import ConflictError, DomainError
 from estates.models import Unit
@@ -244,12 +245,14 @@ def test_agreement_orders(site_a):
     ret = deadline_running(order, "ticket.agreement.return")
     assert ret.due_at.date().isoformat() == "2026-11-28"  # two days before 30 Nov
     order = dispatch(site_a, order)
-    with pytest.raises(DomainError) as err:
-        services.work_order_agreement_return(order=order, actor=site_a.users["front_desk"], now=T0)
-    assert err.value.code == "within_agreement"
-    services.work_order_agreement_return(order=order, actor=site_a.users["front_desk"],
-                                         within_agreement_by=site_a.users["center_head"], now=T0)
+    # SPEC T-18: the front desk returns it; the head signs "within agreement" in his own login
+    services.work_order_agreement_return(order=order, actor=site_a.users["front_desk"], now=T0)
+    assert deadline_running(order, "ticket.agreement.return") is not None
+    req = approval_pending(order, "ticket.within_agreement")
+    approval_decide(request=req, actor=site_a.users["center_head"], approve=True, now=T0)
     assert deadline_running(order, "ticket.agreement.return") is None
+    order.refresh_from_db()
+    assert order.within_agreement_by == site_a.users["center_head"]
 
 
 # SPEC T-16: warranty defect routed to the developer with a deadline; closes only after re-inspection

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.approvals import approval_request
 from core.deadlines import (
     deadline_start,
     deadline_stop,
 )
+from core.models import ApprovalRequest
 from core.service_kit import require
 from core.uploads import IMAGE, PDF, check_file
 from tickets import permissions
@@ -22,6 +24,8 @@ from tickets.models import (
 )
 from tickets.services._steps import E
 from tickets.services.registration import as_user, lock, save, start_completion_clock
+
+WITHIN_AGREEMENT = "ticket.within_agreement"  # SPEC T-15, T-18
 
 
 @transaction.atomic
@@ -49,21 +53,34 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
 
 
 @transaction.atomic
-def work_order_agreement_return(*, order: WorkOrder, actor, within_agreement_by=None,
-                                now: datetime | None = None, version: int | None = None) -> WorkOrder:
-    """SPEC T-15: returned with the agreement before month end; unfinished → the head signs "within agreement"."""
+def work_order_agreement_return(*, order: WorkOrder, actor, now: datetime | None = None,
+                                version: int | None = None) -> WorkOrder:
+    """SPEC T-15 + T-18: returned with the agreement before month end. An unfinished order needs the
+    service-center head's "within agreement" sign-off: asked for here, given by the head in his own
+    login or recorded as signed on paper with the scan (`within_agreement_decided` stops the clock)."""
     now = now or timezone.now()
+    user = as_user(actor)
     order = lock(order, version)
-    require(actor is None or permissions.can_record_agreement(as_user(actor), order),
-          _("You may not record agreements."))
+    require(user is None or permissions.can_record_agreement(user, order) or permissions.is_center_head(user, order),
+            _("You may not record agreements."))
     require(bool(order.agreement_no), _("This order has no agreement."), "agreement")
     if order.status in WorkOrder.OPEN_STATES:
-        signer = as_user(within_agreement_by)
-        require(signer is not None and permissions.is_center_head(signer, order),
-              _("An unfinished agreement order needs the service-center head's “within agreement” sign-off."),
-              "within_agreement")
-        order.within_agreement_by = signer
-        save(order, ["within_agreement_by"])
-        WorkOrderEvent.record(order, actor=signer, kind=E.WITHIN_AGREEMENT, at=now)
+        approval_request(kind=WITHIN_AGREEMENT, subject=order, actor=user, now=now,
+                         summary=_("“Within agreement” for %(number)s (agreement %(no)s)")
+                         % {"number": order.number, "no": order.agreement_no})
+        return order
     deadline_stop(subject=order, code="ticket.agreement.return", now=now)
     return order
+
+
+def within_agreement_decided(req: ApprovalRequest, approved: bool, now: datetime) -> None:
+    """The head signed (own login or paper with scan): recorded on the order, the return clock stops."""
+    if not approved:
+        return
+    order = lock(WorkOrder.objects.get(pk=req.subject_id))
+    order.within_agreement_by = req.decided_by
+    save(order, ["within_agreement_by"])
+    WorkOrderEvent.record(order, actor=req.decided_by, kind=E.WITHIN_AGREEMENT, at=now,
+                          data={"on_paper": req.on_paper,
+                                "recorded_by": req.recorded_by.username if req.recorded_by is not None else None})
+    deadline_stop(subject=order, code="ticket.agreement.return", now=now)

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import numbers
+from core.approvals import approval_cancel, approval_decide, approval_pending, approval_request, approvals_of
 from core.deadlines import (
     deadline_cancel,
     deadline_stop,
 )
+from core.models import ApprovalRequest
 from core.service_kit import require
 from tickets import permissions
 from tickets.hooks import steps_announce
@@ -95,6 +97,7 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     Material.objects.bulk_create([Material(order=order, name=n, quantity=_dec(q, _("Quantity")), unit=u)
                                   for n, q, u in materials if n])
     order.charges_checked_by = order.charges_approved_by = None
+    charges_request_check(order, actor=user, now=now)  # SPEC T-07, T-18
     deadline_stop(subject=order, code=[*COMPLETION_CODES, "ticket.status.report"], now=now)
     deadline_cancel(subject=order, code=["ticket.followup.engineering", "ticket.followup.property",
                                          "ticket.emergency.dispatch"], now=now, reason="completed")
@@ -106,33 +109,73 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     return order
 
 
+CHARGES_CHECK, CHARGES_APPROVE = "ticket.charges.check", "ticket.charges.approve"  # SPEC T-07, T-18
+
+
+def charges_request_check(order: WorkOrder, *, actor, now: datetime) -> None:
+    """SPEC T-07 + T-18: entered charges wait for the engineering supervisor's check (a fresh completion
+    entry withdraws the requests about the earlier charges)."""
+    for req in approvals_of(order).filter(kind__in=[CHARGES_CHECK, CHARGES_APPROVE], status="pending"):
+        approval_cancel(request=req, actor=None, system=True, now=now, reason=_("Completion entered again"))
+    if order.charges.exists():
+        approval_request(kind=CHARGES_CHECK, subject=order, actor=actor, now=now,
+                         summary=_("Check the charges of %(number)s: ¥%(total)s")
+                         % {"number": order.number, "total": order.charges_total})
+
+
+def _decide(order: WorkOrder, kind: str, *, actor, now: datetime) -> WorkOrder:
+    req = approval_pending(order, kind)
+    if req is None:  # charges entered before requests existed
+        req = approval_request(kind=kind, subject=order, actor=actor, now=now, summary=str(order))
+        if not req.is_pending:
+            return WorkOrder.objects.get(pk=order.pk)
+    approval_decide(request=req, actor=actor, approve=True, now=now)
+    return WorkOrder.objects.get(pk=order.pk)
+
+
 @transaction.atomic
 def work_order_charges_check(*, order: WorkOrder, actor, now: datetime | None = None,
                              version: int | None = None) -> WorkOrder:
-    """SPEC T-07: the engineering supervisor checks the amount."""
+    """SPEC T-07: the engineering supervisor checks the amount, in his own login (the order's step
+    decides the waiting request; the approvals page does the same, or records a paper signature)."""
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    require(permissions.can_check_charges(user, order), _("Only the department supervisor checks charges."))
+    require(permissions.can_check_charges(user, order), _("Only an engineering supervisor checks charges."))
     require(order.charges.exists(), _("This order has no charges."), "no_charges")
-    order.charges_checked_by = user
-    save(order, ["charges_checked_by"])
-    WorkOrderEvent.record(order, actor=user, kind=E.CHARGES_CHECKED, at=now)
-    return order
+    require(order.charges_checked_by_id is None, _("The charges have been checked already."), "bad_state")
+    return _decide(order, CHARGES_CHECK, actor=user, now=now)
 
 
 @transaction.atomic
 def work_order_charges_approve(*, order: WorkOrder, actor, now: datetime | None = None,
                                version: int | None = None) -> WorkOrder:
-    """SPEC T-07: the CS supervisor approves the checked amount."""
+    """SPEC T-07: the CS supervisor approves the checked amount, in his own login."""
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
     require(permissions.can_approve_charges(user, order), _("Only the CS supervisor approves charges."))
     require(order.charges_checked_by_id is not None, _("The department supervisor must check the charges first."),
-          "not_checked")
-    order.charges_approved_by = user
-    save(order, ["charges_approved_by"])
-    WorkOrderEvent.record(order, actor=user, kind=E.CHARGES_APPROVED, at=now,
-                          data={"total": str(order.charges_total)})
-    return order
+            "not_checked")
+    require(order.charges_approved_by_id is None, _("The charges have been approved already."), "bad_state")
+    return _decide(order, CHARGES_APPROVE, actor=user, now=now)
+
+
+def charges_decided(req: ApprovalRequest, approved: bool, now: datetime) -> None:
+    """The check or the approval was given (own login, or on paper with the scan) or declined."""
+    if not approved:
+        return
+    order = lock(WorkOrder.objects.get(pk=req.subject_id))
+    data = {"on_paper": req.on_paper, "recorded_by": req.recorded_by.username if req.recorded_by is not None else None}
+    if req.kind == CHARGES_CHECK:
+        order.charges_checked_by = req.decided_by
+        save(order, ["charges_checked_by"])
+        WorkOrderEvent.record(order, actor=req.decided_by, kind=E.CHARGES_CHECKED, at=now, data=data)
+        approval_request(kind=CHARGES_APPROVE, subject=order, actor=req.decided_by, now=now,
+                         summary=_("Approve the charges of %(number)s: ¥%(total)s")
+                         % {"number": order.number, "total": order.charges_total})
+    else:
+        order.charges_approved_by = req.decided_by
+        save(order, ["charges_approved_by"])
+        WorkOrderEvent.record(order, actor=req.decided_by, kind=E.CHARGES_APPROVED, at=now,
+                              data={**data, "total": str(order.charges_total)})

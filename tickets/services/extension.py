@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.approvals import approval_request
 from core.deadlines import (
     compute_due,
     deadline_cancel,
@@ -15,8 +17,8 @@ from core.deadlines import (
     deadline_start,
     deadline_stop,
     policy_for,
-    policy_limit,
 )
+from core.models import ApprovalRequest
 from core.roles import Role
 from core.service_kit import require
 from estates.models import Department
@@ -31,6 +33,9 @@ from tickets.models import (
 from tickets.services._steps import E
 from tickets.services.registration import COMPLETION_CODES, as_user, lock, refuse, save
 
+User = get_user_model()
+EXTENSION, EXTENSION_DIRECTOR = "ticket.extension", "ticket.extension.director"  # SPEC T-05, T-18
+
 
 def director_limit(order: WorkOrder) -> datetime:
     """SPEC T-05: two weeks from acceptance, from the policy table (`ticket.extension.director`)."""
@@ -39,43 +44,83 @@ def director_limit(order: WorkOrder) -> datetime:
                        site_id=order.site_id)
 
 
+def _dt(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
 @transaction.atomic
-def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: str, head=None, director=None,
+def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: str,
                       resident_consent: bool = False, consent_note: str = "", resident_caused: bool = False,
-                      now: datetime | None = None, version: int | None = None) -> Extension:
-    """SPEC T-05, re-checked here whatever the form said:
-    - 24-hour items: the service-center head's signature AND the resident's consent;
-    - order/security and cleaning orders: only when the resident caused the delay, signed by the head;
-    - other items (3 working days, …): the head; a new deadline beyond two weeks from acceptance needs
-      the site director (our choice: that two-week rule applies to every item).
-    """
+                      now: datetime | None = None, version: int | None = None) -> ApprovalRequest:
+    """SPEC T-05 + T-18: the front desk *asks* for an extension; the service-center head decides it in his
+    own login (or it is recorded as signed on paper with the scan), and beyond two weeks from acceptance
+    the site director after him (`extension_decided`). Checked here whatever the form said:
+    - 24-hour items: the resident's consent (and then the head's signature);
+    - order/security and cleaning orders: only when the resident caused the delay;
+    - a new deadline beyond two weeks from acceptance needs the site director too (our choice: for every item).
+    A head (or director) who asks signs by asking: his own step is approved at once in his own login.
+    Returns the request (approved already when the asker could sign)."""
     now = now or timezone.now()
     user = as_user(actor)
     order = lock(order, version)
-    head, director = as_user(head), as_user(director)
-    require(user is None or permissions.can_front_desk(user, order), _("Only the front desk extends deadlines."))
+    require(user is None or permissions.can_request_extension(user, order),
+            _("Only the front desk asks for an extension."))
+    _extension_rules(order, new_due_at=new_due_at, reason=reason, resident_consent=resident_consent,
+                     resident_caused=resident_caused)
+    local = timezone.localtime(new_due_at)
+    data = {"new_due_at": new_due_at.isoformat(), "consent": resident_consent, "consent_note": consent_note,
+            "resident_caused": resident_caused, "director": new_due_at > director_limit(order)}
+    return approval_request(kind=EXTENSION, subject=order, actor=user, reason=reason, data=data, now=now,
+                            summary=_("Extend %(number)s to %(due)s") % {"number": order.number,
+                                                                         "due": f"{local:%Y-%m-%d %H:%M}"})
+
+
+def _extension_rules(order: WorkOrder, *, new_due_at: datetime, reason: str, resident_consent: bool,
+                     resident_caused: bool) -> None:
     require(order.status in WorkOrder.OPEN_STATES, _("Only an open order can be extended."), "bad_state")
     require(bool(reason.strip()), _("Give the reason for the extension."), "reason")
     require(order.due_at is not None, _("This order has no running deadline to extend."), "no_deadline")
     require(order.due_at is not None and new_due_at > order.due_at,
             _("The new deadline must be later than the current one."), "new_due_at")
-    require(head is not None and permissions.is_center_head(head, order),
-          _("An extension needs the service-center head's signature."), "head")
     kind = order.department.kind if order.department else order.category.department_kind
     if order.completion_policy in (CompletionPolicy.URGENT, CompletionPolicy.URGENT_WD):
         require(resident_consent, _("A 24-hour item may be extended only with the resident's consent."), "consent")
     if kind in (Department.Kind.SECURITY, Department.Kind.CLEANING):
         require(resident_caused, _("Order/security and cleaning orders may be extended only when the resident "
                                  "caused the delay."), "resident_caused")
-    if new_due_at > director_limit(order):
-        require(director is not None and permissions.is_site_director(director, order),
-              _("Beyond %(limit)s from acceptance the site director must approve.")
-              % {"limit": policy_limit("ticket.extension.director", order.site_id)}, "director")
-    ext = Extension.objects.create(order=order, at=now, requested_by=user,  # type: ignore[misc]  # the front desk
+
+
+def extension_decided(req: ApprovalRequest, approved: bool, now: datetime) -> None:
+    """The head's decision (`ticket.extension`) or the director's (`ticket.extension.director`)."""
+    if not approved:
+        return
+    order = lock(WorkOrder.objects.get(pk=req.subject_id))
+    data = dict(req.data)
+    new_due_at = _dt(data["new_due_at"])
+    if req.kind == EXTENSION:
+        data["head_id"], data["head_request"] = req.decided_by_id, req.pk
+        if new_due_at > director_limit(order):
+            # SPEC T-05: beyond two weeks from acceptance the site director decides after the head
+            approval_request(kind=EXTENSION_DIRECTOR, subject=order, actor=req.decided_by, reason=req.reason,
+                             data=data, now=now, summary=req.summary)
+            return
+        head, director = req.decided_by, None
+    else:
+        head, director = User.objects.get(pk=data["head_id"]), req.decided_by
+    requester = ApprovalRequest.objects.get(pk=data.get("head_request", req.pk)).requested_by
+    _extension_apply(order, requester=requester or req.decided_by, new_due_at=new_due_at, reason=req.reason,
+                     head=head, director=director, data=data, now=now)
+
+
+def _extension_apply(order: WorkOrder, *, requester, new_due_at: datetime, reason: str, head, director, data: dict,
+                     now: datetime) -> Extension:
+    _extension_rules(order, new_due_at=new_due_at, reason=reason, resident_consent=data["consent"],
+                     resident_caused=data["resident_caused"])
+    ext = Extension.objects.create(order=order, at=now, requested_by=requester,
                                    reason=reason, old_due_at=order.due_at,
                                    new_due_at=new_due_at, head_signed_by=head, director_signed_by=director,
-                                   resident_consent=resident_consent, resident_consent_note=consent_note,
-                                   resident_caused=resident_caused)
+                                   resident_consent=data["consent"], resident_consent_note=data["consent_note"],
+                                   resident_caused=data["resident_caused"])
     old = order.due_at
     running = next((c for c in COMPLETION_CODES if deadline_running(order, c)), None)
     code = running or order.completion_policy
@@ -84,11 +129,12 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
     order.due_at = new_due_at
     order.extension_count += 1
     save(order, ["due_at", "extension_count"])
-    WorkOrderEvent.record(order, actor=user, kind=E.EXTENDED, note=reason, at=now,
+    WorkOrderEvent.record(order, actor=director or head, kind=E.EXTENDED, note=reason, at=now,
                           data={"changes": {"due_at": [f"{timezone.localtime(old):%Y-%m-%d %H:%M}",
                                                        f"{timezone.localtime(new_due_at):%Y-%m-%d %H:%M}"]},
+                                "requested_by": requester.username if requester else None,
                                 "head": head.username, "director": director.username if director else None,
-                                "consent": resident_consent, "resident_caused": resident_caused})
+                                "consent": data["consent"], "resident_caused": data["resident_caused"]})
     steps_announce(order=order, kind=E.EXTENDED, now=now, note=reason, data={"new_due_at": new_due_at})
     return ext
 
