@@ -8,6 +8,7 @@ handled or closed and not late; timeliness rate = timely / (timely + late).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,11 +17,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Complaint, Escalation, Level, Severity
+from complaints.models import Category, Complaint, Escalation, Level, MonthlyAnalysis, ResponsibilityReview, Severity
 from core.models import Deadline
 from estates.models import Site
 from reports.registry import NUMBER, RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import day_start, list_url, local, month_range, months_back, today_range, yesterday_range
+from tickets.service_rate import three_minute_counts
 
 TARGET_PER_100 = Decimal("2")  # SPEC C-10: valid complaints < 2 % of households per year
 
@@ -165,6 +167,24 @@ def trend_chart(site_ids, month) -> Chart:
                  type="line")
 
 
+def three_minute_figure(site_ids, *, start, end, now, label) -> Figure:
+    """SPEC C-14: the share of orders with someone on the way within ticket.dispatch.standard (✎ per site)."""
+    counts = three_minute_counts(site_ids=list(site_ids), start=start, end=end, now=now)
+    return Figure("three_minute_rate", label, rate(counts["on_time"], counts["measured"]), kind=RATE,
+                  url=list_url("tickets:order_list", site_ids))
+
+
+def monthly_records_waiting(site_ids) -> list[Figure]:
+    """C-10 analyses waiting for the director's approval; C-16 reviews not yet complete (each has a clock)."""
+    waiting = MonthlyAnalysis.objects.filter(site_id__in=site_ids, status__in=[
+        MonthlyAnalysis.Status.DUE, MonthlyAnalysis.Status.SUBMITTED, MonthlyAnalysis.Status.RETURNED]).count()
+    reviews = ResponsibilityReview.objects.filter(site_id__in=site_ids, completed_at__isnull=True).count()
+    return [Figure("analyses_open", _("Monthly analyses not yet approved"), waiting,
+                   url=list_url("complaints:analysis_list", site_ids)),
+            Figure("reviews_open", _("Responsibility reviews not yet done"), reviews,
+                   url=list_url("complaints:review_list", site_ids))]
+
+
 def _escalations(site_ids):
 
     return Escalation.objects.filter(site_id__in=site_ids, acknowledged_at__isnull=True)
@@ -209,6 +229,9 @@ class ComplaintSection(Section):
                               url=list_url("complaints:complaint_list", site_ids, valid=1)))
         figures.append(Figure("valid_per_100_year", _("Valid complaints per 100 households, this year"),
                               per_100(valid_year, hh), kind=NUMBER, alert=per_100(valid_year, hh) >= TARGET_PER_100))
+        figures.append(three_minute_figure(site_ids, start=now - timedelta(days=30), end=now, now=now,
+                                           label=_("Three-minute service rate, 30 days")))
+        figures += monthly_records_waiting(site_ids)
         open_by_level = {r["level"]: r["n"] for r in _complaints(site_ids).filter(_open_q())
                          .values("level").annotate(n=Count("id")).order_by()}
         by_zone = list(_complaints(site_ids).filter(_open_q())
@@ -241,4 +264,6 @@ class ComplaintSection(Section):
             n=Count("id"), acked=Count("id", filter=Q(acknowledged_at__isnull=False)))
         block.figures.append(Figure("escalations", _("Escalations in the period"), esc["n"]))
         block.figures.append(Figure("escalations_acked", _("Escalations acknowledged"), esc["acked"]))
+        block.figures.append(three_minute_figure(site_ids, start=start, end=end, now=end,
+                                                 label=_("Three-minute service rate")))
         return block

@@ -26,6 +26,9 @@ BEAT_SCHEDULE = {
     # SPEC CB-04: the month's routine-visit plans (10 for the director, 15 per zone manager).
     "visit-plans-monthly": {"task": "callbacks.tasks.visit_plans_monthly_task",
                             "schedule": crontab(day_of_month="1", hour=0, minute=30)},
+    # SPEC C-10, C-16: open last month's complaint analysis (by the 5th) and responsibility review (by the 10th).
+    "complaint-month-records": {"task": "complaints.tasks.complaint_month_records_task",
+                                "schedule": crontab(day_of_month="1", hour=0, minute=40)},
     # SPEC CB-06: draw last month's closed complaints for quality re-visits.
     "callback-sampling-monthly": {"task": "callbacks.tasks.sampling_monthly_task",
                                   "schedule": crontab(day_of_month="1", hour=1, minute=0)},

@@ -57,7 +57,8 @@ def complaint_cause_record(*, complaint: Complaint, actor: Any, cause_kind: str,
     if action_due is None or action_due < timezone.localdate(c.received_at):
         raise DomainError(_("The action's due date cannot be before the complaint was received."), code="action_due")
     before = {"cause_kind": c.cause_kind, "cause": c.cause, "corrective_action": c.corrective_action,
-              "action_owner": c.action_owner.name if c.action_owner is not None else "", "action_due": str(c.action_due or "")}
+              "action_owner": c.action_owner.name if c.action_owner is not None else "",
+              "action_due": str(c.action_due or "")}
     c.cause_kind, c.cause, c.corrective_action = cause_kind, cause, corrective_action
     c.action_owner, c.action_due = action_owner, action_due
     _save(c, "cause_kind", "cause", "corrective_action", "action_owner", "action_due")
