@@ -13,9 +13,10 @@ from django.db import transaction
 
 from callbacks.models import Callback
 from callbacks.services import callback_attempt_record
+from core.approvals import approval_decide
 from core.deadlines import deadline_breach_due
 from core.errors import DomainError
-from estates.models import Site, Staff
+from estates.models import Department, Site, Staff
 from tickets import services
 from tickets.models import Category, PriceItem, WorkOrder
 
@@ -40,7 +41,9 @@ def _staff(site: Site, role: str) -> Staff | None:
 
 def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int:
     fd = _staff(site, "front_desk")
-    sup = _staff(site, "dept_supervisor")
+    # SPEC T-07: only an engineering supervisor checks charges
+    sup = (Staff.objects.filter(site=site, user__groups__name="dept_supervisor", department__kind="engineering")
+           .select_related("user", "department").first() or _staff(site, "dept_supervisor"))
     worker = Staff.objects.filter(site=site, user__groups__name="dept_staff",
                                   department__kind="engineering").first() or _staff(site, "dept_staff")
     cs_sup, head = _staff(site, "cs_supervisor"), _staff(site, "center_head")
@@ -74,6 +77,7 @@ def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int
                 o = services.work_order_dispatch(order=o, actor=sup.user if assignee else head.user, assignee=assignee,
                                                  now=t)
                 if stage == "dispatched":
+                    _ask_extension(o, fd, head, rng, t + timedelta(hours=1), now)
                     continue
                 if stage == "unresolvable":
                     signer = head if o.department.kind in ("security", "cleaning") else sup
@@ -117,7 +121,45 @@ def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int
                     _callback_done(o, fd, back + timedelta(hours=5))
         except DomainError:
             continue
-    return made
+    return made + _seed_issue15(site, now, fd, head, cats, residents)
+
+
+def _ask_extension(o: WorkOrder, fd: Staff, head: Staff, rng: random.Random, at: datetime, now: datetime) -> None:
+    """SPEC T-05/T-18: some open orders wait for the head's decision on an extension (his approvals page),
+    some were approved by him in his own login."""
+    if at > now or o.due_at is None or rng.random() > 0.3:
+        return
+    req = services.work_order_extend(order=o, actor=fd.user, new_due_at=o.due_at + timedelta(days=2),
+                                     reason="配件需向厂家订购", resident_consent=True, consent_note="电话征得业主同意",
+                                     resident_caused=o.department.kind in ("security", "cleaning"), now=at)
+    if rng.random() < 0.5 and at + timedelta(hours=1) <= now:
+        approval_decide(request=req, actor=head.user, approve=True, note="同意", now=at + timedelta(hours=1))
+
+
+def _seed_issue15(site: Site, now: datetime, fd: Staff, head: Staff, cats: dict, residents: list) -> int:
+    """Issue 15: a burst pipe worked first and registered afterwards (T-03); capability checks (T-17)."""
+    if not residents or "pipe-leak" not in cats:
+        return 0
+    eng = Department.objects.filter(site=site, kind="engineering").first()
+    try:
+        with transaction.atomic():
+            call = now - timedelta(hours=5)
+            services.work_order_register_late(
+                site=site, category=cats["pipe-leak"], content="夜间管井跑水，值班工程人员先行关阀抢修",
+                actor=fd.user, resident=residents[0], received_at=call, arrived_at=call + timedelta(minutes=12),
+                completed_at=call + timedelta(hours=2), department=eng, work_done="更换管井阀门",
+                labour_hours=2, now=now)
+            services.capability_refer(site=site, content="业主要求整体更换中央空调主机", actor=fd.user,
+                                      resident=residents[1 % len(residents)], question="工程部能否承接整机更换？",
+                                      now=now - timedelta(hours=1))
+            declined = services.capability_refer(site=site, content="业主要求代为维修私家车", actor=fd.user,
+                                                 resident=residents[2 % len(residents)], now=now - timedelta(days=2))
+            services.capability_decline(referral=declined, actor=head.user, reason="不属于物业服务范围",
+                                        told_resident="负责人当日电话告知业主，建议联系汽修店",
+                                        now=now - timedelta(days=2) + timedelta(hours=2))
+    except DomainError:
+        return 0
+    return 1
 
 
 def _callback_done(order: WorkOrder, fd: Staff, at: datetime) -> None:

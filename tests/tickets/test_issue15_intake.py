@@ -274,4 +274,6 @@ def test_refer_from_the_registration_form(site_a, client):  # SPEC T-17
     page = client.get(reverse("tickets:referral_list")).content.decode()
     assert ref.get_absolute_url() in page
     client.force_login(site_a.users["front_desk"])
-    assert 'data-testid="action-accept"' not in client.get(ref.get_absolute_url()).content.decode()
+    page = client.get(ref.get_absolute_url()).content.decode()
+    assert 'data-testid="action-accept"' not in page
+    assert "物业服务中心负责人确认能否受理" in page  # the clock's name in Chinese (SPEC X-05)
