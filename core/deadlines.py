@@ -239,9 +239,12 @@ def _breach_notifications(deadlines: list[Deadline], now: datetime | None = None
                     url = ""
             kind = Notification.Kind.ESCALATION.value if escalate else Notification.Kind.ALERT.value
             dedupe = f"deadline:{d.pk}:breach"
+            # issue 20.6: a routine follow-up reminder is not mailed one by one; it waits in the inbox
+            # (grouped) and what is left unread goes out in the next morning's digest (core/inbox.py)
+            routine = d.policy.action == DeadlinePolicy.Action.FOLLOWUP
             for user_id, has_email in recipients[key]:
                 rows.append((user_id, d.site_id, kind, title[:200], body, url[:300], d.subject_type_id,
-                             d.subject_id, d.pk, dedupe, created, escalate, has_email))
+                             d.subject_id, d.pk, dedupe, created, escalate, has_email and not routine))
     return rows
 
 

@@ -35,6 +35,7 @@ def test_overdue_followups_are_one_group(site_a):
     notification_queue(recipients=[user], title="一条单独的通知")
     notes = _front_desk_notes(site_a).filter(deadline__code="ticket.followup.engineering")
     assert notes.count() == 13
+    assert not notes.filter(send_email=True).exists()  # routine reminders are not mailed one by one
     groups, rest = inbox_groups(user)
     [group] = [g for g in groups if g.key.endswith(".ticket.followup.engineering")]
     assert group.count == 13
@@ -107,6 +108,7 @@ def test_daily_digest_takes_the_rest(site_a):
         assert notification_digest_build(now=next_morning) >= 1
         assert notification_digest_build(now=next_morning) == 0  # once a day
     [digest] = _front_desk_notes(site_a).filter(kind=Notification.Kind.DIGEST)
+    assert digest.send_email == bool(user.email)  # the one email instead of many
     assert str(before) in digest.title and "ticket" not in digest.body
     assert "13" in digest.body and "?before=" in digest.url
     unread = _front_desk_notes(site_a).filter(read_at__isnull=True)
