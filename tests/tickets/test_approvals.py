@@ -169,3 +169,23 @@ def test_dashboard_counts(site_a, site_b):
     assert {f.key: f.value for f in block.figures} == {"waiting": 1, "overdue": 1}
     assert {f.key: f.value for f in section.dashboard(site_ids=[site_b.site.pk], now=due).figures} == {
         "waiting": 0, "overdue": 0}
+
+
+# SPEC T-18, X-01: a cancelled or completed order withdraws its waiting extension (with the reason, kept)
+def test_waiting_extension_withdrawn_when_the_order_ends(site_a):
+    from tests.tickets.helpers import complete
+
+    order = dispatch(site_a, register(site_a, "repair"))
+    req = services.work_order_extend(order=order, actor=site_a.users["front_desk"], new_due_at=T0 + timedelta(days=8),
+                                     reason="等配件", now=T0 + timedelta(minutes=5))
+    complete(site_a, WorkOrder.objects.get(pk=order.pk))
+    req.refresh_from_db()
+    assert req.status == ApprovalRequest.Status.CANCELLED and req.note == "报事单已完工"
+    other = register(site_a, "repair")
+    other = dispatch(site_a, other)
+    req2 = services.work_order_extend(order=other, actor=site_a.users["front_desk"], new_due_at=T0 + timedelta(days=8),
+                                      reason="等配件", now=T0 + timedelta(minutes=5))
+    services.work_order_cancel(order=WorkOrder.objects.get(pk=other.pk), actor=site_a.users["front_desk"],
+                               reason="业主已自行处理", now=T0 + timedelta(minutes=10))
+    req2.refresh_from_db()
+    assert req2.status == ApprovalRequest.Status.CANCELLED and deadline_running(req2, "approval.ticket.extension") is None

@@ -117,6 +117,8 @@ def charges_request_check(order: WorkOrder, *, actor, now: datetime) -> None:
     entry withdraws the requests about the earlier charges)."""
     for req in approvals_of(order).filter(kind__in=[CHARGES_CHECK, CHARGES_APPROVE], status="pending"):
         approval_cancel(request=req, actor=None, system=True, now=now, reason=_("Completion entered again"))
+    for req in approvals_of(order).filter(kind__startswith="ticket.extension", status="pending"):
+        approval_cancel(request=req, actor=None, system=True, now=now, reason=_("The order was completed"))
     if order.charges.exists():
         approval_request(kind=CHARGES_CHECK, subject=order, actor=actor, now=now,
                          summary=_("Check the charges of %(number)s: ¥%(total)s")

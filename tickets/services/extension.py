@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.approvals import approval_request
+from core.approvals import approval_request, approvals_withdraw_for
 from core.deadlines import (
     compute_due,
     deadline_cancel,
@@ -155,6 +155,7 @@ def work_order_return_unresolvable(*, order: WorkOrder, actor, reason: str, expl
     refuse(order, order.return_unresolvable)
     order.return_unresolvable(reason=reason, signer=user, explanation=explanation, at=now)
     deadline_cancel(subject=order, now=now, reason="unresolvable")
+    approvals_withdraw_for(subject=order, reason=_("Returned as unresolvable"), now=now)  # SPEC T-18
     save(order, ["return_reason", "return_signed_by", "explained_to_resident", "closed_at"])
     WorkOrderEvent.record(order, actor=user, kind=E.RETURNED, note=reason, at=now, data={"explanation": explanation})
     return order

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from core.approvals import approvals_withdraw_for
 from core.deadlines import compute_due, deadline_cancel, deadline_start, deadline_stop, policy_for, policy_limit
 from core.errors import ConflictError, DomainError
 from core.notifications import notification_queue
@@ -241,6 +242,7 @@ def work_order_cancel(*, order: WorkOrder, actor, reason: str, now: datetime | N
     refuse(order, order.cancel)
     order.cancel(reason=reason.strip(), at=now)
     deadline_cancel(subject=order, now=now, reason="cancelled")
+    approvals_withdraw_for(subject=order, reason=_("The order was cancelled"), now=now)  # SPEC T-18
     save(order, ["cancel_reason", "closed_at"])
     WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.CANCELLED, note=reason, at=now)
     return order
