@@ -1,6 +1,6 @@
 from django.urls import path
 
-from estates import lookup, views
+from estates import lookup, views, views_registry_import
 
 app_name = "estates"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/columns/", views.import_map, name="import_map"),
     path("imports/template/<str:kind>.<str:fmt>", views.import_template, name="import_template"),
+    path("imports/registry/", views_registry_import.registry_import_view, name="registry_import"),
+    path("imports/registry/template/<str:kind>.csv", views_registry_import.registry_import_template,
+         name="registry_import_template"),
     path("roster/", views.roster_week, name="roster"),
     path("roster/add/", views.roster_add, name="roster_add"),
     path("roster/<int:pk>/cancel/", views.roster_cancel, name="roster_cancel"),

@@ -160,7 +160,7 @@ def test_import_wrong_file_keeps_the_form_with_a_field_error(client, site_a):
 
 # SPEC O-01
 def test_large_import_runs_in_the_worker_with_progress(site_a, django_capture_on_commit_callbacks, monkeypatch):
-    import estates.imports as imports
+    import estates.imports.units as imports
 
     monkeypatch.setattr(imports, "SYNC_LIMIT", 5)
     monkeypatch.setattr(imports, "CHUNK", 4)
