@@ -10,11 +10,15 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 
-from complaints.models import Category, Complaint, ComplaintReport, Severity
+from complaints.models import Category, Cause, ChainDecision, Complaint, ComplaintReport, ReplyMethod, Severity
 from complaints.services import (
+    analysis_decide,
     analysis_submit,
     complaint_accept,
+    complaint_action_done,
     complaint_callback_record,
+    complaint_cause_record,
+    complaint_chain_decide,
     complaint_confirm,
     complaint_contact,
     complaint_finish,
@@ -22,8 +26,10 @@ from complaints.services import (
     complaint_propose,
     complaint_receive,
     complaint_register,
+    complaint_reply_record,
     complaint_report_file,
     complaint_report_handled,
+    month_records_open,
 )
 from core.deadlines import deadline_breach_due
 from estates.models import Department, Site, Staff
@@ -101,9 +107,19 @@ def _seed_site(site: Site, *, now: datetime, emergency: bool) -> None:
     # invalid and explained (C-03)
     classify(receive(6, "邻居装修噪音", hours_ago=50), Category.NEIGHBOURS, None, valid=False,
              explanation="装修时间符合管理规约，已向业主解释并协调邻居")
-    # closed after a satisfied callback
+    # closed after a satisfied callback, with its cause, corrective action and written reply (C-13)
     c = classify(receive(7, "电梯按钮失灵", hours_ago=90), Category.ENGINEERING, eng)
     complaint_report_handled(complaint=c, actor=dept_actor, result="已维修", now=c.received_at + timedelta(hours=20))
+    complaint_cause_record(complaint=c, actor=dept_actor, cause_kind=Cause.FACILITY, cause="按钮触点老化",
+                           corrective_action="全小区电梯按钮排查，老化件统一更换", action_owner=dept_actor,
+                           action_due=(c.received_at + timedelta(days=14)).date(),
+                           now=c.received_at + timedelta(hours=22))
+    complaint_action_done(complaint=c, actor=dept_actor, note="已排查 12 部电梯",
+                          now=c.received_at + timedelta(hours=26))
+    complaint_reply_record(complaint=c, actor=st["front_desk"],
+                           reply_text="您反映的电梯按钮失灵已修复，并已排查全部电梯。",
+                           reply_on=(c.received_at + timedelta(hours=24)).date(), reply_method=ReplyMethod.MESSAGE,
+                           now=c.received_at + timedelta(hours=24))
     complaint_callback_record(complaint=c, actor=st["front_desk"], result="satisfied", note="业主满意",
                               number_dialled=c.phone or site.phone or "0755-00000000",
                               now=c.received_at + timedelta(hours=30))
@@ -120,10 +136,27 @@ def _seed_site(site: Site, *, now: datetime, emergency: bool) -> None:
     receive(10, "保安拾金不昧，表扬", actor="front_desk", hours_ago=26, kind=Complaint.Kind.PRAISE)
     if emergency:
         _emergency(site, st, units, eng, now=now)
+    _emergency_resolved_on_site(site, st, units, now=now)
+    # C-10 / C-16: last month's analysis (written, and at 山水庭苑 approved by the director in his own login)
+    # and responsibility review (open, due by the 10th)
     month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
-    analysis_submit(site=site, month=month, causes="维修响应慢占比最高；部分投诉因沟通不到位。",
-                    proposals="增加夜间维修值班；前台首问责任制培训。", actor=st["center_head"],
-                    now=now - timedelta(days=max(now.day - 4, 0)))
+    month_records_open(site=site, month=month, now=now)
+    written = now - timedelta(days=max(now.day - 4, 0))
+    row = analysis_submit(site=site, month=month, causes="维修响应慢占比最高；部分投诉因沟通不到位。",
+                          proposals="增加夜间维修值班；前台首问责任制培训。", actor=st["center_head"], now=written)
+    if emergency and st["site_director"]:
+        analysis_decide(analysis=row, actor=st["site_director"], approve=True, note="同意",
+                        now=written + timedelta(hours=2))
+
+
+def _emergency_resolved_on_site(site: Site, st: dict, units: list, *, now: datetime) -> None:
+    """C-05: an elevator entrapment the site head judged resolvable on site at 4 minutes (the chain stops)."""
+    head = st["site_director"] or st["center_head"]
+    t0 = now - timedelta(hours=5)
+    c = complaint_receive(site=site, actor=st["front_desk"], subject="电梯困人", description="5号楼电梯困 2 人",
+                          unit=units[1 % len(units)], severity=Severity.EMERGENCY, received_at=t0, now=t0)
+    complaint_chain_decide(complaint=c, actor=head, decision=ChainDecision.Decision.RESOLVABLE,
+                           reason="维保人员 10 分钟内到场", now=t0 + timedelta(minutes=4))
 
 
 def _emergency(site: Site, st: dict, units: list, eng, *, now: datetime) -> None:
