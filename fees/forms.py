@@ -80,3 +80,17 @@ class DepositForm(OnceFormMixin):
     method = forms.ChoiceField(label=_("Payment method"), choices=[
         c for c in Payment.Method.choices if c[0] != Payment.Method.BANK_COLLECTION])
     reference = forms.CharField(label=_("Reference (e.g. renovation permit)"), max_length=60, required=False)
+
+
+class DepositOutForm(OnceFormMixin):
+    """A deduction (reason required) or a refund from a deposit held; the service refuses more than is held."""
+
+    reference = forms.ChoiceField(label=_("Deposit"))
+    amount = AmountField(label=_("Amount (yuan)"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, held=(), reason_required: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].choices = [(r["reference"], f"{r['reference'] or '—'} · ¥{r['held']:,.2f}")
+                                            for r in held]
+        self.fields["reason"].required = reason_required

@@ -614,3 +614,32 @@ class ArrearsCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building_id} {self.period:%Y-%m}: {self.owed}"
+
+
+class NoticeEmail(models.Model):
+    """A payment notice (收费通知单) of one bill sent by email to the household, as an outbox row (F-02):
+    sent by core/mail.py's claim-send-mark with a Message-ID from its id, the PDF attached, retried on the
+    notification backoff through an SMTP outage; one row per bill."""
+
+    site = models.ForeignKey("estates.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    bill = models.OneToOneField(Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="notice_email")
+    to = models.JSONField(_("recipients"), default=list)
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    email_error = models.CharField(_("error"), max_length=300, blank=True)
+    email_next_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("email claimed"), null=True, blank=True)
+    email_failed_at = models.DateTimeField(_("email failed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment notice email")
+        verbose_name_plural = _("payment notice emails")
+        indexes = [models.Index(fields=["created_at"], name="fees_notice_email_pending",
+                                condition=Q(email_sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id} → {', '.join(self.to)}"

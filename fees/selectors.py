@@ -9,7 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,7 +36,9 @@ from fees.models import (
     ArrearsUnit,
     BankBatch,
     Bill,
+    BillLine,
     BillRun,
+    DepositMovement,
     LedgerEntry,
     Meter,
     MeterReading,
@@ -32,6 +47,7 @@ from fees.models import (
     Reminder,
 )
 from fees.services.common import fen
+from tickets.selectors import settlement as tickets_settlement
 
 M = DecimalField(max_digits=14, decimal_places=2)
 # SPEC F-03 aging buckets: months a bill is past its month (1, 2, 3, 4–6, 7–12, more than 12)
@@ -256,12 +272,12 @@ def collection_rate(*, site_ids: list[int], period: date) -> list[dict]:
 
 def consumption(*, site_ids: list[int], period: date) -> list[dict]:
     """SPEC F-04/D-02: energy use (能耗) per site, building and meter kind; common areas apart."""
-    return list(MeterReading.objects.filter(site_id__in=site_ids, period=period)
+    return [dict(r) for r in MeterReading.objects.filter(site_id__in=site_ids, period=period)
                 .values("site__name", "meter__building__number", "meter__kind")
                 .annotate(used=Sum("consumption"), common=Sum(Case(When(meter__unit__isnull=True,
                                                                          then=F("consumption")),
                                                                     default=Value(ZERO), output_field=M)))
-                .order_by("site__name", "meter__building__number", "meter__kind"))
+                .order_by("site__name", "meter__building__number", "meter__kind")]
 
 
 def open_bill_query(unit: Unit) -> QuerySet[Bill]:
@@ -282,8 +298,65 @@ def household_receipt(unit_id: int, pk: int) -> Receipt:
     return get_object_or_404(Receipt.objects.select_related("payment__unit", "site"), pk=pk, payment__unit_id=unit_id)
 
 
+def notice_print_context(bills: list[Bill]) -> dict:
+    """收费通知单 of the bills (A4, one page each) with what each unit still owes from earlier months."""
+    ids = [b.pk for b in bills]
+    full = (Bill.objects.filter(pk__in=ids).select_related("unit__building", "site")
+            .prefetch_related(Prefetch("lines", queryset=BillLine.objects.order_by("id")))
+            .order_by("unit__code"))
+    arrears = dict(Bill.objects.filter(unit_id__in=[b.unit_id for b in bills], status=Bill.Status.OPEN)
+                   .exclude(pk__in=ids).values("unit_id").annotate(s=Sum(F("total") - F("paid")))
+                   .values_list("unit_id", "s"))
+    return {"bills": [(b, arrears.get(b.unit_id)) for b in full]}
+
+
 def receipt_print_context(receipt: Receipt) -> dict:
     payment = receipt.payment
     return {"receipt": receipt, "payment": payment, "unit": payment.unit, "site": receipt.site,
             "allocations": payment.allocations.filter(amount__gt=0).select_related("bill"),
             "reversals": payment.reversals.all()}
+
+
+# ---- SPEC T-13 / F-06: the month-end settlement of paid services, for finance
+def service_settlement(site_ids: list[int], period: date) -> dict:
+    """Orders with charges completed in the month (T-13 结算联), counting only charges the CS supervisor
+    approved (F-06), per department, with what was posted to the units' accounts and what is collected;
+    orders whose charges are not approved yet are listed apart and not counted."""
+    data = tickets_settlement(site_ids, period.year, period.month)
+    approved = [o for o in data["orders"] if o.charges_approved_by_id]
+    pending = [o for o in data["orders"] if not o.charges_approved_by_id]
+    bills = {b["work_order_id"]: b for b in Bill.objects.filter(
+        site_id__in=site_ids, kind=Bill.Kind.SERVICE, work_order_id__in=[o.pk for o in approved])
+        .exclude(status=Bill.Status.VOID).values("work_order_id", "total", "paid")}
+    rows: list[dict] = []
+    by_dept: dict[tuple[str, str], dict] = {}
+    for o in approved:
+        bill = bills.get(o.pk)
+        row = {"order": o, "charged": fen(o.total), "posted": fen(bill["total"]) if bill else ZERO,
+               "collected": fen(bill["paid"]) if bill else ZERO}
+        rows.append(row)
+        key = (o.site.name, o.department.name if o.department_id else "")
+        dept = by_dept.setdefault(key, {"site": key[0], "department": key[1], "orders": 0, "charged": ZERO,
+                                        "posted": ZERO, "collected": ZERO})
+        dept["orders"] += 1
+        for k in ("charged", "posted", "collected"):
+            dept[k] += row[k]
+    totals = {k: sum((r[k] for r in rows), ZERO) for k in ("charged", "posted", "collected")}
+    return {"rows": rows, "by_department": [by_dept[k] for k in sorted(by_dept)], "totals": totals,
+            "pending": pending, "pending_total": sum((fen(o.total) for o in pending), ZERO)}
+
+
+def deposit_summary(unit: Unit) -> list[dict]:
+    """The unit's deposits per reference (e.g. the renovation permit): taken, deducted, refunded, held."""
+    def total(kind: str) -> Coalesce:
+        return Coalesce(Sum("amount", filter=Q(kind=kind)), Value(ZERO), output_field=M)
+
+    rows = (DepositMovement.objects.filter(unit_id=unit.pk).values("reference")
+            .annotate(taken=total(DepositMovement.Kind.TAKEN), deducted=total(DepositMovement.Kind.DEDUCTED),
+                      refunded=total(DepositMovement.Kind.REFUNDED)).order_by("reference"))
+    return [{**r, "held": fen(r["taken"] - r["deducted"] - r["refunded"])} for r in rows]
+
+
+def deposit_movements(unit: Unit) -> QuerySet[DepositMovement]:
+    return (DepositMovement.objects.filter(unit_id=unit.pk).select_related("actor", "payment__receipt")
+            .order_by("-at", "-id"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fees import views
+from fees import views, views_finance
 
 app_name = "fees"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_account, name="unit_account"),
     path("units/<int:pk>/pay/", views.payment_create, name="payment_create"),
     path("units/<int:pk>/deposit/", views.deposit_take, name="deposit_take"),
+    path("units/<int:pk>/deposits/", views_finance.deposits, name="deposits"),
     path("units/<int:pk>/rerun/", views.unit_rerun, name="unit_rerun"),
     path("units/<int:pk>/remind/", views.reminder_create, name="reminder_create"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("receipts/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("bills/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("buildings/<int:pk>/notices.pdf", views.notices_building_pdf, name="notices_building_pdf"),
+    path("buildings/<int:pk>/notices/email/", views_finance.notices_building_email, name="notices_building_email"),
+    path("settlement/", views_finance.settlement, name="settlement"),
     path("meters/", views.meter_entry, name="meter_entry"),
     path("meters/import/", views.meter_import, name="meter_import"),
     path("runs/", views.bill_run_create, name="bill_run_create"),

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from fees import forms as f
 from fees import permissions as perm
 from fees import selectors as sel
 from fees import services as svc
-from fees.models import BankLine, Bill, BillLine, LedgerEntry, Meter, MeterReading
+from fees.models import BankLine, Bill, LedgerEntry, Meter, MeterReading
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -158,23 +157,11 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(data, f"receipt-{receipt.number}.pdf")
 
 
-def _notice_context(bills: list[Bill]) -> dict:
-    ids = [b.pk for b in bills]
-    full = (Bill.objects.filter(pk__in=ids).select_related("unit__building", "site")
-            .prefetch_related(Prefetch("lines", queryset=BillLine.objects.order_by("id")))
-            .order_by("unit__code"))
-    # what is still owed from earlier months, printed under the month's lines
-    arrears = dict(Bill.objects.filter(unit_id__in=[b.unit_id for b in bills], status=Bill.Status.OPEN)
-                   .exclude(pk__in=ids).values("unit_id").annotate(s=Sum(F("total") - F("paid")))
-                   .values_list("unit_id", "s"))
-    return {"bills": [(b, arrears.get(b.unit_id)) for b in full]}
-
-
 @login_required
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """收费通知单 of one bill (A4)."""
     bill = get_object_or_404(sel.bill_list_visible_to(request.user), pk=pk)
-    return _pdf(render_pdf("fees/print/notices.html", _notice_context([bill])), f"notice-{bill.pk}.pdf")
+    return _pdf(render_pdf("fees/print/notices.html", sel.notice_print_context([bill])), f"notice-{bill.pk}.pdf")
 
 
 @login_required
@@ -185,7 +172,7 @@ def notices_building_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     bills = list(Bill.objects.filter(unit__building=building, period=period, kind=Bill.Kind.MONTHLY)
                  .exclude(status=Bill.Status.VOID))
     with batch():
-        data = render_pdf("fees/print/notices.html", _notice_context(bills))
+        data = render_pdf("fees/print/notices.html", sel.notice_print_context(bills))
     return _pdf(data, f"notices-{building.number}-{period:%Y%m}.pdf")
 
 

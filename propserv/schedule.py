@@ -15,6 +15,8 @@ BEAT_SCHEDULE = {
     "notification-resend": {"task": "core.tasks.notification_resend_pending_task", "schedule": 60.0},
     # Mailing messages still unsent after an SMTP outage, on the notification backoff (issue 23.4).
     "mailing-resend": {"task": "reports.tasks.mailing_resend_pending_task", "schedule": 60.0},
+    # Payment notices (收费通知单) by email still unsent after an SMTP outage (issue 16 part 3).
+    "fees-notice-resend": {"task": "fees.tasks.notice_emails_resend_pending_task", "schedule": 60.0},
     # Issue 21.1: the dashboard's open-order counts, appended by triggers, folded to one row per key.
     "open-counts-compact": {"task": "tickets.tasks.open_counts_compact_task", "schedule": 60.0,
                             "options": {"expires": 55}},

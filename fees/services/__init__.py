@@ -21,6 +21,7 @@ from fees.services.billing import (  # noqa: F401
 from fees.services.common import balance, month_start, receipt_issue  # noqa: F401
 from fees.services.deposits import deposit_deduct, deposit_held, deposit_refund, deposit_take  # noqa: F401
 from fees.services.meters import meter_reading_record, meter_readings_import  # noqa: F401
+from fees.services.notices import notice_email_send, notice_emails_queue, notice_emails_resend_pending  # noqa: F401
 from fees.services.payments import (  # noqa: F401
     credit_apply,
     ledger_entry_reverse,
