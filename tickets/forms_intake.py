@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import numbers
 from core.once import OnceFormMixin
+from core.uploads import IMAGE, PDF, DocumentUploadField
 from estates.models import Department, Staff
 from tickets.models import Category
 
@@ -75,3 +76,24 @@ class ReferralDeclineForm(OnceFormMixin):
     told_resident = forms.CharField(label=_("How the resident was told"), widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text=_("Who told the resident the reason, when and how."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class ReferralPaperForm(OnceFormMixin):
+    """SPEC T-18: the head's decision signed on paper, recorded by the front desk with the scan."""
+
+    decision = forms.ChoiceField(label=_("The head's decision"), widget=forms.RadioSelect,
+                                 choices=[("accept", _("Accepted")), ("decline", _("Declined"))])
+    signer = forms.ModelChoiceField(Staff.objects.none(), label=_("Signed by (service-center head)"))
+    signed_at = forms.DateTimeField(label=_("Signed at"), widget=forms.DateTimeInput(attrs=DT))
+    scan = DocumentUploadField(label=_("Scan of the signed form"), accept=(PDF, IMAGE),
+                               help_text=_("PDF or a photo of the signed decision."))
+    category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"), required=False)
+    reason = forms.CharField(label=_("Reason declined"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    told_resident = forms.CharField(label=_("How the resident was told"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = Staff.objects.filter(site_id=referral.site_id, is_active=True,
+                                                              user__groups__name="center_head")

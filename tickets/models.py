@@ -519,6 +519,11 @@ class CapabilityReferral(FSMModelMixin, BaseModel):
     told_resident = models.TextField(_("how the resident was told"), blank=True)
     order = models.OneToOneField(WorkOrder, verbose_name=_("work order"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="referral")
+    # SPEC T-18: the head's decision signed on paper — the scan attached, the recorder named
+    on_paper = models.BooleanField(_("decided on paper"), default=False)
+    paper_scan = models.FileField(_("scan of the signed decision"), upload_to="tickets/referrals/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 

@@ -8,7 +8,7 @@ from core.actions import Action, Registry
 from tickets import permissions as perm
 from tickets import selectors_referral as selectors
 from tickets import services as svc
-from tickets.forms_intake import ReferralAcceptForm, ReferralDeclineForm
+from tickets.forms_intake import ReferralAcceptForm, ReferralDeclineForm, ReferralPaperForm
 
 
 def _visible(request, pk: int):
@@ -31,3 +31,11 @@ REFERRALS.add(Action(
     style="outline-danger", message=_("Declined."),
     run=lambda r, u, d: svc.capability_decline(referral=r, actor=u, reason=d["reason"],
                                                told_resident=d["told_resident"], version=d.get("version"))))
+REFERRALS.add(Action(
+    "paper", _("Record a decision signed on paper"), ReferralPaperForm, transition="accept",
+    allowed=lambda u, r: perm.can_refer(u, r.site_id), message=_("The decision signed on paper is recorded."),
+    form_kwargs=lambda r, u: {"referral": r, "initial": {"category": r.category_id}},
+    run=lambda r, u, d: svc.capability_record_paper(
+        referral=r, actor=u, signer=d["signer"].user if d.get("signer") else None, scan=d.get("scan"),
+        accept=d["decision"] == "accept", signed_at=d["signed_at"], category=d.get("category"),
+        reason=d.get("reason") or "", told_resident=d.get("told_resident") or "", version=d.get("version"))))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("settlement/", views.settlement, name="settlement"),
     path("referrals/", views_referral.referral_list, name="referral_list"),  # SPEC T-17
     path("referrals/<int:pk>/", views_referral.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/scan/", views_referral.referral_scan, name="referral_scan"),
     path("referrals/<int:pk>/<slug:action>/", views_referral.referral_action, name="referral_action"),
     path("<int:pk>/", views.order_detail, name="order_detail"),
     path("<int:pk>/pdf/", views.order_pdf, name="order_pdf"),

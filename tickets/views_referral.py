@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core import uploads
 from core.actions import action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
@@ -70,3 +71,12 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 referral_action = action_post_view(REFERRALS, page=_detail_page)
+
+
+@login_required
+def referral_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """SPEC T-18: the scan of a decision signed on paper (type by content, nosniff)."""
+    referral = selectors.referral_get(request.user, pk)
+    if not referral.paper_scan:
+        raise Http404
+    return uploads.serve(referral.paper_scan)

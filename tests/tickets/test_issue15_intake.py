@@ -277,3 +277,54 @@ def test_refer_from_the_registration_form(site_a, client):  # SPEC T-17
     page = client.get(ref.get_absolute_url()).content.decode()
     assert 'data-testid="action-accept"' not in page
     assert "物业服务中心负责人确认能否受理" in page  # the clock's name in Chinese (SPEC X-05)
+
+
+# ---------------------------------------------------------------- T-17 decided on paper (T-18)
+
+def _scan():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buf, "PNG")
+    return SimpleUploadedFile("signed.png", buf.getvalue(), content_type="image/png")
+
+
+def _paper(s, r, *, actor="front_desk", signer="center_head", scan=True, accept=True, **kw):
+    return services.capability_record_paper(
+        referral=r, actor=s.users[actor], signer=s.users[signer], scan=_scan() if scan else None, accept=accept,
+        signed_at=T0 + timedelta(minutes=30), now=T0 + timedelta(hours=1), **kw)
+
+
+def test_paper_decision_needs_the_scan_and_the_head_as_signer(site_a):  # SPEC T-17, T-18
+    r = _refer(site_a)
+    with pytest.raises(DomainError) as err:
+        _paper(site_a, r, scan=False, category=cat("repair"))
+    assert err.value.code == "scan"
+    with pytest.raises(DomainError) as err:  # the front desk cannot name someone else as the decider
+        _paper(site_a, r, signer="cs_supervisor", category=cat("repair"))
+    assert err.value.code == "signer"
+    with pytest.raises(DomainError) as err:
+        _paper(site_a, r, actor="dept_staff", category=cat("repair"))
+    assert err.value.code == "not_allowed"
+    assert CapabilityReferral.objects.get().status == CapabilityReferral.Status.PENDING
+
+
+def test_paper_acceptance_names_signer_and_recorder(site_a):  # SPEC T-17, T-18
+    r = _paper(site_a, _refer(site_a), category=cat("repair"))
+    assert r.status == CapabilityReferral.Status.ACCEPTED and r.on_paper and r.paper_scan
+    assert r.decided_by == site_a.users["center_head"] and r.recorded_by == site_a.users["front_desk"]
+    assert r.decided_at == T0 + timedelta(minutes=30) and r.order is not None
+    assert r.order.events.get(kind=WorkOrderEvent.Kind.REFERRAL_ACCEPTED).data["on_paper"] is True
+
+
+def test_paper_decline_keeps_the_reason(site_a, client):  # SPEC T-17, T-18
+    r = _paper(site_a, _refer(site_a), accept=False, reason="超出服务范围", told_resident="当面告知业主")
+    assert r.status == CapabilityReferral.Status.DECLINED and r.order is None and r.on_paper
+    client.force_login(site_a.users["front_desk"])
+    page = client.get(r.get_absolute_url()).content.decode()
+    assert 'data-testid="on-paper"' in page
+    scan = client.get(reverse("tickets:referral_scan", args=[r.pk]))
+    assert scan.status_code == 200 and scan["Content-Type"] == "image/png"

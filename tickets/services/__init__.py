@@ -2,7 +2,12 @@
 receipt, extension, agreement, developer); re-exported so imports never change."""
 
 from tickets.services.agreement import work_order_agreement_record, work_order_agreement_return
-from tickets.services.capability import capability_accept, capability_decline, capability_refer
+from tickets.services.capability import (
+    capability_accept,
+    capability_decline,
+    capability_record_paper,
+    capability_refer,
+)
 from tickets.services.completion import (
     work_order_arrive,
     work_order_charges_approve,
@@ -39,7 +44,8 @@ from tickets.services.registration import (
 )
 
 __all__ = [
-    "capability_accept", "capability_decline", "capability_refer", "work_order_register_late",
+    "capability_accept", "capability_decline", "capability_record_paper", "capability_refer",
+    "work_order_register_late",
     "next_number", "receipt_problems", "work_order_agreement_record", "work_order_agreement_return",
     "work_order_arrive", "work_order_callback_outcome", "work_order_cancel", "work_order_charges_approve",
     "work_order_charges_check", "work_order_complete", "work_order_contractor_review",

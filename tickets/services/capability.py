@@ -5,7 +5,7 @@ received when the resident asked) or declines it with the reason told to the res
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from core.uploads import IMAGE, PDF, check_file
 from estates.models import Resident, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
@@ -113,4 +114,50 @@ def capability_decline(*, referral: CapabilityReferral, actor, reason: str, told
     notification_queue(recipients=[referral.referred_by], title=_("Declined by the head: %(reason)s")
                        % {"reason": reason[:80]}, url=referral.get_absolute_url(), kind="info",
                        site_id=referral.site_id, subject=referral, dedupe_key=f"ref:{referral.pk}:decided")
+    return referral
+
+
+@transaction.atomic
+def capability_record_paper(*, referral: CapabilityReferral, actor, signer, scan, accept: bool,
+                            signed_at: datetime, category: Category | None = None, reason: str = "",
+                            told_resident: str = "", now: datetime | None = None,
+                            version: int | None = None) -> CapabilityReferral:
+    """SPEC T-18: the head decided on paper. The front desk records it with the scan of the signed form
+    (checked by content); the signer must be the site's service-center head; the recorder is named."""
+    now = now or timezone.now()
+    user = as_user(actor)
+    signer = as_user(signer)
+    referral = _lock(referral, version)
+    require(user is not None and permissions.can_refer(user, referral.site_id),
+            _("Only the front desk records a decision signed on paper."))
+    require(referral.status == CapabilityReferral.Status.PENDING, _("This request has been decided."), "state")
+    require(signer is not None and permissions.can_decide_referral(signer, referral),
+            _("The person who signed must be the service-center head of this site."), "signer")
+    require(scan is not None, _("Attach the scan or photo of the signed form."), "scan")
+    require(signed_at <= now + timedelta(minutes=5), _("The signing time is in the future."), "signed_at")
+    require(signed_at >= referral.referred_at - timedelta(minutes=5),
+            _("The signing time is before the request was referred."), "signed_at")
+    referral.paper_scan.save(f"referral-{referral.pk}", check_file(scan, (PDF, IMAGE)), save=False)
+    referral.on_paper, referral.recorded_by = True, user
+    if accept:
+        category = category or referral.category
+        if category is None:
+            raise DomainError(_("Choose the category of the work."), code="category")
+        order = work_order_register(site=referral.site, category=category, content=referral.content, actor=actor,
+                                    now=now, unit=referral.unit, resident=referral.resident,
+                                    reporter_name=referral.reporter_name, phone=referral.phone,
+                                    channel=referral.channel, location=referral.location)
+        WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.REFERRAL_ACCEPTED, at=now,
+                              data={"referral": referral.pk, "on_paper": True, "signer": signer.get_username(),
+                                    "signed_at": signed_at.isoformat()})
+        referral.category = category
+        referral.accept(by=signer, at=signed_at, order=order)
+    else:
+        require(bool(reason.strip()), _("Give the reason."), "reason")
+        require(bool(told_resident.strip()), _("Record how the resident was told."), "told_resident")
+        referral.decline(by=signer, at=signed_at, reason=reason.strip(), told=told_resident.strip())
+    referral.version += 1
+    referral.save(update_fields=["status", "category", "decided_by", "decided_at", "order", "decline_reason",
+                                 "told_resident", "on_paper", "paper_scan", "recorded_by", "version", "updated_at"])
+    deadline_stop(subject=referral, code=CLOCK, now=now)
     return referral
