@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 def as_user(actor: Any) -> User | None:
@@ -34,6 +35,13 @@ def require(ok: bool, message: str, code: str = "not_allowed") -> None:
     """A rule of the use case: refuse with `DomainError(message, code)` unless `ok`."""
     if not ok:
         raise DomainError(message, code=code)
+
+
+def require_value(value: T | None, message: str, code: str = "not_allowed") -> T:
+    """`require(value is not None, …)` that hands the value back, so the type checker knows it is there."""
+    if value is None:
+        raise DomainError(message, code=code)
+    return value
 
 
 def allows(check: Any, *args: Any) -> bool:
