@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -49,7 +49,9 @@ E = ApprovalEvent.Kind
 class ApprovalKind:
     code: str
     label: Any  # lazy string
-    role: str  # Role code of the person who decides (shown, and used to find the inbox recipients)
+    # Role code of the person who decides (shown, and used to find the inbox recipients); "" = one named
+    # person (a co-signer): `recipients` then finds them and `can_decide` recognises them
+    role: str
     clock: str  # policy code of the decision clock (core/policies.py)
     can_decide: Predicate  # (user, subject) -> may this person decide?
     can_request: Predicate  # (user, subject) -> may ask, withdraw, or record a paper approval
@@ -85,6 +87,8 @@ def person_name(user: Any) -> str:
 
 
 def role_label(code: str) -> str:
+    if not code:
+        return _("the named person")
     try:
         return str(Role(code).label)
     except ValueError:
@@ -118,7 +122,7 @@ def approvals_waiting_for(user: Any) -> list[ApprovalRequest]:
     """Pending requests this user may decide (their role at their site, and the kind's own rule)."""
     qs = approvals_visible_to(user).filter(status=S.PENDING)
     if not getattr(user, "is_superuser", False):
-        qs = qs.filter(role__in=list(user_roles(user)))
+        qs = qs.filter(Q(role__in=list(user_roles(user))) | Q(role=""))
     return [r for r in qs.order_by("requested_at", "id")[:200] if r.kind in _kinds and can_decide(user, r)]
 
 

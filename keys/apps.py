@@ -8,4 +8,4 @@ class KeysConfig(AppConfig):
     verbose_name = _("Key custody")
 
     def ready(self) -> None:
-        from keys import deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
+        from keys import approvals, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.approvals import approval_request
 from core.errors import DomainError
 from core.notifications import notification_queue
 from estates.selectors import users_with_roles
+from keys.approvals import SEALER, WITNESS
 from keys.models import (
     SealRecord,
 )
@@ -33,10 +35,21 @@ def _seal_number_free(site_id: int, seal_number: str) -> str:
     return seal_number
 
 
-def _create_seal(**kwargs) -> SealRecord:
+def _create_seal(*, actor=None, now=None, **kwargs) -> SealRecord:
     try:
         with transaction.atomic():
-            return SealRecord.objects.create(**kwargs)
+            seal = SealRecord.objects.create(**kwargs)
     except IntegrityError as err:  # a concurrent request took the same number
         raise DomainError(_("Seal number %(n)s has been used before; use a new seal.")
                           % {"n": kwargs["seal_number"]}, code="seal_used") from err
+    _ask_sealers(seal, actor=actor, now=now)
+    return seal
+
+
+def _ask_sealers(seal: SealRecord, *, actor, now) -> None:
+    """SPEC K-01/K-06 + T-18: each of the two people who sealed confirms it in their own login (the one
+    recording it does so by recording); nobody records a seal for two others by picking their names."""
+    summary = _("Seal %(n)s on the key of %(unit)s") % {"n": seal.seal_number, "unit": seal.deposit.unit.code}
+    approval_request(kind=SEALER, subject=seal, actor=actor, summary=summary, now=now)
+    if seal.sealed_with_id:
+        approval_request(kind=WITNESS, subject=seal, actor=actor, summary=summary, now=now)

@@ -94,7 +94,8 @@ def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, a
     if witness is not None and (witness.site_id != deposit.site_id or witness.pk == actor.staff.pk):
         raise DomainError(_("The witness must be another person of this site."), code="witness")
     _create_seal(site_id=deposit.site_id, seal_number=seal_number, deposit=deposit,
-                 reason=SealRecord.Reason.INITIAL, sealed_at=now, sealed_by=actor.staff, sealed_with=witness)
+                 reason=SealRecord.Reason.INITIAL, sealed_at=now, sealed_by=actor.staff, sealed_with=witness,
+                 actor=actor, now=now)  # SPEC T-18: the witness confirms in their own login
     deposit.store(slot=slot, seal_number=seal_number, at=now)
     try:
         with transaction.atomic():

@@ -264,7 +264,8 @@ def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor,
         raise DomainError(_("Mark every moved item as put back before returning the key."), code="items_open")
     seal_number = _seal_number_free(deposit.site_id, seal_number)
     _create_seal(site_id=deposit.site_id, seal_number=seal_number, deposit=deposit, use=use,
-                 reason=SealRecord.Reason.RESEAL, sealed_at=now, sealed_by=sealer, sealed_with=witness)
+                 reason=SealRecord.Reason.RESEAL, sealed_at=now, sealed_by=sealer, sealed_with=witness,
+                 actor=actor, now=now)  # SPEC T-18: each sealer confirms in their own login
     old_seal = deposit.seal_number
     use.return_key(at=now)
     use.save(update_fields=["status", "returned_at", "updated_at"])
