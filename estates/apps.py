@@ -14,12 +14,14 @@ class EstatesConfig(AppConfig):
         # models are not loaded when apps.py is imported, so these imports wait for ready()
         from core.calendar_source import site_hours_changed  # noqa: PLC0415
         from core.scope import provide  # noqa: PLC0415
+        from estates import auth  # noqa: PLC0415
         from estates.selectors import site_ids_visible_to, site_list_visible_to, site_office_hours  # noqa: PLC0415
 
         # core asks, estates answers: which sites a user sees, a site's office hours
         provide(site_ids=site_ids_visible_to, sites=site_list_visible_to, office_hours=site_office_hours)
         post_save.connect(site_hours_changed, sender="estates.Site", dispatch_uid="calendar-site-hours")
         post_migrate.connect(_sync_role_groups, sender=self)
+        auth.connect()  # the cached user of the request floor forgets a changed user, staff or site
 
 
 def _sync_role_groups(sender, **kwargs) -> None:

@@ -156,8 +156,13 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # failed-login throttling (SPEC X-02)
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose get_user is one cache read: user + roles + visible sites (issue 21.2)
+    "estates.auth.CachedModelBackend",
 ]
+# The session comes from the cache (Redis when configured, else the shared file cache) and is written
+# through to the database, so the request floor is no query at all on a cache hit (issue 21.2).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
