@@ -15,6 +15,7 @@ def items(user) -> list[dict]:
     return [
         {"label": _("Dashboard"), "url": reverse("reports:dashboard"), "icon": "speedometer2"},
         {"label": _("Monthly reports"), "url": reverse("reports:monthly_list"), "icon": "file-earmark-bar-graph"},
+        {"label": _("Annual statistics"), "url": reverse("reports:annual"), "icon": "calendar3"},
         {"label": _("Delivery problems"), "url": reverse("reports:delivery_problems"), "icon": "envelope-exclamation"},
     ]
 
