@@ -3,8 +3,9 @@
 The company template lines are copied into a site's plan for a year; every day the generator turns
 each occurrence due within `LEAD_DAYS` into an internal work order in `tickets` (registered and
 dispatched through tickets' own services, with the due date as its supervisor-set deadline) and
-starts the occurrence's `maintenance.plan` clock. A completed order marks the occurrence done (a
-post_save receiver: tickets knows nothing of this app); a missed one breaches once → overdue.
+starts the occurrence's `maintenance.plan` clock. A completed order marks the occurrence done (tickets announces
+the step through `tickets.hooks`, heard in `inspections/ticket_steps.py`: tickets knows nothing of this
+app); a missed one breaches once → overdue.
 """
 
 from __future__ import annotations

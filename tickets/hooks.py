@@ -6,7 +6,7 @@
     @step_listener
     def on_step(*, order, kind, now, note, data): ...
 
-`kind` is a WorkOrderEvent.Kind value (dispatched, arrived, completed, extended). Listeners run inside
+`kind` is a WorkOrderEvent.Kind value (dispatched, arrived, completed, extended, developer_done). Listeners run inside
 the service's transaction, after its event row: a listener writes only its own rows or outbox notices.
 """
 

@@ -12,6 +12,7 @@ from core.models import Deadline
 from inspections.maintenance import occurrences_generate, plan_create, year_view
 from inspections.models import MaintenanceOccurrence
 from tests.inspections.conftest import at
+from tickets.services import work_order_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,9 @@ def test_missed_occurrence_overdue_once(site_a):
     found = MaintenanceOccurrence.objects.select_related("line", "work_order").filter(due_on=date(2027, 3, 31))
     missed = found.get(line__item="房屋基础及承重结构检查")
     done = found.get(line__item="屋面防水层检修，翻新更换老化部分")
-    order = done.work_order
-    order.completed_at = at(2027, 3, 20, 15, 0)
-    order.save(update_fields=["completed_at"])
+    work_order_complete(order=done.work_order, actor=site_a.users["dept_supervisor"],
+                        arrived_at=at(2027, 3, 20, 9, 0), finished_at=at(2027, 3, 20, 15, 0), cause="定期维护",
+                        work_done="屋面防水层检修", labour_hours=6, now=at(2027, 3, 20, 16, 0))
     done.refresh_from_db()
     assert done.done_at == at(2027, 3, 20, 15, 0) and deadline_running(done, "maintenance.plan") is None
     deadline_breach_due(now=at(2027, 3, 31, 17, 59))

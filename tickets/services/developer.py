@@ -16,6 +16,7 @@ from core.deadlines import (
 from core.service_kit import require
 from estates.models import Department, Staff
 from tickets import permissions
+from tickets.hooks import steps_announce
 from tickets.models import (
     WorkOrder,
     WorkOrderEvent,
@@ -56,6 +57,7 @@ def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", no
     deadline_stop(subject=order, code="ticket.developer.repair", now=now)
     save(order, ["completed_at"])
     WorkOrderEvent.record(order, actor=user, kind=E.DEVELOPER_DONE, note=note, at=now)
+    steps_announce(order=order, kind=E.DEVELOPER_DONE, now=now)  # e.g. a maintenance occurrence (inspections)
     return order
 
 
