@@ -85,6 +85,13 @@ def renders(monkeypatch):
         return real(html, **kw)
 
     monkeypatch.setattr(printing, "html_to_pdf", counted)
+    real_batch = printing.html_to_pdfs_by_anchor
+
+    def counted_batch(html, starts):  # a batch lays out several forms in one pass: one render each
+        calls.extend(starts)
+        return real_batch(html, starts)
+
+    monkeypatch.setattr(printing, "html_to_pdfs_by_anchor", counted_batch)
     return calls
 
 
