@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
@@ -43,10 +44,10 @@ from inspections.services import _q, month_range
 HUNDRED = Decimal("100")
 RECOGNITION_TARGET = Decimal("0.90")  # O-04
 # which inspection area a department's supervisor answers for (A-05 "public-area inspection" 5 %)
-AREA_OF_DEPARTMENT = {Department.Kind.CLEANING: ("cleaning", "greening"), Department.Kind.GREENING: ("greening",
-                                                                                                     "cleaning"),
-                      Department.Kind.SECURITY: ("security",), Department.Kind.ENGINEERING: ("engineering",),
-                      Department.Kind.CUSTOMER_SERVICE: ("cs",)}
+AREA_OF_DEPARTMENT: dict[str, tuple[str, ...]] = {
+    Department.Kind.CLEANING: ("cleaning", "greening"), Department.Kind.GREENING: ("greening", "cleaning"),
+    Department.Kind.SECURITY: ("security",), Department.Kind.ENGINEERING: ("engineering",),
+    Department.Kind.CUSTOMER_SERVICE: ("cs",)}
 
 
 def month_row(*, site: Any, month: date, now: datetime | None = None) -> AssessmentMonth:
@@ -89,7 +90,7 @@ def self_assessments_draft(month: AssessmentMonth) -> None:
 
 
 @transaction.atomic
-def self_assessment_score(*, sa: SelfAssessment, actor: Any, adjustment: Decimal = Decimal("0"), reason: str = "",
+def self_assessment_score(*, sa: SelfAssessment, actor: User, adjustment: Decimal = Decimal("0"), reason: str = "",
                           now: datetime | None = None) -> SelfAssessment:
     """A-03: the zone manager of the zone scores (optionally adjusting with a reason)."""
     now = now or timezone.now()
@@ -112,7 +113,7 @@ def self_assessment_score(*, sa: SelfAssessment, actor: Any, adjustment: Decimal
 
 
 @transaction.atomic
-def self_assessment_review(*, sa: SelfAssessment, actor: Any, now: datetime | None = None) -> SelfAssessment:
+def self_assessment_review(*, sa: SelfAssessment, actor: User, now: datetime | None = None) -> SelfAssessment:
     """A-03: reviewed by the CS supervisor — not the person who scored it."""
     now = now or timezone.now()
     sa = SelfAssessment.objects.select_for_update(of=("self",)).select_related("month").get(pk=sa.pk)
@@ -160,6 +161,8 @@ def rules_for(site_id: int, post: str) -> list[tuple[str, int]]:
 def _derived(appraisal: Appraisal, part: str, month: AssessmentMonth) -> Decimal | None:
     staff = appraisal.staff
     if part == Part.ZONE_TEAM:
+        if staff.zone_id is None:
+            return None
         sa = SelfAssessment.objects.filter(month=month, zone_id=staff.zone_id, reviewed_at__isnull=False).first()
         return min(sa.score, HUNDRED) if sa else None
     if part == Part.RANKING:
@@ -169,7 +172,7 @@ def _derived(appraisal: Appraisal, part: str, month: AssessmentMonth) -> Decimal
         return min(_q(Decimal(str(avg))), HUNDRED) if avg is not None else None
     if part == Part.INSPECTION:
         start, end = month_range(month.month)
-        areas = AREA_OF_DEPARTMENT.get(staff.department.kind if staff.department_id else "", ())
+        areas = AREA_OF_DEPARTMENT.get(staff.department.kind if staff.department else "", ())
         avg = Inspection.objects.filter(site_id=month.site_id, kind__in=(*RANKING_KINDS, Kind.CS_SUPERVISORS),
                                         template__area__in=areas, inspected_at__gte=start,
                                         inspected_at__lt=end).aggregate(a=Avg("score"))["a"]
@@ -179,8 +182,9 @@ def _derived(appraisal: Appraisal, part: str, month: AssessmentMonth) -> Decimal
 
 def _total(appraisal: Appraisal) -> None:
     parts = list(appraisal.parts.all())
-    if parts and all(p.score is not None for p in parts):
-        appraisal.total = _q(sum((p.score * p.weight / HUNDRED for p in parts), Decimal("0")))
+    scored = [(p.score, p.weight) for p in parts if p.score is not None]
+    if parts and len(scored) == len(parts):
+        appraisal.total = _q(sum((score * weight / HUNDRED for score, weight in scored), Decimal("0")))
     else:
         appraisal.total = None
     appraisal.save(update_fields=["total", "updated_at"])
@@ -234,7 +238,7 @@ def can_score(user: Any, part: AppraisalPart) -> bool:
 
 
 @transaction.atomic
-def appraisal_score(*, part: AppraisalPart, actor: Any, score: Decimal, now: datetime | None = None) -> AppraisalPart:
+def appraisal_score(*, part: AppraisalPart, actor: User, score: Decimal, now: datetime | None = None) -> AppraisalPart:
     now = now or timezone.now()
     part = (AppraisalPart.objects.select_for_update(of=("self",))
             .select_related("appraisal__month", "appraisal__staff").get(pk=part.pk))
@@ -262,7 +266,7 @@ def appraisal_missing(month: AssessmentMonth) -> list[AppraisalPart]:
 
 
 @transaction.atomic
-def appraisal_lock(*, month: AssessmentMonth, actor: Any, now: datetime | None = None) -> AssessmentMonth:
+def appraisal_lock(*, month: AssessmentMonth, actor: User, now: datetime | None = None) -> AssessmentMonth:
     now = now or timezone.now()
     month = AssessmentMonth.objects.select_for_update().get(pk=month.pk)
     if not permissions.can_lock_ranking(actor, month.site_id):
@@ -292,7 +296,7 @@ def recognition_draw(*, zone: Zone, n: int, seed: str) -> list[Resident]:
 
 
 @transaction.atomic
-def recognition_record(*, zone: Zone, actor: Any, answers: list[tuple[Resident, Staff, bool]], seed: str = "",
+def recognition_record(*, zone: Zone, actor: User, answers: list[tuple[Resident, Staff, bool]], seed: str = "",
                        now: datetime | None = None) -> RecognitionCheck:
     now = now or timezone.now()
     if not (zone.manager is not None and zone.manager.user_id == actor.pk) and not has_role(actor, Role.CS_SUPERVISOR):

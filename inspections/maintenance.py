@@ -14,6 +14,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,7 +63,7 @@ def can_manage(user: Any, site_id: int) -> bool:
 
 
 @transaction.atomic
-def plan_create(*, site: Any, year: int, actor: Any = None, rainy_season_month: int = 5) -> MaintenancePlan:
+def plan_create(*, site: Any, year: int, actor: User | None = None, rainy_season_month: int = 5) -> MaintenancePlan:
     """Copy the company template into the site's plan for `year` (once; a second call is refused)."""
     if actor is not None and not can_manage(actor, site.pk):
         raise DomainError(_("Only the department supervisor, the head or the director keeps the plan."),
@@ -156,7 +157,7 @@ def year_view(plan: MaintenancePlan, *, today: date) -> list[dict]:
 
 
 @transaction.atomic
-def equipment_save(*, site: Any, actor: Any, data: dict, equipment: Any = None, document: Any = None,
+def equipment_save(*, site: Any, actor: User, data: dict, equipment: Any = None, document: Any = None,
                    document_title: str = "") -> Any:
     """Register or edit a piece of equipment (O-05); an attached document goes through core.uploads."""
     from core.uploads import DOCUMENT_KINDS, check_file  # noqa: PLC0415
