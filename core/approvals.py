@@ -133,6 +133,14 @@ def approvals_of(subject: Any) -> QuerySet[ApprovalRequest]:
             .order_by("requested_at", "id"))
 
 
+def labelled(rows: list[ApprovalRequest]) -> list[ApprovalRequest]:
+    """Rows with `kind_label` and `role_label` for a page."""
+    for r in rows:
+        r.kind_label = _kinds[r.kind].label if r.kind in _kinds else r.kind  # type: ignore[attr-defined]
+        r.role_label = role_label(r.role)  # type: ignore[attr-defined]
+    return rows
+
+
 def approval_pending(subject: Any, kind: str | Iterable[str]) -> ApprovalRequest | None:
     kinds_ = [kind] if isinstance(kind, str) else list(kind)
     return approvals_of(subject).filter(kind__in=kinds_, status=S.PENDING).first()

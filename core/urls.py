@@ -28,4 +28,5 @@ urlpatterns = [
     path("approvals/<int:pk>/paper/", views_approvals.approval_paper, name="approval_paper"),
     path("approvals/<int:pk>/withdraw/", views_approvals.approval_cancel, name="approval_cancel"),
     path("approvals/<int:pk>/scan/", views_approvals.approval_scan, name="approval_scan"),
+    path("approvals/of/<str:model>/<int:pk>/", views_approvals.approvals_of, name="approvals_of"),
 ]

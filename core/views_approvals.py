@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -138,3 +139,17 @@ def approval_scan(request: HttpRequest, pk: int) -> FileResponse:
     if not req.scan:
         raise Http404
     return serve(req.scan)
+
+
+@login_required
+def approvals_of(request: HttpRequest, model: str, pk: int) -> HttpResponse:
+    """The approvals panel of one record (loaded by `{% approvals_slot record %}`); only requests of the
+    user's sites are listed (SPEC X-02)."""
+    try:
+        ct = ContentType.objects.get_by_natural_key(*model.split(".", 1))
+    except (ContentType.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    rows = list(ap.approvals_visible_to(request.user).filter(subject_type=ct, subject_id=pk)
+                .select_related("requested_by__staff", "decided_by__staff", "recorded_by__staff")
+                .order_by("requested_at", "id"))
+    return render(request, "core/partials/_approvals.html", {"rows": ap.labelled(rows)})

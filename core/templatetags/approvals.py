@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 
 from core import approvals as ap
 
@@ -14,9 +16,12 @@ register = template.Library()
 
 @register.inclusion_tag("core/partials/_approvals.html")
 def approvals_panel(record: Any) -> dict:
-    rows = list(ap.approvals_of(record))
-    kinds = ap.kinds()
-    for r in rows:
-        r.kind_label = kinds[r.kind].label if r.kind in kinds else r.kind
-        r.role_label = ap.role_label(r.role)
-    return {"rows": rows}
+    return {"rows": ap.labelled(list(ap.approvals_of(record)))}
+
+
+@register.simple_tag
+def approvals_slot(record: Any) -> str:
+    """The panel loaded after the page (htmx): the record's page spends no query on it (issue 21.3)."""
+    url = reverse("core:approvals_of", args=[record._meta.label_lower, record.pk])
+    return format_html('<div hx-get="{}" hx-trigger="load" hx-swap="outerHTML" data-testid="approvals-slot">'
+                       "</div>", url)

@@ -189,3 +189,18 @@ def test_waiting_extension_withdrawn_when_the_order_ends(site_a):
                                reason="业主已自行处理", now=T0 + timedelta(minutes=10))
     req2.refresh_from_db()
     assert req2.status == ApprovalRequest.Status.CANCELLED and deadline_running(req2, "approval.ticket.extension") is None
+
+
+# SPEC T-18, X-02: the order page loads its approvals panel; another site's user gets nothing of it
+def test_order_approvals_panel(client, site_a, site_b):
+    order = dispatch(site_a, register(site_a, "repair"))
+    services.work_order_extend(order=order, actor=site_a.users["front_desk"], new_due_at=T0 + timedelta(days=8),
+                               reason="等配件", now=T0)
+    url = reverse("core:approvals_of", args=["tickets.workorder", order.pk])
+    client.force_login(site_a.users["front_desk"])
+    assert url in client.get(order.get_absolute_url()).content.decode()
+    panel = client.get(url).content.decode()
+    assert 'data-status="pending"' in panel and "服务中心负责人" in panel
+    client.force_login(site_b.users["center_head"])
+    assert 'data-status' not in client.get(url).content.decode()
+    assert client.get(reverse("core:approvals_of", args=["nosuch.model", 1])).status_code == 404
