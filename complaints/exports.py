@@ -29,7 +29,7 @@ def statistics_xlsx(stats: dict, *, title: str) -> bytes:
         ws.append(list(r))
     for key, label in (("by_category", _("By category")), ("by_department", _("By department")),
                        ("by_zone", _("By zone")), ("by_severity", _("By severity")),
-                       ("by_level", _("By escalation level"))):
+                       ("by_level", _("By escalation level")), ("by_cause", _("By cause"))):
         sheet = wb.create_sheet(str(label)[:31])
         sheet.append([str(label), _("Count")])
         sheet["A1"].font = bold

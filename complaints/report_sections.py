@@ -17,7 +17,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Complaint, Escalation, Level, MonthlyAnalysis, ResponsibilityReview, Severity
+from complaints.models import (
+    Category,
+    Cause,
+    Complaint,
+    Escalation,
+    Level,
+    MonthlyAnalysis,
+    ResponsibilityReview,
+    Severity,
+)
 from core.models import Deadline
 from estates.models import Site
 from reports.registry import NUMBER, RATE, Chart, Figure, Section, Table, cached, rate, register
@@ -122,6 +131,8 @@ def statistics_block(section: Section, *, site_ids, start, end, trend: bool = Tr
                    .annotate(n=Count("id"), valid=Count("id", filter=Q(is_valid=True)))
                    .order_by("-n", "unit__building__zone__name"))
     by_level = {r["level"]: r["n"] for r in qs.values("level").annotate(n=Count("id")).order_by()}
+    cause_labels = dict(Cause.choices)
+    by_cause = list(qs.values("cause_kind").annotate(n=Count("id")).order_by("-n", "cause_kind"))
     by_validity_rows = [[_("Valid"), agg["valid"]], [_("Invalid"), agg["invalid"]],
                         [_("Not yet classified"), agg["unclassified"]]]
     tables = [
@@ -137,6 +148,8 @@ def statistics_block(section: Section, *, site_ids, start, end, trend: bool = Tr
               [[r["unit__building__zone__name"] or "—", r["n"], r["valid"]] for r in by_zone],
               urls=[list_url("complaints:complaint_list", site_ids, zone=r["unit__building__zone_id"] or "")
                     for r in by_zone]),
+        Table("by_cause", _("Complaints by cause"), [_("Cause"), _("Complaints")],  # C-13 → C-10
+              [[cause_labels.get(r["cause_kind"], _("Cause not yet recorded")), r["n"]] for r in by_cause]),
         Table("by_validity", _("Complaints by validity"), [_("Validity"), _("Complaints")], by_validity_rows),
         Table("by_level", _("Complaints by escalation level"), [_("Level"), _("Complaints")],
               [[lv.label, by_level.get(int(lv), 0)] for lv in Level],

@@ -158,6 +158,10 @@ def complaint_statistics(*, site_ids: list[int], start: date | datetime, end: da
     by_severity = [{"key": r["severity"], "label": str(sev_labels.get(r["severity"], r["severity"])),
                     "count": r["n"]}
                    for r in complaints.values("severity").annotate(n=Count("id")).order_by("severity")]
+    cause_labels = dict(Cause.choices)
+    by_cause = [{"key": r["cause_kind"], "label": str(cause_labels.get(r["cause_kind"], _("Cause not yet recorded"))),
+                 "count": r["n"]}  # C-13 → C-10: grouped by recorded cause
+                for r in complaints.values("cause_kind").annotate(n=Count("id")).order_by("-n", "cause_kind")]
     level_counts = Counter(complaints.values_list("level", flat=True))
     by_level = [{"key": int(lv), "label": str(lv.label), "count": level_counts.get(int(lv), 0)} for lv in Level]
     households = households_of(site_ids)
@@ -173,7 +177,7 @@ def complaint_statistics(*, site_ids: list[int], start: date | datetime, end: da
         "timely_rate": (Decimal(on_time) * 100 / (on_time + late)).quantize(Decimal("0.1"), ROUND_HALF_UP)
         if (on_time + late) else None,
         "by_category": by_category, "by_department": by_department, "by_zone": by_zone,
-        "by_severity": by_severity, "by_level": by_level,
+        "by_severity": by_severity, "by_level": by_level, "by_cause": by_cause,
         "escalated": complaints.filter(level__gt=Level.FRONT_DESK).count(),
         "households": households, "valid_rate_per_100": rate, "valid_rate_annualised": annual,
         "target_per_100": TARGET_RATE_PER_100,

@@ -228,3 +228,14 @@ def test_review_page_records_a_finding(client, site_a, dispatched, t0, record_c1
     assert resp.status_code == 302
     review.refresh_from_db()
     assert review.completed_at is not None
+
+
+# SPEC C-13 → C-10: the statistics group complaints by their recorded cause
+def test_statistics_group_by_cause(site_a, dispatched, t0):
+    from complaints.selectors import complaint_statistics
+
+    c = _handled(site_a, dispatched, t0)
+    _cause(site_a, c, t0 + timedelta(hours=6))
+    dispatched()  # no cause yet
+    stats = complaint_statistics(site_ids=[site_a.site.pk], start=t0.date(), end=t0.date() + timedelta(days=1))
+    assert sorted((r["key"], r["count"]) for r in stats["by_cause"]) == [("", 1), ("facility", 1)]

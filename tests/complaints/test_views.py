@@ -200,7 +200,7 @@ def test_statistics_pages_and_xlsx(client, site_a, stats_fixture):
     wb = load_workbook(BytesIO(x.content))
     first = wb.worksheets[0]
     assert first["B2"].value == 4
-    assert len(wb.worksheets) == 6
+    assert len(wb.worksheets) == 7  # … and by cause (C-13 → C-10)
 
 
 # SPEC C-10
