@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def _staff_here(staff_list, site_id: int) -> list:
 
 # ---- E-01 events
 @transaction.atomic
-def emergency_open(*, site, kind: str, title: str, location: str, started_at: datetime, commander, actor,
+def emergency_open(*, site, kind: str, title: str, location: str, started_at: datetime, commander, actor: User,
                    team=(), order=None, complaint=None, now: datetime | None = None) -> EmergencyEvent:
     """Log an emergency with its commander and team; an emergency order (T-03) or complaint (C-05) can open it."""
     now = now or timezone.now()
@@ -83,7 +84,7 @@ def emergency_open(*, site, kind: str, title: str, location: str, started_at: da
 
 
 @transaction.atomic
-def emergency_timeline_add(*, event: EmergencyEvent, at: datetime, text: str, actor, on_scene: bool = False,
+def emergency_timeline_add(*, event: EmergencyEvent, at: datetime, text: str, actor: User, on_scene: bool = False,
                            now: datetime | None = None) -> TimelineEntry:
     now = now or timezone.now()
     ev = _lock(EmergencyEvent, event)
@@ -100,7 +101,7 @@ def emergency_timeline_add(*, event: EmergencyEvent, at: datetime, text: str, ac
 
 
 @transaction.atomic
-def emergency_team_set(*, event: EmergencyEvent, team, actor) -> EmergencyEvent:
+def emergency_team_set(*, event: EmergencyEvent, team, actor: User) -> EmergencyEvent:
     ev = _lock(EmergencyEvent, event)
     _need(perm.can_record(actor, ev.site_id), _("You may not change the team."))
     ev.team.set(_staff_here(team, ev.site_id))
@@ -108,7 +109,7 @@ def emergency_team_set(*, event: EmergencyEvent, team, actor) -> EmergencyEvent:
 
 
 @transaction.atomic
-def emergency_link(*, event: EmergencyEvent, actor, order_number: str = "", complaint_number: str = "",
+def emergency_link(*, event: EmergencyEvent, actor: User, order_number: str = "", complaint_number: str = "",
                    now: datetime | None = None) -> EmergencyEvent:
     """E-01: the orders and complaints the emergency caused, found by number at this site."""
     from complaints.models import Complaint  # noqa: PLC0415
@@ -131,7 +132,8 @@ def emergency_link(*, event: EmergencyEvent, actor, order_number: str = "", comp
 
 
 @transaction.atomic
-def emergency_close(*, event: EmergencyEvent, followup: str, actor, now: datetime | None = None) -> EmergencyEvent:
+def emergency_close(*, event: EmergencyEvent, followup: str, actor: User,
+                    now: datetime | None = None) -> EmergencyEvent:
     now = now or timezone.now()
     ev = _lock(EmergencyEvent, event)
     _need(perm.can_close(actor, ev), _("The commander closes the emergency."))
@@ -145,7 +147,7 @@ def emergency_close(*, event: EmergencyEvent, followup: str, actor, now: datetim
 
 # ---- E-02 duty list
 @transaction.atomic
-def duty_member_add(*, site, staff, duty: str, actor, position: int = 0) -> DutyMember:
+def duty_member_add(*, site, staff, duty: str, actor: User, position: int = 0) -> DutyMember:
     _need(perm.can_manage(actor, site.pk), _("You may not change the duty list of this site."))
     _need(staff.site_id == site.pk and staff.is_active, _("Choose active staff of this site."), "staff")
     _need(bool(duty.strip()), _("Give the duty (e.g. evacuation, first aid)."), "duty")
@@ -157,7 +159,7 @@ def duty_member_add(*, site, staff, duty: str, actor, position: int = 0) -> Duty
 
 
 @transaction.atomic
-def duty_member_remove(*, member: DutyMember, actor) -> DutyMember:
+def duty_member_remove(*, member: DutyMember, actor: User) -> DutyMember:
     member = _lock(DutyMember, member)
     _need(perm.can_manage(actor, member.site_id), _("You may not change the duty list of this site."))
     member.is_active = False
@@ -191,7 +193,7 @@ def drill_period_ensure(*, site, now: datetime | None = None) -> DrillPeriod:
 def drill_periods_ensure_all(*, now: datetime | None = None) -> int:
     from estates.models import Site  # noqa: PLC0415
 
-    return sum(1 for s in Site.objects.all() if drill_period_ensure(site=s, now=now))
+    return len([s for s in Site.objects.all() if drill_period_ensure(site=s, now=now)])
 
 
 def drill_period_missed(*, period_id: int) -> None:
@@ -199,7 +201,7 @@ def drill_period_missed(*, period_id: int) -> None:
 
 
 @transaction.atomic
-def drill_plan(*, site, kind: str, planned_on: date, actor, now: datetime | None = None) -> Drill:
+def drill_plan(*, site, kind: str, planned_on: date, actor: User, now: datetime | None = None) -> Drill:
     now = now or timezone.now()
     _need(perm.can_manage(actor, site.pk), _("You may not plan drills at this site."))
     _need(kind in Drill.Kind.values, _("Choose the kind of drill."), "kind")
@@ -208,7 +210,7 @@ def drill_plan(*, site, kind: str, planned_on: date, actor, now: datetime | None
 
 
 @transaction.atomic
-def drill_record(*, drill: Drill, held_at: datetime, participants, findings: str, actor, residents_count: int = 0,
+def drill_record(*, drill: Drill, held_at: datetime, participants, findings: str, actor: User, residents_count: int = 0,
                  now: datetime | None = None) -> Drill:
     """A drill held, with participants and findings; never recorded in the future."""
     now = now or timezone.now()
@@ -237,7 +239,7 @@ def drills_year(site_ids: list[int], year: int) -> dict[str, int]:
 
 # ---- E-02 supplies register
 @transaction.atomic
-def supply_add(*, site, name: str, quantity: int, min_quantity: int, actor, unit: str = "个", location: str = "",
+def supply_add(*, site, name: str, quantity: int, min_quantity: int, actor: User, unit: str = "个", location: str = "",
                expires_on: date | None = None, check_every_days: int = 30) -> SupplyItem:
     _need(perm.can_manage(actor, site.pk), _("You may not change the supplies register of this site."))
     _need(bool(name.strip()), _("Name the item."), "name")
@@ -248,7 +250,7 @@ def supply_add(*, site, name: str, quantity: int, min_quantity: int, actor, unit
 
 
 @transaction.atomic
-def supply_check(*, item: SupplyItem, quantity: int, usable: bool, actor, expires_on: date | None = None,
+def supply_check(*, item: SupplyItem, quantity: int, usable: bool, actor: User, expires_on: date | None = None,
                  note: str = "", now: datetime | None = None) -> SupplyCheck:
     """A periodic check: the quantity found (and usable) becomes the register's quantity."""
     now = now or timezone.now()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 END = "end"
 
-SMALL = [
+Line = tuple[str, int | str]  # (text, minutes before the start, or END)
+
+SMALL: list[Line] = [
     ("服务员着工作服、戴工作牌，提前30分钟到岗", 30),
     ("检查灯光、空调、影视音响设备，异常及时报告", 25),
     ("清洁会议室桌子、凳子", 20),
@@ -19,7 +21,7 @@ SMALL = [
     ("会后清洁茶杯及会议室，关好灯、音响、空调、门、窗", END),
 ]
 
-LARGE = [
+LARGE: list[Line] = [
     ("作出详尽的会务安排并向机关事务管理局办公室汇报", 1440),
     ("提前一天准备横幅并做好协调工作", 1440),
     ("提前一天全面检查会议室：座位数、名位牌、会标、影视音响、灯光、花卉、茶水茶杯、卫生、进出通道", 1440),
@@ -35,4 +37,4 @@ LARGE = [
     ("会后清洁茶杯及会议室，关好灯、音响、空调、门、窗", END),
 ]
 
-BY_SIZE = {"small": SMALL, "large": LARGE, "important": LARGE}
+BY_SIZE: dict[str, list[Line]] = {"small": SMALL, "large": LARGE, "important": LARGE}

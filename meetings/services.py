@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ def _need(ok: bool, message: str, code: str = "not_allowed") -> None:
 
 
 @transaction.atomic
-def room_create(*, site, name: str, capacity: int, actor, location: str = "") -> Room:
+def room_create(*, site, name: str, capacity: int, actor: User, location: str = "") -> Room:
     _need(perm.can_book(actor, site.pk), _("You may not manage meeting rooms at this site."))
     _need(bool(name.strip()), _("Name the room."), "name")
     _need(capacity >= 1, _("A room has at least one seat."), "capacity")
@@ -31,7 +32,7 @@ def room_create(*, site, name: str, capacity: int, actor, location: str = "") ->
 
 @transaction.atomic
 def booking_create(*, room: Room, title: str, organiser: str, attendees: int, size: str, starts_at: datetime,
-                   ends_at: datetime, staff_on_duty, actor, leader_level: str = Booking.Leader.NONE,
+                   ends_at: datetime, staff_on_duty, actor: User, leader_level: str = Booking.Leader.NONE,
                    organiser_phone: str = "", now: datetime | None = None) -> Booking:
     """Book a room; the room row is locked so two concurrent requests cannot both take the same time."""
     now = now or timezone.now()
@@ -57,14 +58,14 @@ def booking_create(*, room: Room, title: str, organiser: str, attendees: int, si
                                ends_at=ends_at, staff_on_duty=staff_on_duty, created_by=actor)
     lines = []
     for i, (text, before) in enumerate(BY_SIZE[size], start=1):
-        due = ends_at if before == END else starts_at - timedelta(minutes=before)
+        due = ends_at if before == END else starts_at - timedelta(minutes=int(before))
         lines.append(BookingCheck(booking=b, position=i, text=text, due_at=due))
     BookingCheck.objects.bulk_create(lines)
     return b
 
 
 @transaction.atomic
-def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> Booking:
+def booking_confirm(*, booking: Booking, actor: User, now: datetime | None = None) -> Booking:
     """M-01: confirmed with the organiser the day before (from the day before until the start)."""
     now = now or timezone.now()
     b = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -79,7 +80,7 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, reason: str, actor) -> Booking:
+def booking_cancel(*, booking: Booking, reason: str, actor: User) -> Booking:
     b = Booking.objects.select_for_update().get(pk=booking.pk)
     _need(perm.can_book(actor, b.site_id), _("You may not cancel bookings at this site."))
     _need(b.status in LIVE, _("This booking is cancelled already."), "bad_state")
@@ -90,7 +91,7 @@ def booking_cancel(*, booking: Booking, reason: str, actor) -> Booking:
 
 
 @transaction.atomic
-def booking_check_tick(*, line: BookingCheck, actor, now: datetime | None = None) -> BookingCheck:
+def booking_check_tick(*, line: BookingCheck, actor: User, now: datetime | None = None) -> BookingCheck:
     now = now or timezone.now()
     line = BookingCheck.objects.select_for_update().select_related("booking").get(pk=line.pk)
     _need(perm.can_tick(actor, line.booking), _("The checklist is ticked by the staff on duty for this meeting."))

@@ -13,8 +13,10 @@ from tickets.models import WorkOrder, WorkOrderEvent
 
 
 def account_of(user) -> ResidentAccount:
+    if getattr(user, "pk", None) is None:
+        raise Http404
     account = (ResidentAccount.objects.select_related("unit", "site", "resident")
-               .filter(user_id=getattr(user, "pk", None), is_active=True).first())
+               .filter(user_id=user.pk, is_active=True).first())
     if account is None:
         raise Http404
     return account

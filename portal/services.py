@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from complaints.services import complaint_receive
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
+from core.service_kit import require_value
 from core.uploads import check_image
 from core.validators import validate_phone
 from estates.models import Resident
@@ -57,7 +59,7 @@ def _need(ok: bool, message: str, code: str = "not_allowed") -> None:
 
 # ---------------------------------------------------------------- P-01 accounts and one-time links
 @transaction.atomic
-def account_open(*, resident: Resident, actor, phone: str = "", email: str = "",
+def account_open(*, resident: Resident, actor: User, phone: str = "", email: str = "",
                  now: datetime | None = None) -> tuple[ResidentAccount, str]:
     """The front desk opens the account from the resident file; returns the account and the raw token
     of a one-time password link (only its hash is stored). Opening again re-issues a link."""
@@ -102,9 +104,8 @@ def link_valid(token: str, now: datetime | None = None) -> SetupLink | None:
 def password_set(*, token: str, password: str, now: datetime | None = None) -> ResidentAccount:
     """The resident sets the password through the one-time link: used once, never after it expires."""
     now = now or timezone.now()
-    link = link_valid(token, now)
-    _need(link is not None, _("This link has expired or has been used. Ask the front desk for a new one."),
-          "link")
+    link = require_value(link_valid(token, now),
+                         _("This link has expired or has been used. Ask the front desk for a new one."), "link")
     link = SetupLink.objects.select_for_update().get(pk=link.pk)
     _need(link.used_at is None, _("This link has expired or has been used. Ask the front desk for a new one."),
           "link")
@@ -149,12 +150,12 @@ def _photo_copies(report: OnlineReport) -> list[ContentFile]:
     copies = []
     for photo in report.photos.all():
         with photo.file.open("rb") as fh:
-            copies.append(ContentFile(fh.read(), name=photo.file.name.rsplit("/", 1)[-1]))
+            copies.append(ContentFile(fh.read(), name=(photo.file.name or "").rsplit("/", 1)[-1]))
     return copies
 
 
 @transaction.atomic
-def report_confirm(*, report: OnlineReport, actor, category: Category | None = None, subject: str = "",
+def report_confirm(*, report: OnlineReport, actor: User, category: Category | None = None, subject: str = "",
                    now: datetime | None = None) -> OnlineReport:
     """The front desk confirms and classifies (T-01, C-01, C-15): a repair becomes a work order, a
     complaint a complaint taken by the front desk, a suggestion a suggestion; their clocks start now,
@@ -168,7 +169,7 @@ def report_confirm(*, report: OnlineReport, actor, category: Category | None = N
     text = report.content if not report.preferred_time else \
         f"{report.content}\n{_('Preferred time')}: {report.preferred_time}"
     if report.kind == OnlineReport.Kind.REPAIR:
-        _need(category is not None, _("Choose the category."), "category")
+        category = require_value(category, _("Choose the category."), "category")
         order = work_order_register(site=report.site, category=category, content=text, actor=actor, now=now,
                                     unit=report.unit, resident=resident, phone=report.account.phone,
                                     channel=WorkOrder.Channel.RESIDENT, photos=_photo_copies(report))
@@ -194,7 +195,7 @@ def report_confirm(*, report: OnlineReport, actor, category: Category | None = N
 
 
 @transaction.atomic
-def report_decline(*, report: OnlineReport, actor, reason: str, now: datetime | None = None) -> OnlineReport:
+def report_decline(*, report: OnlineReport, actor: User, reason: str, now: datetime | None = None) -> OnlineReport:
     now = now or timezone.now()
     report = OnlineReport.objects.select_for_update().get(pk=report.pk)
     if not permissions.can_handle_reports(actor, report.site_id):
@@ -264,7 +265,7 @@ def link_email(*, account: ResidentAccount, url: str) -> None:
 
 # ---------------------------------------------------------------- P-04 notice board
 @transaction.atomic
-def notice_publish(*, site_id: int, actor, kind: str, title: str, body: str,
+def notice_publish(*, site_id: int, actor: User, kind: str, title: str, body: str,
                    now: datetime | None = None) -> Notice:
     now = now or timezone.now()
     if not permissions.can_handle_reports(actor, site_id):
@@ -276,7 +277,7 @@ def notice_publish(*, site_id: int, actor, kind: str, title: str, body: str,
 
 
 @transaction.atomic
-def notice_withdraw(*, notice: Notice, actor, now: datetime | None = None) -> Notice:
+def notice_withdraw(*, notice: Notice, actor: User, now: datetime | None = None) -> Notice:
     now = now or timezone.now()
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if not permissions.can_handle_reports(actor, notice.site_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ def _lock(s: Suggestion) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_record(*, site, subject: str, content: str, actor, resident=None, unit=None, name: str = "",
+def suggestion_record(*, site, subject: str, content: str, actor: User, resident=None, unit=None, name: str = "",
                       phone: str = "", channel: str = Suggestion.Channel.VISIT, now: datetime | None = None
                       ) -> Suggestion:
     """Recorded like a complaint but with no handling deadline; the director's decision clock starts."""
@@ -59,7 +60,7 @@ def suggestion_record(*, site, subject: str, content: str, actor, resident=None,
 
 
 @transaction.atomic
-def suggestion_decide(*, suggestion: Suggestion, adopt: bool, reason: str, actor, action: str = "", owner=None,
+def suggestion_decide(*, suggestion: Suggestion, adopt: bool, reason: str, actor: User, action: str = "", owner=None,
                       due_date: date | None = None, now: datetime | None = None) -> Suggestion:
     """C-15: the site director adopts (with a rectification: what, who, by when) or does not (with a reason)."""
     now = now or timezone.now()
@@ -87,7 +88,7 @@ def suggestion_decide(*, suggestion: Suggestion, adopt: bool, reason: str, actor
 
 
 @transaction.atomic
-def suggestion_complete(*, suggestion: Suggestion, note: str, actor, now: datetime | None = None) -> Suggestion:
+def suggestion_complete(*, suggestion: Suggestion, note: str, actor: User, now: datetime | None = None) -> Suggestion:
     """The rectification of an adopted suggestion is done (tracked to the end)."""
     now = now or timezone.now()
     s = _lock(suggestion)
@@ -101,7 +102,8 @@ def suggestion_complete(*, suggestion: Suggestion, note: str, actor, now: dateti
 
 
 @transaction.atomic
-def suggestion_tell_resident(*, suggestion: Suggestion, how: str, actor, now: datetime | None = None) -> Suggestion:
+def suggestion_tell_resident(*, suggestion: Suggestion, how: str, actor: User,
+                             now: datetime | None = None) -> Suggestion:
     """The resident who made the suggestion is told the decision."""
     now = now or timezone.now()
     s = _lock(suggestion)
