@@ -204,3 +204,26 @@ def test_order_approvals_panel(client, site_a, site_b):
     client.force_login(site_b.users["center_head"])
     assert 'data-status' not in client.get(url).content.decode()
     assert client.get(reverse("core:approvals_of", args=["nosuch.model", 1])).status_code == 404
+
+
+# SPEC T-09/T-18: the joint inspection names two inspectors; each confirms in their own login (the one
+# recording it confirms by recording), nobody confirms for them
+def test_joint_inspection_confirmed_by_each_inspector(site_a):
+    from estates.models import Unit
+    from tests.tickets.helpers import evaluate
+
+    Unit.objects.filter(pk=site_a.units[0].pk).update(occupancy=Unit.Occupancy.NOT_MOVED_IN)
+    order = evaluate(site_a, to_completed(site_a, "repair"))
+    services.work_order_joint_inspection(order=order, actor=site_a.users["zone_staff"],
+                                         cs_staff=site_a.staff["zone_staff"], engineer=site_a.staff["dept_staff"],
+                                         note="代业主验收，合格", now=order.completed_at)
+    mine = approvals.approvals_of(order).get(kind="ticket.joint_inspection.cs")
+    assert mine.status == ApprovalRequest.Status.APPROVED and mine.decided_by == site_a.users["zone_staff"]
+    eng = approvals.approval_pending(order, "ticket.joint_inspection.engineer")
+    assert deadline_running(eng, "approval.ticket.joint") is not None
+    for who in ("front_desk", "zone_staff", "dept_supervisor"):
+        with pytest.raises(DomainError):
+            approvals.approval_decide(request=eng, actor=site_a.users[who], approve=True)
+    assert [r.pk for r in approvals.approvals_waiting_for(site_a.users["dept_staff"])] == [eng.pk]
+    approvals.approval_decide(request=eng, actor=site_a.users["dept_staff"], approve=True)
+    assert approvals.approval_pending(order, "ticket.joint_inspection.engineer") is None

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.approvals import approval_request
 from core.deadlines import (
     deadline_cancel,
     deadline_start,
@@ -23,6 +24,8 @@ from tickets.models import (
 )
 from tickets.services._steps import E, S
 from tickets.services.registration import COMPLETION_CODES, as_user, lock, refuse, save, start_completion_clock
+
+JOINT_CS, JOINT_ENGINEER = "ticket.joint_inspection.cs", "ticket.joint_inspection.engineer"  # SPEC T-09, T-18
 
 
 @transaction.atomic
@@ -117,6 +120,10 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
     save(order, ["joint_inspection_at", "joint_inspection_note", "joint_inspection_cs", "joint_inspection_engineer"])
     WorkOrderEvent.record(order, actor=user, kind=E.JOINT_INSPECTION, note=note, at=now,
                           data={"cs": cs_staff.name, "engineer": engineer.name})
+    # SPEC T-18: the two inspectors confirm in their own login (the one recording it, by recording)
+    summary = _("Joint inspection of %(number)s") % {"number": order.number}
+    approval_request(kind=JOINT_CS, subject=order, actor=user, summary=summary, reason=note, now=now)
+    approval_request(kind=JOINT_ENGINEER, subject=order, actor=user, summary=summary, reason=note, now=now)
     return order
 
 
