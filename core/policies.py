@@ -73,6 +73,8 @@ POLICY_TABLE: list[P] = [
       "notify", "center_head", site_editable=True, rule="T-15, T-18"),
     P("approval.ticket.charges", _("Paid-service charges checked and approved"), 1, "working_days", "notify",
       "dept_supervisor,cs_supervisor", site_editable=True, rule="T-07, T-18"),
+    P("approval.ticket.joint", _("Joint inspection confirmed by the two inspectors"), 1, "working_days", "notify",
+      "cs_supervisor", site_editable=True, rule="T-09, T-18"),
     P("approval.key.seal", _("Joint sealing confirmed by the second person"), 1, "working_days", "notify",
       "security_supervisor,center_head", site_editable=True, rule="K-01, K-06, T-18"),
     # ---- complaints (SPEC §3)
