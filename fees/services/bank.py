@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ RESULT_OK = {"成功", "success", "ok", "1", "已扣款", "collected"}
 
 
 @transaction.atomic
-def bank_batch_create(*, site: Site, bank: str, period: date, actor, now: datetime | None = None) -> BankBatch:
+def bank_batch_create(*, site: Site, bank: str, period: date, actor: User, now: datetime | None = None) -> BankBatch:
     """The collectable bills of units with an active collection account at `bank`, up to `period`."""
     permissions.check_finance(actor, site.pk)
     period = month_start(period)
@@ -79,7 +80,7 @@ class ResultRow:
     message: str
 
 
-def bank_result_import(*, batch: BankBatch, rows: list[list[str]], actor, now: datetime | None = None
+def bank_result_import(*, batch: BankBatch, rows: list[list[str]], actor: User, now: datetime | None = None
                        ) -> list[ResultRow]:
     """Rows (流水号, 结果, 原因[, 金额]): each line takes its result once (row lock + status check)."""
     now = now or timezone.now()

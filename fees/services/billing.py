@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -46,7 +47,7 @@ CHUNK = 2000
 
 # ---- F-01 charge items and tariffs
 @transaction.atomic
-def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, actor, effective_from: date,
+def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, actor: User, effective_from: date,
                        meter_kind: str = "", unit_label: str = "", applies_to_all: bool = False,
                        tiers: list | None = None, sort: int = 0) -> ChargeItem:
     permissions.check_finance(actor, site.pk)
@@ -59,7 +60,7 @@ def charge_item_create(*, site: Site, code: str, name: str, kind: str, price, ac
 
 
 @transaction.atomic
-def tariff_set(*, item: ChargeItem, price, effective_from: date, actor, tiers: list | None = None) -> Tariff:
+def tariff_set(*, item: ChargeItem, price, effective_from: date, actor: User, tiers: list | None = None) -> Tariff:
     """A new price from a date on (F-01): a new row, so bills already issued keep their prices."""
     permissions.check_finance(actor, item.site_id)
     price = parse_amount(price, allow_zero=True)
@@ -158,7 +159,7 @@ def _billable_units(site_id: int):
 
 
 def _issue(*, site_id: int, period: date, lines_by_unit: dict[int, list[Line]], now: datetime,
-           due: date, actor) -> list[int]:
+           due: date, actor: User) -> list[int]:
     """Create bills, their lines and the ledger charges: three INSERTs per chunk. Returns the bill ids."""
     title = _("Charges for %(month)s") % {"month": f"{period:%Y-%m}"}
     todo = [(unit_id, lines) for unit_id, lines in lines_by_unit.items() if lines]
@@ -179,7 +180,8 @@ def _issue(*, site_id: int, period: date, lines_by_unit: dict[int, list[Line]], 
     return [b.pk for b in bills]
 
 
-def _issue_pg(*, site_id: int, period: date, todo: list, now: datetime, due: date, actor, title: str) -> list[int]:
+def _issue_pg(*, site_id: int, period: date, todo: list, now: datetime, due: date, actor: User,
+              title: str) -> list[int]:
     """PostgreSQL: arrays in, INSERT … SELECT FROM unnest(…) out — no model instance per row (bench: 100,000
     units × 5 items in the 30 s the issue allows)."""
     unit_ids = [u for u, _lines in todo]
@@ -213,7 +215,7 @@ def _issue_pg(*, site_id: int, period: date, todo: list, now: datetime, due: dat
     return ids
 
 
-def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: datetime, actor) -> int:
+def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: datetime, actor: User) -> int:
     """Bills for the units of one chunk that have none yet for the month; returns how many were issued.
     `unit_ids` is sorted: the queries filter by the id range (an IN list of thousands costs more)."""
     lo, hi = unit_ids[0], unit_ids[-1]
@@ -245,7 +247,7 @@ def bill_run_chunk(*, site_id: int, period: date, unit_ids: list[int], now: date
         return len(bill_ids)
 
 
-def bill_run_start(*, site: Site, period: date, actor, unit: Unit | None = None,
+def bill_run_start(*, site: Site, period: date, actor: User, unit: Unit | None = None,
                    now: datetime | None = None, enqueue: bool = True) -> BillRun:
     """Queue a bill run (whole site, or one unit after a correction); the worker does it with progress."""
     permissions.check_finance(actor, site.pk)
@@ -269,7 +271,7 @@ def bill_run_execute(*, run_id: int, now: datetime | None = None) -> BillRun:
         return run
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.RUNNING, done_units=0)
     try:
-        if run.unit_id:
+        if run.unit is not None:
             created = int(bill_rerun_unit(unit=run.unit, period=run.period, actor=run.requested_by, now=now,
                                           _checked=True) is not None)
             BillRun.objects.filter(pk=run.pk).update(done_units=1, bills_created=created)
@@ -291,14 +293,14 @@ def bill_run_execute(*, run_id: int, now: datetime | None = None) -> BillRun:
     return run
 
 
-def bill_run_now(*, site: Site, period: date, actor, now: datetime | None = None) -> BillRun:
+def bill_run_now(*, site: Site, period: date, actor: User, now: datetime | None = None) -> BillRun:
     """Start and execute in this process (shell, demo, tests, bench)."""
     run = bill_run_start(site=site, period=period, actor=actor, now=now, enqueue=False)
     return bill_run_execute(run_id=run.pk, now=now)
 
 
 @transaction.atomic
-def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = None,
+def bill_rerun_unit(*, unit: Unit, period: date, actor: User, now: datetime | None = None,
                     _checked: bool = False) -> Bill | None:
     """Re-run one unit's month after a correction (F-02): unchanged lines → the same bill; changed →
     the old bill is replaced (counter-entry) and what was paid on it moves to the new one."""
@@ -328,7 +330,7 @@ def bill_rerun_unit(*, unit: Unit, period: date, actor, now: datetime | None = N
     return Bill.objects.get(pk=bill_ids[0])
 
 
-def _void(bill: Bill, *, actor, now: datetime) -> None:
+def _void(bill: Bill, *, actor: User, now: datetime) -> None:
     """Replace a bill: its charge is reversed in the ledger; its allocations are taken back (credit)."""
     for payment_id, amount in (bill.allocations.values("payment_id").annotate(s=Sum("amount"))
                                .filter(s__gt=0).values_list("payment_id", "s")):
@@ -342,7 +344,7 @@ def _void(bill: Bill, *, actor, now: datetime) -> None:
 
 # ---- F-06 paid services from work orders
 @transaction.atomic
-def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill:
+def work_order_charge_post(*, order, actor: User, now: datetime | None = None) -> Bill:
     """Post a work order's approved paid-service charges to the unit's account (F-06, T-07). Once only."""
     now = now or timezone.now()
     permissions.check_take_payment(actor, order.site_id)
@@ -371,11 +373,11 @@ def work_order_charge_post(*, order, actor, now: datetime | None = None) -> Bill
     return bill
 
 
-def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None = None) -> int:
+def work_order_charges_post_pending(*, site: Site, actor: User, now: datetime | None = None) -> int:
     """Every approved, not yet posted paid-service order of the site (e.g. before the month's run)."""
 
-    posted = set(Bill.objects.filter(site=site, kind=Bill.Kind.SERVICE).exclude(status=Bill.Status.VOID)
-                 .values_list("work_order_id", flat=True))
+    posted = {pk for pk in Bill.objects.filter(site=site, kind=Bill.Kind.SERVICE).exclude(status=Bill.Status.VOID)
+              .values_list("work_order_id", flat=True) if pk is not None}
     n = 0
     for order in orders_with_approved_charges([site.pk]).exclude(pk__in=posted):
         work_order_charge_post(order=order, actor=actor, now=now)
@@ -384,7 +386,7 @@ def work_order_charges_post_pending(*, site: Site, actor, now: datetime | None =
 
 
 @transaction.atomic
-def one_off_bill_issue(*, unit: Unit, title: str, lines: list[tuple[str, object]], actor,
+def one_off_bill_issue(*, unit: Unit, title: str, lines: list[tuple[str, object]], actor: User,
                        now: datetime | None = None) -> Bill:
     """A one-off charge outside the monthly run (e.g. the move-in fees, SPEC H-02): one bill, its lines,
     one ledger charge. Taken by the front desk or finance of the unit's site."""

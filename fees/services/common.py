@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ def fen(value: Decimal | None) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def receipt_issue(*, payment: Payment, actor, now: datetime) -> Receipt:
+def receipt_issue(*, payment: Payment, actor: User, now: datetime) -> Receipt:
     """The payment's receipt: number per site and year, gapless (core numbering, taken last)."""
     year = timezone.localdate(now).year
     seq = number_take(site_id=payment.site_id, series=RECEIPT_SERIES, period=str(year))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.utils import timezone
@@ -21,10 +22,11 @@ from fees.models import DepositMovement, LedgerEntry, Payment
 from fees.money import parse_amount
 from fees.services.common import fen, lock_unit, receipt_issue
 
-_SIGN = {DepositMovement.Kind.TAKEN: 1, DepositMovement.Kind.DEDUCTED: -1, DepositMovement.Kind.REFUNDED: -1}
-_KIND = {DepositMovement.Kind.TAKEN: LedgerEntry.Kind.DEPOSIT_TAKEN,
-         DepositMovement.Kind.DEDUCTED: LedgerEntry.Kind.DEPOSIT_DEDUCTED,
-         DepositMovement.Kind.REFUNDED: LedgerEntry.Kind.DEPOSIT_REFUNDED}
+_SIGN: dict[str, int] = {DepositMovement.Kind.TAKEN: 1, DepositMovement.Kind.DEDUCTED: -1,
+                         DepositMovement.Kind.REFUNDED: -1}
+_KIND: dict[str, str] = {DepositMovement.Kind.TAKEN: LedgerEntry.Kind.DEPOSIT_TAKEN,
+                         DepositMovement.Kind.DEDUCTED: LedgerEntry.Kind.DEPOSIT_DEDUCTED,
+                         DepositMovement.Kind.REFUNDED: LedgerEntry.Kind.DEPOSIT_REFUNDED}
 
 
 def deposit_held(unit: Unit, reference: str | None = None) -> Decimal:
@@ -37,7 +39,7 @@ def deposit_held(unit: Unit, reference: str | None = None) -> Decimal:
     return fen(qs.aggregate(s=Sum(signed))["s"])
 
 
-def _move(*, unit: Unit, kind: str, amount: Decimal, actor, now: datetime, purpose: str, reference: str,
+def _move(*, unit: Unit, kind: str, amount: Decimal, actor: User, now: datetime, purpose: str, reference: str,
           reason: str, payment: Payment | None = None) -> DepositMovement:
     entry = LedgerEntry.objects.create(site_id=unit.site_id, unit=unit, account=LedgerEntry.Account.DEPOSIT,
                                        kind=_KIND[kind], amount=_SIGN[kind] * amount, at=now, payment=payment,
@@ -48,7 +50,7 @@ def _move(*, unit: Unit, kind: str, amount: Decimal, actor, now: datetime, purpo
 
 
 @transaction.atomic
-def deposit_take(*, unit: Unit, amount, method: str, actor, reference: str = "", purpose: str = "renovation",
+def deposit_take(*, unit: Unit, amount, method: str, actor: User, reference: str = "", purpose: str = "renovation",
                  payer: str = "", now: datetime | None = None) -> DepositMovement:
     """Money received as a deposit: a payment with its receipt, held on the unit's deposit account."""
     now = now or timezone.now()
@@ -65,7 +67,7 @@ def deposit_take(*, unit: Unit, amount, method: str, actor, reference: str = "",
     return move
 
 
-def _take_out(kind: str, *, unit: Unit, amount, reason: str, actor, reference: str | None,
+def _take_out(kind: str, *, unit: Unit, amount, reason: str, actor: User, reference: str | None,
               now: datetime | None) -> DepositMovement:
     now = now or timezone.now()
     permissions.check_finance(actor, unit.site_id)
@@ -87,7 +89,7 @@ def _take_out(kind: str, *, unit: Unit, amount, reason: str, actor, reference: s
 
 
 @transaction.atomic
-def deposit_deduct(*, unit: Unit, amount, reason: str, actor, reference: str | None = None,
+def deposit_deduct(*, unit: Unit, amount, reason: str, actor: User, reference: str | None = None,
                    now: datetime | None = None) -> DepositMovement:
     """Deduct from a deposit (R-05 violation, damage), with the reason; never more than is held."""
     return _take_out(DepositMovement.Kind.DEDUCTED, unit=unit, amount=amount, reason=reason, actor=actor,
@@ -95,7 +97,7 @@ def deposit_deduct(*, unit: Unit, amount, reason: str, actor, reference: str | N
 
 
 @transaction.atomic
-def deposit_refund(*, unit: Unit, amount, actor, reason: str = "", reference: str | None = None,
+def deposit_refund(*, unit: Unit, amount, actor: User, reason: str = "", reference: str | None = None,
                    now: datetime | None = None) -> DepositMovement:
     """Refund (part of) a deposit (R-07); never more than is held."""
     return _take_out(DepositMovement.Kind.REFUNDED, unit=unit, amount=amount, reason=reason, actor=actor,

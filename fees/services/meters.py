@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ UNUSUAL_FACTOR = Decimal(3)  # more than 3× the average of the last 3 months is
 
 
 @transaction.atomic
-def meter_reading_record(*, meter: Meter, period: date, reading, actor, now: datetime | None = None,
+def meter_reading_record(*, meter: Meter, period: date, reading, actor: User, now: datetime | None = None,
                          _checked: bool = False) -> MeterReading:
     now = now or timezone.now()
     if not _checked:
@@ -58,7 +59,7 @@ class RowResult:
     message: str
 
 
-def meter_readings_import(*, site_id: int, period: date, rows: list[tuple[str, str]], actor,
+def meter_readings_import(*, site_id: int, period: date, rows: list[tuple[str, str]], actor: User,
                           now: datetime | None = None) -> list[RowResult]:
     """A spreadsheet of (meter number, reading): each row recorded or refused with its reason; nothing lost."""
     permissions.check_read_meters(actor, site_id)

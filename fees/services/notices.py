@@ -12,6 +12,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +41,7 @@ def _emails_by_unit(unit_ids: list[int]) -> dict[int, list[str]]:
 
 
 @transaction.atomic
-def notice_emails_queue(*, building: Building, period: date, actor, now: datetime | None = None) -> dict:
+def notice_emails_queue(*, building: Building, period: date, actor: User, now: datetime | None = None) -> dict:
     """Queue the month's notices of a building by email (finance). Returns how many were queued, how
     many had been sent or queued before, and how many households have no email (they get the print)."""
     now = now or timezone.now()

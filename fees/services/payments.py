@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -48,14 +49,14 @@ def payment_unallocated(payment_ids: Iterable[int]) -> dict[int, Decimal]:
 def _allocate(*, unit: Unit, payments: list[int], bills: list[Bill], now: datetime) -> None:
     """Spread the payments' credit over the bills, in the given order (oldest first by default)."""
     left = payment_unallocated(payments)
-    queue = [[pid, left[pid]] for pid in payments if left.get(pid, ZERO) > 0]
+    queue = [pid for pid in payments if left.get(pid, ZERO) > 0]
     for bill in bills:
         while bill.outstanding > 0 and queue:
-            pid, avail = queue[0]
-            take = min(avail, bill.outstanding)
+            pid = queue[0]
+            take = min(left[pid], bill.outstanding)
             _settle(bill, pid, take, now)
-            queue[0][1] -= take
-            if queue[0][1] <= 0:
+            left[pid] -= take
+            if left[pid] <= 0:
                 queue.pop(0)
 
 
@@ -72,7 +73,7 @@ def credit_apply(*, unit: Unit, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def payment_post(*, unit: Unit, amount, method: str, actor, now: datetime | None = None,
+def payment_post(*, unit: Unit, amount, method: str, actor: User, now: datetime | None = None,
                  bills: Iterable[Bill] | None = None, payer: str = "", reference: str = "", note: str = "",
                  bank_line=None, _checked: bool = False) -> Payment:
     """Take a payment at the desk (or from a bank result): ledger credit, allocation, receipt (F-02)."""
@@ -105,7 +106,7 @@ def payment_post(*, unit: Unit, amount, method: str, actor, now: datetime | None
 
 
 @transaction.atomic
-def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: datetime | None = None) -> Reversal:
+def payment_reverse(*, payment: Payment, amount, reason: str, actor: User, now: datetime | None = None) -> Reversal:
     """Reverse (part of) a payment by a counter-entry (F-02): finance, in their own login (T-18), with a
     reason; never more than is left of the payment; the bills it settled are open again."""
     now = now or timezone.now()
@@ -148,11 +149,12 @@ def payment_reverse(*, payment: Payment, amount, reason: str, actor, now: dateti
     return reversal
 
 
-def ledger_entry_reverse(*, entry: LedgerEntry, amount, reason: str, actor, now: datetime | None = None) -> Reversal:
+def ledger_entry_reverse(*, entry: LedgerEntry, amount, reason: str, actor: User,
+                         now: datetime | None = None) -> Reversal:
     """Reverse a posted ledger row: only payments can be reversed; a reversal itself never (F-02)."""
     if entry.kind == LedgerEntry.Kind.REVERSAL or entry.reverses_id:
         raise DomainError(_("A reversal cannot be reversed; post a new payment instead."), code="reversal_of_reversal")
-    if entry.kind != LedgerEntry.Kind.PAYMENT or entry.payment_id is None:
+    if entry.kind != LedgerEntry.Kind.PAYMENT or entry.payment is None:
         raise DomainError(_("Only payments are reversed; a wrong bill is corrected by re-running it."),
                           code="not_payment")
     return payment_reverse(payment=entry.payment, amount=amount, reason=reason, actor=actor, now=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
@@ -28,7 +29,7 @@ def _zone_staff(unit: Unit) -> Staff | None:
 
 
 @transaction.atomic
-def reminder_create(*, unit: Unit, actor, now: datetime | None = None) -> Reminder:
+def reminder_create(*, unit: Unit, actor: User, now: datetime | None = None) -> Reminder:
     now = now or timezone.now()
     permissions.check_manage_reminders(actor, unit.site_id)
     owed = Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).aggregate(s=Sum("total"), p=Sum("paid"),
@@ -49,7 +50,7 @@ def reminder_create(*, unit: Unit, actor, now: datetime | None = None) -> Remind
 
 
 @transaction.atomic
-def reminder_record_outcome(*, reminder: Reminder, outcome: str, note: str, actor,
+def reminder_record_outcome(*, reminder: Reminder, outcome: str, note: str, actor: User,
                             now: datetime | None = None) -> Reminder:
     now = now or timezone.now()
     reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
