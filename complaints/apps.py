@@ -9,6 +9,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import (  # noqa: PLC0415 (models load after apps.py)
+            approvals,  # noqa: F401
             deadline_handlers,  # noqa: F401
             hooks,
         )

@@ -108,6 +108,8 @@ POLICY_TABLE: list[P] = [
       "cs_supervisor", rule="C-13"),
     P("complaint.analysis", _("Monthly complaint analysis approved by the director"), 5, "days", "notify",
       "site_director", rule="C-10"),
+    P("approval.complaint.analysis", _("Monthly complaint analysis decided by the site director"), 1,
+      "working_days", "notify", "site_director", rule="C-10, T-18"),
     P("complaint.responsibility", _("Monthly responsibility review done"), 10, "days", "notify",
       "site_director,company_leader", rule="C-16"),
     P("ticket.dispatch.standard", _("Someone on the way (three-minute service)"), 3, "minutes", "notify",

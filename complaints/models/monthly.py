@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -42,6 +43,9 @@ class MonthlyAnalysis(BaseModel):
     def __str__(self) -> str:
         return f"{self.site} {self.month:%Y-%m}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:analysis_detail", args=[self.pk])
+
 
 class ResponsibilityReview(BaseModel):
     """SPEC C-16: by the 10th the site director reviews last month's closed complaints for staff
@@ -63,6 +67,9 @@ class ResponsibilityReview(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.site} {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:review_detail", args=[self.pk])
 
 
 class ResponsibilityFinding(BaseModel):

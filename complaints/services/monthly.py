@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import permissions as perm
+from complaints.approvals import ANALYSIS
 from complaints.models import Complaint, ComplaintEvent, MonthlyAnalysis, ResponsibilityFinding, ResponsibilityReview
 from complaints.services._common import E, _staff
+from core.approvals import approval_decide, approval_pending, approval_request, approvals_withdraw_for
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
@@ -72,11 +74,14 @@ def analysis_submit(*, site: Any, month: date, causes: str, proposals: str, acto
     require(row.status != A.APPROVED, _("The director has approved this analysis; it is final."), "state")
     row.causes, row.proposals = causes.strip(), proposals.strip()
     row.author, row.submitted_at, row.status = _staff(actor), now, A.SUBMITTED
+    row.decided_by, row.decided_at, row.decision_note = None, None, ""
     row.save()
-    notification_queue(recipients=users_with_roles(site_id=site.pk, roles=[Role.SITE_DIRECTOR]),
-                       title=_("Approve the monthly complaint analysis %s") % f"{row.month:%Y-%m}",
-                       body=row.causes[:200], url=row_url(row), kind="reminder", site_id=site.pk, subject=row,
-                       dedupe_key=f"complaint-analysis:{row.pk}:{now:%Y%m%d%H%M%S}")
+    # T-18: a request the director decides in his own login (inbox item, dashboard count, clock); a
+    # rewrite while one is waiting withdraws it first
+    approvals_withdraw_for(subject=row, reason=_("The analysis was rewritten."), now=now)
+    approval_request(kind=ANALYSIS, subject=row, actor=user, now=now,
+                     summary=_("Monthly complaint analysis %(month)s · %(site)s") % {
+                         "month": f"{row.month:%Y-%m}", "site": site.name})
     return row
 
 
@@ -88,25 +93,20 @@ def row_url(row: Any) -> str:
 @transaction.atomic
 def analysis_decide(*, analysis: MonthlyAnalysis, actor: Any, approve: bool, note: str = "",
                     now: datetime | None = None) -> MonthlyAnalysis:
-    """C-10: the site director approves (the clock stops) or returns it with a note — in his own login."""
+    """C-10: the site director approves (the month's clock stops) or returns it with a note — in his own
+    login, through the analysis's approval request (`core.approvals`, which applies it back here)."""
     now = now or timezone.now()
     user = as_user(actor)
     row = MonthlyAnalysis.objects.select_for_update().get(pk=analysis.pk)
     require(perm.can_approve_analysis(user, row), _("Only the site director approves the monthly analysis."))
-    require(row.status == A.SUBMITTED, _("There is no submitted analysis to decide on."), "state")
+    req = approval_pending(row, ANALYSIS)
+    require(row.status == A.SUBMITTED and req is not None, _("There is no submitted analysis to decide on."),
+            "state")
+    assert req is not None  # for the type checker: require() refused None
     if not approve and not (note or "").strip():
         raise DomainError(_("Say what must change."), code="note")
-    row.status = A.APPROVED if approve else A.RETURNED
-    row.decided_by, row.decided_at, row.decision_note = user, now, (note or "").strip()[:300]
-    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    if approve:
-        deadline_stop(subject=row, code="complaint.analysis", now=now)
-    if row.author is not None:
-        notification_queue(recipients=[row.author.user], title=(_("Monthly analysis %s approved") if approve
-                                                               else _("Monthly analysis %s returned"))
-                           % f"{row.month:%Y-%m}", body=row.decision_note, url=row_url(row), kind="info",
-                           site_id=row.site_id, subject=row,
-                           dedupe_key=f"complaint-analysis:{row.pk}:{now:%Y%m%d%H%M%S}")
+    approval_decide(request=req, actor=user, approve=approve, note=note or "", now=now)
+    row.refresh_from_db()
     return row
 
 

@@ -21,6 +21,7 @@ from complaints.services import (
     review_complete,
     review_finding_record,
 )
+from core.approvals import approval_decide, approval_pending, approval_record_paper, approvals_waiting_for
 from core.deadlines import deadline_breach_due, deadline_running, deadlines_of
 from core.errors import DomainError
 from core.models import Deadline, Notification
@@ -109,7 +110,13 @@ def test_monthly_analysis_needs_the_directors_own_approval(site_a, t0):
     row = analysis_submit(site=site_a.site, month=date(2026, 11, 1), causes="维修不及时", proposals="增加夜班",
                           actor=site_a.users["cs_supervisor"], now=datetime(2026, 12, 2, 9, tzinfo=TZ))
     assert row.status == MonthlyAnalysis.Status.SUBMITTED
-    assert Notification.objects.filter(recipient=site_a.users["site_director"], subject_id=row.pk).exists()
+    # T-18: a request in the director's inbox with its clock (core.approvals)
+    req = approval_pending(row, "complaint.analysis")
+    assert req is not None and req.role == "site_director" and deadline_running(req, "approval.complaint.analysis")
+    assert Notification.objects.filter(recipient=site_a.users["site_director"], subject_id=req.pk,
+                                       subject_type__model="approvalrequest").exists()
+    assert approvals_waiting_for(site_a.users["site_director"]) == [req]
+    assert approvals_waiting_for(site_a.users["cs_supervisor"]) == []
     for not_director in ("cs_supervisor", "center_head", "front_desk"):
         with pytest.raises(DomainError):  # nobody approves for the director
             analysis_decide(analysis=row, actor=site_a.users[not_director], approve=True)
@@ -239,3 +246,26 @@ def test_statistics_group_by_cause(site_a, dispatched, t0):
     dispatched()  # no cause yet
     stats = complaint_statistics(site_ids=[site_a.site.pk], start=t0.date(), end=t0.date() + timedelta(days=1))
     assert sorted((r["key"], r["count"]) for r in stats["by_cause"]) == [("", 1), ("facility", 1)]
+
+
+# SPEC C-10 T-18: the director's approval given on paper needs the scan; the recorder is named
+def test_analysis_approved_on_paper_needs_the_scan(site_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = analysis_submit(site=site_a.site, month=date(2026, 11, 1), causes="原因", proposals="建议",
+                          actor=site_a.users["cs_supervisor"], now=datetime(2026, 12, 2, 9, tzinfo=TZ))
+    req = approval_pending(row, "complaint.analysis")
+    with pytest.raises(DomainError):  # the front desk cannot approve for the director
+        approval_decide(request=req, actor=site_a.users["front_desk"], approve=True)
+    with pytest.raises(DomainError):  # no scan, no paper approval
+        approval_record_paper(request=req, actor=site_a.users["cs_supervisor"], signer=site_a.users["site_director"],
+                              scan=None)
+    pdf = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    approval_record_paper(request=req, actor=site_a.users["cs_supervisor"], signer=site_a.users["site_director"],
+                          scan=pdf, now=datetime(2026, 12, 3, 9, tzinfo=TZ))
+    row.refresh_from_db()
+    assert row.status == MonthlyAnalysis.Status.APPROVED and row.decided_by == site_a.users["site_director"]
+    req.refresh_from_db()
+    assert req.on_paper and req.recorded_by == site_a.users["cs_supervisor"]
+    assert deadlines_of(row).get(code="complaint.analysis").state == Deadline.State.MET
