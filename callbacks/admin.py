@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from callbacks.models import Callback, CallbackAttempt, CallbackSettings, PromisedReply, SamplingDraw, Visit, VisitPlan
+from callbacks.models import (
+    Callback,
+    CallbackAttempt,
+    CallbackSettings,
+    PromisedReply,
+    RelationshipPlan,
+    RelationshipTask,
+    SamplingDraw,
+    Visit,
+    VisitPlan,
+)
 
 
 class AttemptInline(admin.TabularInline):
@@ -47,3 +57,19 @@ class PromisedReplyAdmin(admin.ModelAdmin):
 @admin.register(SamplingDraw)
 class SamplingDrawAdmin(admin.ModelAdmin):
     list_display = ["site", "period_start", "period_end", "candidates", "drawn", "in_person", "seed"]
+
+
+@admin.register(RelationshipPlan)
+class RelationshipPlanAdmin(admin.ModelAdmin):
+    """SPEC CB-08; plans and tasks are made and recorded on the pages (readable here)."""
+
+    list_display = ["site", "month", "made_by"]
+    list_filter = ["site"]
+    readonly_fields = ["site", "month", "made_by"]
+
+
+@admin.register(RelationshipTask)
+class RelationshipTaskAdmin(admin.ModelAdmin):
+    list_display = ["plan", "zone", "kind", "title", "due_date", "status", "done_by"]
+    list_filter = ["site", "kind", "status"]
+    readonly_fields = [f.name for f in RelationshipTask._meta.fields]

@@ -18,11 +18,14 @@ from callbacks.services import (
     callback_attempt_record,
     callback_request,
     promised_reply_create,
+    relationship_plan_create,
+    relationship_task_add,
+    relationship_task_record,
     sampling_draw,
     visit_plan_generate,
     visit_record,
 )
-from estates.models import Site, Unit
+from estates.models import Site, Unit, Zone
 
 SUMMARIES = ["更换厨房水龙头", "疏通卫生间下水", "维修单元门禁", "更换楼道灯泡", "修补外墙渗水", "清理地下车库积水",
              "调试对讲门铃", "修剪楼前绿篱", "更换电梯按钮", "维修入户门锁"]
@@ -104,6 +107,25 @@ def _seed_site(site: Site, *, now: datetime, prefix: str) -> None:
     if cands and manager is not None:
         sampling_draw(site=site, period_start=last_end.replace(day=1), period_end=last_end, candidates=cands,
                       now=now)
+    _seed_relationship(site, month=month, now=now, prefix=prefix)
+
+
+def _seed_relationship(site: Site, *, month: Any, now: datetime, prefix: str) -> None:
+    """CB-08: this month's relationship plan, a greeting and an information update per zone, one done."""
+    supervisor, staff = _user(f"{prefix}_cs_supervisor"), _user(f"{prefix}_zone_staff")
+    if supervisor is None:
+        return
+    plan = relationship_plan_create(site=site, month=month, actor=supervisor, now=now,
+                                    notes="节日问候与住户资料更新，各片区本月内完成。")
+    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for zone in Zone.objects.filter(site=site).order_by("name"):
+        greeting = relationship_task_add(plan=plan, zone=zone, kind="greeting", title="节日上门问候独居老人",
+                                         due_date=last_day, actor=supervisor, now=now)
+        relationship_task_add(plan=plan, zone=zone, kind="info_update", title="核对更新住户联系电话",
+                              due_date=last_day, actor=supervisor, now=now)
+        zone_staff = getattr(staff, "staff", None)
+        if zone_staff is not None and zone_staff.zone_id == zone.pk:
+            relationship_task_record(task=greeting, actor=staff, result="已上门问候并赠送春联", households=12, now=now)
 
 
 __all__ = ["seed"]

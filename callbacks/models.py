@@ -357,3 +357,7 @@ class PromisedReply(BaseModel):
         self.answer = answer
         self.answered_at = at
         self.answered_by = by
+
+
+# SPEC CB-08: the relationship plan lives in its own module; imported here so Django finds it
+from callbacks.models_relationship import RelationshipEvent, RelationshipPlan, RelationshipTask  # noqa: E402, F401

@@ -16,6 +16,10 @@ def items(user):
         out.append({"label": _("Routine visits"), "url": reverse("callbacks:visit_plans"), "icon": "house-check"})
     if has_role(user, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR, Role.COMPANY_LEADER, Role.EXECUTIVE):
         out.append({"label": _("Quality sampling"), "url": reverse("callbacks:sampling"), "icon": "shuffle"})
+    if has_role(user, Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR,
+                Role.COMPANY_LEADER, Role.EXECUTIVE):  # SPEC CB-08
+        out.append({"label": _("Relationship maintenance"), "url": reverse("callbacks:relationship_plans"),
+                    "icon": "people"})
     return out
 
 

@@ -46,3 +46,20 @@ def can_promise_reply(user: Any, site_id: int, *, callback: Any = None, visit: A
     if visit is not None:
         return can_record_visit(user, visit)
     return bool(user) and _at_site(user, site_id) and has_role(user, *WORKERS)
+
+
+# ---- SPEC CB-08 relationship maintenance
+def can_plan_relationship(user: Any, site_id: int) -> bool:
+    """The CS supervisor (or the heads of the site) makes the monthly plan and its tasks."""
+    return bool(user) and _at_site(user, site_id) and has_role(user, *MANAGERS)
+
+
+def can_record_relationship_task(user: Any, task: Any) -> bool:
+    """Zone staff and the zone manager of the task's zone carry it out and record it; the planners too."""
+    if not (user and _at_site(user, task.site_id)) or task.status != "open":
+        return False
+    if has_role(user, *MANAGERS):
+        return True
+    staff = getattr(user, "staff", None)
+    return (staff is not None and staff.zone_id == task.zone_id
+            and has_role(user, Role.ZONE_STAFF, Role.ZONE_MANAGER))

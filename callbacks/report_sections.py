@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import Callback, Result
+from callbacks.selectors import relationship_completion
 from reports.registry import RATE, Chart, Figure, Section, Table, cached, rate, register
 from reports.selectors import list_url, today_range, yesterday_range
 
@@ -131,3 +133,41 @@ class CallbackSection(Section):
                         [{"label": _("Callbacks"), "data": [agg["satisfied"], agg["basically"], agg["unsatisfied"],
                                                            agg["unreachable"]]}])]
         return self.block(figures=_figures(agg, site_ids), tables=tables, charts=charts)
+
+
+def _relationship_block(section: Section, site_ids, start, end):
+    """SPEC CB-08: completion of the relationship plan per zone (tasks, done, rate, overdue)."""
+    rows = relationship_completion(site_ids=site_ids, start=start, end=end)
+    tasks, done = sum(r["tasks"] for r in rows), sum(r["done"] for r in rows)
+    overdue = sum(r["overdue"] for r in rows)
+    url = list_url("callbacks:relationship_plans", site_ids)
+    figures = [Figure("rel_tasks", _("Relationship tasks"), tasks, url=url),
+               Figure("rel_done", _("Relationship tasks done"), done, url=url),
+               Figure("rel_rate", _("Relationship plan completion"), rate(done, tasks), kind=RATE, url=url),
+               Figure("rel_overdue", _("Relationship tasks overdue"), overdue, alert=True, url=url)]
+    table = Table("rel_by_zone", _("Relationship plan completion per zone"),
+                  [_("Zone"), _("Relationship tasks"), _("Relationship tasks done"), _("Relationship plan completion"),
+                   _("Relationship tasks overdue")],
+                  [[r["zone__name"], r["tasks"], r["done"], rate(r["done"], r["tasks"]), r["overdue"]] for r in rows],
+                  kinds=["text", "count", "count", RATE, "count"])
+    return section.block(figures=figures, tables=[table])
+
+
+@register
+class RelationshipSection(Section):
+    key = "relationship"
+    title = _("Relationship maintenance")
+    order = 32
+    requires = ("callbacks.RelationshipTask",)
+
+    def dashboard(self, *, site_ids, now):
+        month = timezone.localdate(now).replace(day=1)
+        return _relationship_block(self, site_ids, month, _next_month(month))
+
+    def monthly(self, *, site_ids, start, end):
+        first = timezone.localtime(start).date().replace(day=1)
+        return _relationship_block(self, site_ids, first, timezone.localtime(end).date())
+
+
+def _next_month(d):
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -7,11 +7,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from callbacks.models import Callback, PromisedReply, Result, SamplingDraw, Visit, VisitPlan
-from estates.selectors import visible
+from callbacks.models import (
+    Callback,
+    PromisedReply,
+    RelationshipPlan,
+    RelationshipTask,
+    Result,
+    SamplingDraw,
+    Visit,
+    VisitPlan,
+)
+from estates.selectors import site_ids_visible_to, visible
 
 OPEN_STATES = (Callback.Status.OPEN, Callback.Status.MISMATCH_CHECK)
 FINISHED_STATES = (Callback.Status.DONE, Callback.Status.UNREACHABLE)
@@ -171,3 +180,22 @@ def unsatisfied_routine_by_zone(*, site_ids: list[int], start: datetime, end: da
                                     unit__building__zone__isnull=False)
             .values("unit__building__zone_id").annotate(n=Count("id")))
     return {r["unit__building__zone_id"]: r["n"] for r in rows}
+
+
+# ---- SPEC CB-08 relationship maintenance
+def relationship_plan_list_visible_to(user: Any) -> QuerySet[RelationshipPlan]:
+    return RelationshipPlan.objects.filter(site_id__in=site_ids_visible_to(user)).select_related("site", "made_by")
+
+
+def relationship_completion(*, site_ids: list[int], start: date, end: date) -> list[Any]:
+    """Completion per zone of the plans of the months in [start, end): tasks (cancelled left out), done,
+    overdue (still to do after the due date) — database aggregates."""
+    today = timezone.localdate()
+    return list(RelationshipTask.objects
+                .filter(site_id__in=site_ids, plan__month__gte=start, plan__month__lt=end)
+                .exclude(status=RelationshipTask.Status.CANCELLED)
+                .values("zone_id", "zone__name", "site__name")
+                .annotate(tasks=Count("id"), done=Count("id", filter=Q(status=RelationshipTask.Status.DONE)),
+                          overdue=Count("id", filter=Q(status=RelationshipTask.Status.OPEN, due_date__lt=today)),
+                          households=Sum("households"))
+                .order_by("site__name", "zone__name"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from callbacks import views
+from callbacks import views, views_relationship
 
 app_name = "callbacks"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_record, name="visit_record"),
     path("sampling/", views.sampling, name="sampling"),
     path("rates/", views.rates, name="rates"),
+    path("relationship/", views_relationship.relationship_plans, name="relationship_plans"),
+    path("relationship/<int:pk>/", views_relationship.relationship_plan, name="relationship_plan"),
 ]
