@@ -210,7 +210,7 @@ def _breach_notifications(deadlines: list[Deadline], now: datetime | None = None
         t_subject = gettext("Overdue: %(rule)s — %(subject)s")
         t_plain = gettext("Overdue: %(rule)s")
         t_escalate = gettext("Escalation (level %(level)s): %(title)s")
-        t_body = gettext("Rule %(code)s, due %(due)s.")
+        t_body = gettext("%(rule)s: due %(due)s.")  # the rule by its name, never its code (issue 20.1)
         for d in deadlines:
             roles = tuple(sorted(d.policy.roles))
             if not roles or d.site_id is None:
@@ -230,7 +230,7 @@ def _breach_notifications(deadlines: list[Deadline], now: datetime | None = None
                      else t_plain % {"rule": name})
             if escalate:
                 title = t_escalate % {"level": d.level, "title": title}
-            body = t_body % {"code": d.code, "due": d.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
+            body = t_body % {"rule": name, "due": d.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
             url = ""
             if subject is not None and hasattr(subject, "get_absolute_url"):
                 try:

@@ -201,7 +201,8 @@ class StaffForm(_SiteScopedForm):
 
 class StaffCreateForm(StaffForm):
     username = forms.RegexField(label=_("login name"), regex=r"^[a-z0-9_.]{3,30}$", max_length=30,
-                                help_text=_("Lower-case letters, digits and _, e.g. ssty_front_desk."))
+                                help_text=_('Lower-case letters, digits and _, e.g. '
+                                            '<code translate="no">ssty_front_desk</code>.'))
     password = forms.CharField(label=_("initial password"), widget=forms.PasswordInput(render_value=True),
                                min_length=10)
 

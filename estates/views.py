@@ -21,6 +21,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -137,7 +138,7 @@ ENTITIES: dict[str, Entity] = {
         may_create=lambda u: is_company_level(u) or perms.can_manage_staff(u, _user_site(u)),
         may_edit=lambda u, o: perms.can_manage_staff(u, o.site_id) if o.site_id else perms.can_manage_sites(u),
         columns=[(pgettext_lazy("person", "name"), lambda o: o.name),
-                 (gettext_lazy("login"), lambda o: o.user.username),
+                 (gettext_lazy("login"), lambda o: format_html('<code translate="no">{}</code>', o.user.username)),
                  (gettext_lazy("department"), lambda o: o.department or "—"),
                  (gettext_lazy("site"), lambda o: o.site or "—"),
                  (gettext_lazy("active"), lambda o: _("yes") if o.is_active else _("no"))],

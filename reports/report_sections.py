@@ -36,9 +36,10 @@ class DeadlineSection(Section):
         rows = list(qs.values("code").annotate(n=Count("id")).order_by("-n", "code"))
         names = dict(DeadlinePolicy.objects.filter(site__isnull=True, code__in=[r["code"] for r in rows])
                      .values_list("code", "name"))
-        return Table(key="by_code", title=_("By rule"), headers=[_("Rule"), _("Code"), _("Count")],
-                     kinds=["text", "text", "count"],
-                     rows=[[_(names.get(r["code"], r["code"])), r["code"], r["n"]] for r in rows],
+        # the rule by its translated name (the code is on the timer list each row links to; issue 20.1)
+        return Table(key="by_code", title=_("By rule"), headers=[_("Rule"), _("Count")],
+                     kinds=["text", "count"],
+                     rows=[[_(names.get(r["code"], r["code"])), r["n"]] for r in rows],
                      urls=[list_url("core:deadline_list", site_ids, state=state, code=r["code"], **filters)
                            for r in rows])
 

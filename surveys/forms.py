@@ -49,8 +49,10 @@ class CampaignForm(OnceFormMixin):
 class QuestionnaireForm(OnceFormMixin):
     name = forms.CharField(label=_("Name"), max_length=100)
     intro = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    items = forms.CharField(label=_("Items"), widget=forms.Textarea(attrs={"rows": 8}),
-                            help_text=_("One item per line: code|label, e.g. cleaning|保洁服务."))
+    # the codes typed here are identifiers, not words to translate (issue 20.1)
+    items = forms.CharField(label=_("Items"), widget=forms.Textarea(attrs={"rows": 8, "translate": "no"}),
+                            help_text=_('One item per line: code|label, e.g. <code translate="no">cleaning</code>'
+                                        '|保洁服务.'))
 
     def clean_items(self) -> list[tuple[str, str]]:
         out = []

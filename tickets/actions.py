@@ -74,7 +74,10 @@ A(Action("charges_approve", _("Approve charges"), f.VersionOnlyForm, inline=True
          run=lambda o, u, d: svc.work_order_charges_approve(order=o, actor=u, version=d.get("version"))))
 A(Action("evaluate", _("Save evaluation and signature"), f.EvaluateForm, inline=True,
          allowed=lambda u, o: o.status == S.COMPLETED and perm.can_evaluate(u, o),
-         form_kwargs=lambda o, u: {"initial": {"evaluation": o.evaluation, "signer_name": o.signer_name}},
+         # the form shows what was saved, the paper-signature box included (issue 20.9)
+         form_kwargs=lambda o, u: {"initial": {"evaluation": o.evaluation, "signer_name": o.signer_name,
+                                               "comment": o.evaluation_comment,
+                                               "signed_on_paper": o.signed_on_paper}},
          include="tickets/partials/_signature_pad.html",
          run=lambda o, u, d: svc.work_order_evaluate(
              order=o, actor=u, evaluation=d["evaluation"], comment=d.get("comment") or "",

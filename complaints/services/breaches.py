@@ -19,14 +19,15 @@ from core.roles import Role
 
 def complaint_overdue_record(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
     """The complaint's history shows the miss (the engine has notified the policy's roles)."""
-    ComplaintEvent.record(complaint, kind=E.OVERDUE, note=deadline.policy.name, at=now,
+    ComplaintEvent.record(complaint, kind=E.OVERDUE, note=_(deadline.policy.name), at=now,
                           data={"deadline": deadline.code})
 
 
 def complaint_missed_escalate(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
     """C-06: a missed deadline climbs one level."""
     complaint_overdue_record(complaint=complaint, deadline=deadline, now=now)
-    complaint_escalate(complaint=complaint, reason=_("Missed: %s") % deadline.policy.name, now=now, deadline=deadline)
+    complaint_escalate(complaint=complaint, reason=_("Missed: %s") % _(deadline.policy.name), now=now,
+                       deadline=deadline)
 
 
 def complaint_department_late(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:
@@ -38,8 +39,8 @@ def complaint_department_late(*, complaint: Complaint, deadline: Deadline, now: 
         c.was_late = True
         _save(c, "was_late")
     reminder_issue(complaint=c, automatic=True, deadline_code=f"{deadline.code}:{deadline.pk}", now=now,
-                   text=_("Overdue: %s") % deadline.policy.name)
-    complaint_escalate(complaint=c, reason=_("Missed: %s") % deadline.policy.name, now=now, deadline=deadline)
+                   text=_("Overdue: %s") % _(deadline.policy.name))
+    complaint_escalate(complaint=c, reason=_("Missed: %s") % _(deadline.policy.name), now=now, deadline=deadline)
 
 
 def complaint_feedback_late(*, complaint: Complaint, deadline: Deadline, now: datetime) -> None:

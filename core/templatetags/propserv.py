@@ -37,3 +37,16 @@ def percent(value: float | Decimal | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def qty(value: Decimal | float | int | str | None) -> str:
+    """A quantity or number of hours as written by hand: 1.00 → "1", 1.50 → "1.5" (issue 20.9)."""
+    if value is None or value == "":
+        return ""
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "") else text

@@ -4,7 +4,10 @@
 message ids (every app's catalog and the top-level one: labels, status values, history kinds, policy
 names, help texts) and the policy labels of the policy table. A Latin word on a page that is in it is
 an untranslated string, a status or kind code, a rule code or a login name. Latin words outside it
-(people's names typed in Latin, brands, file types) are not judged.
+(people's names typed in Latin, brands) are not judged, nor are words in capitals (acronyms and codes:
+PDF, UTF-8, the site code SSTY) and text a page marks as not to be translated — `<code>`, `<kbd>`,
+`<samp>` or any element with the HTML attribute `translate="no"` (a login name on the staff page, a
+policy code beside its name, a key on the keyboard).
 
 `walk(client, start)` fetches every start page and follows the links, `hx-get` fragments and GET
 forms it finds, one page per URL name (the first record of each kind stands for the others)."""
@@ -29,6 +32,8 @@ ALLOWED = {
     "pdf", "csv", "xlsx", "excel", "url", "http", "https", "html", "png", "jpg", "jpeg", "wechat",
     # the language switch names the other language in that language
     "english",
+    # a key as printed on the keyboard; the public-holiday library's own name (its source on the holidays page)
+    "ctrl", "chinesecalendar",
 }
 # Pages not judged: files (PDF, spreadsheets, images), the admin site (Django's own UI), plumbing.
 SKIP_NAMES = {"logout", "set_language", "healthz", "healthz_web", "core:inbox_read_all", "portal:login"}
@@ -73,26 +78,39 @@ def english_words() -> set[str]:
     return words - ALLOWED
 
 
-class _Reader(HTMLParser):
+class Reader(HTMLParser):
     """What a person sees (text, titles, placeholders, labels, alt texts) and where the page leads."""
 
     SEEN_ATTRS = ("title", "placeholder", "aria-label", "alt")
+    VERBATIM = ("code", "kbd", "samp")
+    VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
-        self._form: str | None = None
+        self._stack: list[tuple[str, bool]] = []  # open elements: (tag, not to be read)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        self._collect_links(tag, a)
         if tag in ("script", "style"):
             self._hidden += 1
+            return
+        verbatim = tag in self.VERBATIM or a.get("translate") == "no"
+        if tag not in self.VOID:
+            self._stack.append((tag, verbatim))
+        if verbatim or self._verbatim():
             return
         self.text.extend(a[k] for k in self.SEEN_ATTRS if a.get(k))
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
             self.text.append(a["value"])
+
+    def _verbatim(self) -> bool:
+        return any(v for _, v in self._stack)
+
+    def _collect_links(self, tag: str, a: dict[str, str]) -> None:
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         if a.get("hx-get"):
@@ -103,10 +121,23 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._hidden:
             self._hidden -= 1
+            return
+        for i in range(len(self._stack) - 1, -1, -1):  # close up to the matching element (lenient HTML)
+            if self._stack[i][0] == tag:
+                del self._stack[i:]
+                break
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden and data.strip():
+        if not self._hidden and not self._verbatim() and data.strip():
             self.text.append(data)
+
+
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+")  # e-mail addresses and links are addresses, not words
+
+
+def foreign_words(text: str, vocabulary: set[str]) -> list[str]:
+    """The project's English words in a text a person reads (capitals are acronyms and codes)."""
+    return [w for w in WORD.findall(ADDRESS.sub(" ", text)) if not w.isupper() and w.lower() in vocabulary]
 
 
 @dataclass
@@ -164,10 +195,9 @@ def walk(client, *, user_label: str, start: Iterable[str], vocabulary: set[str],
             continue
         if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
             continue
-        reader = _Reader()
+        reader = Reader()
         reader.feed(response.content.decode())
         for chunk in reader.text:
-            for word in WORD.findall(chunk):
-                if word.lower() in vocabulary:
-                    result.findings.append(Finding(user_label, path, word, " ".join(chunk.split())[:120]))
+            for word in foreign_words(chunk, vocabulary):
+                result.findings.append(Finding(user_label, path, word, " ".join(chunk.split())[:120]))
         queue.extend(urljoin(path, link) for link in reader.links if not link.startswith(("#", "javascript:")))

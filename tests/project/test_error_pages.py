@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path, reverse
 
-from tests.project.pagewalk import WORD, _Reader, english_words
+from tests.project.pagewalk import Reader, english_words, foreign_words
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,10 @@ handler500 = "core.unavailable.server_error_or_unavailable"
 
 
 def _english(html: str) -> list[str]:
-    reader = _Reader()
+    reader = Reader()
     reader.feed(html)
     vocabulary = english_words()
-    return [w for chunk in reader.text for w in WORD.findall(chunk) if w.lower() in vocabulary]
+    return [w for chunk in reader.text for w in foreign_words(chunk, vocabulary)]
 
 
 def _check(response, status: int, *phrases: str) -> str:

@@ -208,7 +208,9 @@ def test_deadline_month(world):
     Deadline.objects.filter(pk=d.pk).update(state=Deadline.State.BREACHED, breached_at=at(10, 21))
     block = _monthly([world.a.site.pk], "deadlines")
     assert block.value("breached") == 1
-    assert block.table("by_code").rows[0][1:] == ["reports.monthly", 1]
+    table = block.table("by_code")
+    assert table.rows[0][1:] == [1] and "code=reports.monthly" in table.urls[0]
+    assert "reports.monthly" not in str(table.rows)  # the rule by its name, not its code (issue 20.1)
 
 
 def test_report_formats_hold_the_same_numbers(client, world):
