@@ -201,6 +201,12 @@ def _from_cells(user, *, as_of: date, group: str, site_id: int | None, zone_id: 
     return out
 
 
+def _open_after(user, as_of: date) -> bool:
+    """Does any visible site have an open bill of a later month? If not, what a unit owes now is what it
+    owed as of that month, and the per-unit summary orders the page (one indexed EXISTS)."""
+    return ArrearsCell.objects.filter(site_id__in=site_ids_visible_to(user), period__gt=as_of, bills__gt=0).exists()
+
+
 class _UnitArrears:
     """The per-unit aging as a lazy list for the paginator: the count and the page's order come from the
     per-unit summary (fees.ArrearsUnit, indexed by owed), the page's buckets from those units' bills."""
@@ -235,14 +241,14 @@ def arrears_aging(user, *, as_of: date, group: str = "unit", site_id: int | None
     """SPEC F-03: what is owed, by age of the bill's month, per unit / building / zone / site.
 
     On PostgreSQL the summaries kept by the bill triggers answer (building, zone and site exactly for any
-    month; per unit, the order by what is owed now, for this month or later); elsewhere, or for a unit
-    list of an earlier month, the open bills are grouped directly."""
+    month; per unit, the order by what is owed now — for this month or later, or an earlier month after
+    which no bill is open); elsewhere, or otherwise, the open bills are grouped directly."""
     group = group if group in GROUPS else "unit"
     kw: dict[str, Any] = {"as_of": as_of, "site_id": site_id, "zone_id": zone_id}
     if connection.vendor == "postgresql":
         if group in CELL_GROUPS:
             return _from_cells(user, group=group, **kw)
-        if as_of >= timezone.localdate().replace(day=1):
+        if as_of >= timezone.localdate().replace(day=1) or not _open_after(user, as_of):
             return _UnitArrears(user, **kw)
     return _from_bills(user, group=group, **kw)
 
