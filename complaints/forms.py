@@ -26,6 +26,7 @@ from estates.models import Department, Resident, Site, Staff, Unit
 from estates.selectors import site_ids_visible_to, site_list_visible_to, unit_example_code
 
 DT = {"type": "datetime-local"}
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the browser's date input wants ISO
 
 
 class ComplaintForm(OnceFormMixin):
@@ -253,7 +254,7 @@ class CauseForm(_SiteDeptForm):
     corrective_action = forms.CharField(label=_("Corrective or preventive action"),
                                         widget=forms.Textarea(attrs={"rows": 2}))
     action_owner = forms.ModelChoiceField(label=_("Action owner"), queryset=Staff.objects.none())
-    action_due = forms.DateField(label=_("Action due"), widget=forms.DateInput(attrs={"type": "date"}))
+    action_due = forms.DateField(label=_("Action due"), widget=DATE)
 
     def __init__(self, *args, complaint: Complaint, **kwargs):
         super().__init__(*args, complaint=complaint, **kwargs)
@@ -266,7 +267,7 @@ class CauseForm(_SiteDeptForm):
 
 class ReplyForm(_SiteDeptForm):
     reply_text = forms.CharField(label=_("Text of the written reply"), widget=forms.Textarea(attrs={"rows": 3}))
-    reply_on = forms.DateField(label=_("Reply date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reply_on = forms.DateField(label=_("Reply date"), widget=DATE)
     reply_method = forms.ChoiceField(label=_("Delivered"), choices=ReplyMethod.choices)
 
     def __init__(self, *args, complaint: Complaint, **kwargs):

@@ -1,5 +1,6 @@
 """Browser: a security guard records a complaint → front desk proposes → head confirms → department
-handles → front desk records the callback (SPEC C-01, C-02, C-04, C-09)."""
+handles and records the cause with its corrective action → front desk records the written reply and the
+callback, which closes it (SPEC C-01, C-02, C-04, C-09, C-13)."""
 
 import pytest
 
@@ -19,7 +20,7 @@ def _act(page, key):
     page.click(f'[data-testid="action-{key}"] summary')
 
 
-# SPEC C-01 C-02 C-04 C-09
+# SPEC C-01 C-02 C-04 C-09 C-13
 def test_guard_intake_to_callback(page, live_server, site_a):
     _as(page, live_server, "a_security_officer")
     page.click('[data-testid="quick-complaint"]')
@@ -60,9 +61,22 @@ def test_guard_intake_to_callback(page, live_server, site_a):
     page.fill("#id_handled-result", "已疏通排水沟")
     page.click('[data-testid="submit-handled"]')
     page.wait_for_selector('[data-testid="complaint-status"][data-status="handled"]')
+    _act(page, "cause")  # C-13
+    page.select_option("#id_cause-cause_kind", "facility")
+    page.fill("#id_cause-cause", "排水沟被落叶堵塞")
+    page.fill("#id_cause-corrective_action", "雨季前每周清理排水沟")
+    page.select_option("#id_cause-action_owner", str(site_a.staff["dept_supervisor"].pk))
+    page.fill("#id_cause-action_due", "2099-12-31")
+    page.click('[data-testid="submit-cause"]')
+    page.wait_for_selector('[data-testid="complaint-cause"]')
 
     _as(page, live_server, "a_front_desk")
     page.goto(url)
+    _act(page, "reply")  # C-13: the written reply before closing
+    page.fill("#id_reply-reply_text", "您反映的地库入口积水已处理，特此回复。")
+    page.select_option("#id_reply-reply_method", "message")
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_selector('[data-testid="complaint-reply"]')
     _act(page, "callback")
     page.select_option("#id_callback-result", "satisfied")
     page.click('[data-testid="submit-callback"]')
