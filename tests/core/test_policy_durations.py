@@ -48,7 +48,7 @@ def test_emergency_escalation_quotes_the_edited_policy(site_a, company_staff):
     assert deadline_running(c, "complaint.emergency.company").due_at == T0 + timedelta(minutes=7)
     deadline_breach_due(now=T0 + timedelta(minutes=7))
     esc = Escalation.objects.get(complaint=c, level=Level.COMPANY_LEADER)
-    assert esc.reason == "紧急投诉 7 分钟内未能在管理处解决"
+    assert esc.reason == "管理处负责人 7 分钟内未作决定：系统已自动上报"  # C-05: the system says it escalated
 
 
 def test_intake_form_help_text_quotes_the_policy(site_a):
