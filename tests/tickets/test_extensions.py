@@ -177,3 +177,23 @@ def test_decision_clock_breaches(site_a):
     assert deadline_breach_due(now=due - timedelta(minutes=1)) == 0
     assert deadline_breach_due(now=due) == 1
     assert Notification.objects.filter(recipient=site_a.users["center_head"], deadline__isnull=False).exists()
+
+
+# SPEC T-05/T-18: the director's step — the front desk cannot give it, a paper approval needs the scan
+def test_director_step_own_login_or_paper_with_scan(site_a):
+    order = dispatch(site_a, register(site_a, "repair"))
+    decide(site_a, ask(site_a, order, T0 + timedelta(days=15)), "center_head")
+    req = approvals.approval_pending(order, "ticket.extension.director")
+    assert deadline_running(req, "approval.ticket.extension") is not None
+    with pytest.raises(DomainError) as err:
+        decide(site_a, req, "front_desk")
+    assert err.value.code == "not_allowed"
+    with pytest.raises(DomainError) as err:
+        approvals.approval_record_paper(request=req, actor=site_a.users["front_desk"],
+                                        signer=site_a.users["site_director"], scan=None, now=NOW)
+    assert err.value.code == "scan"
+    req = approvals.approval_record_paper(request=req, actor=site_a.users["front_desk"],
+                                          signer=site_a.users["site_director"], scan=scan(), now=NOW)
+    ext = Extension.objects.get(order=order)
+    assert ext.director_signed_by == site_a.users["site_director"] and req.recorded_by == site_a.users["front_desk"]
+    assert deadline_running(req, "approval.ticket.extension") is None
