@@ -84,7 +84,7 @@ class ApprovalDecideForm(forms.Form):
 class ApprovalPaperForm(forms.Form):
     """SPEC T-18: given on paper — the signer, when, and the scan of the signed form (the recorder is you)."""
 
-    signer = forms.ModelChoiceField(label=_("Signed on paper by"), queryset=None)
+    signer: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Signed on paper by"), queryset=None)
     signed_at = forms.DateTimeField(label=_("Signed at"),
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     scan = DocumentUploadField(label=_("Scan or photo of the signed form"), accept=(PDF, IMAGE),
