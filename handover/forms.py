@@ -45,6 +45,9 @@ class DocumentsForm(OnceFormMixin):
     def row_fields(self):
         return [(self[f"received_{i}"], self[f"copies_{i}"], self[f"note_{i}"]) for i in self.rows]
 
+    def service_kwargs(self) -> dict:
+        return {"lines": self.lines()}
+
 
 class ReplyForm(OnceFormMixin):
     text = forms.CharField(label=_("Reply letter"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -64,6 +67,9 @@ class ItemResultsMixin(forms.Form):
                                                             widget=forms.RadioSelect)
             self.fields[f"n_{item.pk}"] = forms.CharField(label=_("Problem found"), max_length=200, required=False)
             self.item_ids.append(item.pk)
+
+    def service_kwargs(self) -> dict:
+        return {"results": self.results()}
 
     def results(self) -> dict[int, dict]:
         d = self.cleaned_data
@@ -148,6 +154,9 @@ class FeesForm(OnceFormMixin):
         d = self.cleaned_data
         return [(d[f"desc{i}"], d[f"amount{i}"]) for i in (1, 2, 3) if d[f"desc{i}"] or d[f"amount{i}"]]
 
+    def service_kwargs(self) -> dict:
+        return {"lines": self.lines()}
+
 
 class ScansForm(OnceFormMixin):
     def __init__(self, *args, **kwargs) -> None:
@@ -158,6 +167,9 @@ class ScansForm(OnceFormMixin):
 
     def scans(self) -> dict:
         return {k.value: self.cleaned_data.get(k.value) for k in MoveInDocument.Kind}
+
+    def service_kwargs(self) -> dict:
+        return {"scans": self.scans()}
 
 
 class KeysHandForm(OnceFormMixin):

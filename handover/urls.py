@@ -21,6 +21,6 @@ urlpatterns = [
     path("move-in/", views.move_in_desk, name="desk"),
     path("move-in/new/", views.move_in_new, name="move_in_new"),
     path("move-in/<int:pk>/", views.move_in_detail, name="move_in"),
-    path("move-in/<int:pk>/step/<str:step>/", views.move_in_step, name="move_in_step"),
+    path("move-in/<int:pk>/step/<str:action>/", views.move_in_step, name="move_in_step"),
     path("move-in/<int:pk>/pack.pdf", views.move_in_pack, name="move_in_pack"),
 ]

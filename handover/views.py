@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
@@ -21,6 +22,7 @@ from handover import forms as f
 from handover import permissions as perm
 from handover import selectors as sel
 from handover import services as svc
+from handover.actions import DEFECT, MOVE_IN, TAKEOVER
 from handover.models import Defect, MoveIn, Scope
 
 
@@ -75,90 +77,37 @@ def takeover_new(request: HttpRequest) -> HttpResponse:
 
 
 def _takeover(request: HttpRequest, pk: int):
-    return get_object_or_404(sel.takeover_list_visible_to(request.user), pk=pk)
+    return TAKEOVER.get_object(request, pk)
 
 
-def _takeover_ctx(request, t, **forms) -> dict:
+def _takeover_page(request: HttpRequest, t, bound: dict | None = None, status: int = 200) -> HttpResponse:
     u = request.user
-    ctx = {"t": t, "documents": t.documents.select_related("item"), "missing": svc.missing_documents(t),
-           "inspections": t.inspections.select_related("unit", "building", "inspected_by").prefetch_related("defects"),
-           "defects": t.defects.select_related("unit"), "events": t.events.select_related("actor"),
-           "may_team": perm.can_takeover(u, t.site_id), "may_accept": perm.can_accept(u, t.site_id)}
-    ctx["documents_form"] = forms.get("documents_form") or f.DocumentsForm(takeover=t)
-    default_reply = _("Documents received: %(got)d of %(all)d. Still to be handed over: %(missing)s.") % {
-        "got": len(ctx["documents"]) - len(ctx["missing"]), "all": len(ctx["documents"]),
-        "missing": "、".join(d.item.text for d in ctx["missing"]) or _("none")}
-    ctx["reply_form"] = forms.get("reply_form") or f.ReplyForm(initial={"text": default_reply})
-    ctx["unit_form"] = forms.get("unit_form") or f.InspectionForm(site=t.site, scope=Scope.UNIT, prefix="u")
-    ctx["public_form"] = forms.get("public_form") or f.InspectionForm(site=t.site, scope=Scope.PUBLIC, prefix="p")
-    ctx["keys_form"] = f.KeysReceiveForm()
-    ctx["accept_form"] = f.ConfirmForm()
-    return ctx
+    if bound:
+        messages.error(request, _("Not saved: see the message in the form below."))
+    return render(request, "handover/takeover.html", {
+        "t": t, "documents": t.documents.select_related("item"),
+        "inspections": t.inspections.select_related("unit", "building", "inspected_by").prefetch_related("defects"),
+        "defects": t.defects.select_related("unit"), "events": t.events.select_related("actor"),
+        "may_team": perm.can_takeover(u, t.site_id), "keys_form": f.KeysReceiveForm(),
+        "forms": TAKEOVER.forms(u, t, bound)}, status=status)
 
 
 @login_required
 def takeover_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _takeover(request, pk)
-    return render(request, "handover/takeover.html", _takeover_ctx(request, t))
+    return _takeover_page(request, _takeover(request, pk))
 
 
-def _takeover_post(request, pk, key, make_form, run, done):
-    t = _takeover(request, pk)
-    form = make_form(t)
-    if form.is_valid():
-        try:
-            run(t, form)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, done)
-            return redirect(t)
-    messages.error(request, _("Not saved: see the message in the form below."))
-    return render(request, "handover/takeover.html", _takeover_ctx(request, t, **{key: form}), status=400)
+takeover_documents = action_post_view(TAKEOVER, page=_takeover_page, key="documents")
+takeover_reply = action_post_view(TAKEOVER, page=_takeover_page, key="reply")
+takeover_accept = action_post_view(TAKEOVER, page=_takeover_page, key="accept")
+_inspect_views = {scope: action_post_view(TAKEOVER, page=_takeover_page, key=f"inspect_{scope}")
+                  for scope in (Scope.UNIT, Scope.PUBLIC)}
 
 
-@login_required
-@require_POST
-@submit_once
-def takeover_documents(request, pk):
-    return _takeover_post(request, pk, "documents_form", lambda t: f.DocumentsForm(request.POST, takeover=t),
-                          lambda t, fm: svc.takeover_documents_record(takeover=t, lines=fm.lines(),
-                                                                      actor=request.user), _("Saved."))
-
-
-@login_required
-@require_POST
-@submit_once
-def takeover_reply(request, pk):
-    return _takeover_post(request, pk, "reply_form", lambda t: f.ReplyForm(request.POST),
-                          lambda t, fm: svc.takeover_reply(takeover=t, text=fm.cleaned_data["text"],
-                                                           actor=request.user), _("Reply letter issued."))
-
-
-@login_required
-@require_POST
-@submit_once
-def takeover_inspect(request, pk):
+def takeover_inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    """One URL for both lists: the form says which (`scope`)."""
     scope = Scope.PUBLIC if request.POST.get("scope") == Scope.PUBLIC else Scope.UNIT
-    key, prefix = ("public_form", "p") if scope == Scope.PUBLIC else ("unit_form", "u")
-
-    def run(t, fm):
-        d = fm.cleaned_data
-        svc.inspection_record(site=t.site, scope=scope, results=fm.results(), actor=request.user, takeover=t,
-                              building=d.get("building"), unit=d.get("unit"), due_at=d["due_at"],
-                              reinspect_on=d["reinspect_on"], note=d["note"])
-
-    return _takeover_post(request, pk, key,
-                          lambda t: f.InspectionForm(request.POST, site=t.site, scope=scope, prefix=prefix), run,
-                          _("Inspection recorded."))
-
-
-@login_required
-@require_POST
-@submit_once
-def takeover_accept(request, pk):
-    return _takeover_post(request, pk, "accept_form", lambda t: f.ConfirmForm(request.POST),
-                          lambda t, fm: svc.takeover_accept(takeover=t, actor=request.user), _("Takeover accepted."))
+    return _inspect_views[scope](request, pk)
 
 
 @login_required
@@ -252,57 +201,21 @@ def defect_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return resp
 
 
-def _defect(request, pk):
-    return get_object_or_404(sel.defect_list_visible_to(request.user), pk=pk)
-
-
-def _defect_ctx(request, d, **forms):
-    u = request.user
-    return {"d": d, "events": d.events.select_related("actor"),
-            "may_rectified": perm.can_record_rectified(u, d) and d.status == Defect.Status.OPEN,
-            "may_reinspect": perm.can_reinspect(u, d) and d.status == Defect.Status.RECTIFIED,
-            "rectified_form": forms.get("rectified_form") or f.NoteForm(),
-            "reinspect_form": forms.get("reinspect_form") or f.ReinspectForm()}
+def _defect_page(request: HttpRequest, d, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    for form in (bound or {}).values():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "handover/defect.html", {"d": d, "events": d.events.select_related("actor"),
+                                                    "forms": DEFECT.forms(request.user, d, bound)}, status=status)
 
 
 @login_required
 def defect_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    d = _defect(request, pk)
-    return render(request, "handover/defect.html", _defect_ctx(request, d))
+    return _defect_page(request, DEFECT.get_object(request, pk))
 
 
-def _defect_post(request, pk, key, form, run, done):
-    d = _defect(request, pk)
-    if form.is_valid():
-        try:
-            run(d, form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-            messages.error(request, err.message)
-        else:
-            messages.success(request, done)
-            return redirect(d)
-    return render(request, "handover/defect.html", _defect_ctx(request, d, **{key: form}), status=400)
-
-
-@login_required
-@require_POST
-@submit_once
-def defect_rectified(request, pk):
-    return _defect_post(request, pk, "rectified_form", f.NoteForm(request.POST),
-                        lambda d, c: svc.defect_rectified(defect=d, note=c["note"], actor=request.user),
-                        _("Recorded: waiting for re-inspection."))
-
-
-@login_required
-@require_POST
-@submit_once
-def defect_reinspect(request, pk):
-    return _defect_post(request, pk, "reinspect_form", f.ReinspectForm(request.POST),
-                        lambda d, c: svc.defect_reinspect(defect=d, passed=c["passed"], note=c["note"],
-                                                          new_due_at=c["new_due_at"],
-                                                          new_reinspect_on=c["new_reinspect_on"],
-                                                          actor=request.user), _("Re-inspection recorded."))
+defect_rectified = action_post_view(DEFECT, page=_defect_page, key="rectified")
+defect_reinspect = action_post_view(DEFECT, page=_defect_page, key="reinspect")
 
 
 # ---- H-02 / H-03 move-in
@@ -337,85 +250,35 @@ def move_in_new(request: HttpRequest) -> HttpResponse:
     return render(request, "handover/form.html", {"form": form, "title": _("New move-in")})
 
 
-def _move_in(request, pk):
-    return get_object_or_404(sel.move_in_list_visible_to(request.user), pk=pk)
-
-
-STEP_FORMS = {
-    MoveIn.Step.IDENTITY: lambda mi, data, files: f.IdentityForm(data, move_in=mi),
-    MoveIn.Step.FEES: lambda mi, data, files: f.FeesForm(data),
-    MoveIn.Step.DOCUMENTS: lambda mi, data, files: f.ScansForm(data, files),
-    MoveIn.Step.KEYS: lambda mi, data, files: f.KeysHandForm(data, initial={
-        "signer_name": mi.resident.name if mi.resident else ""}),
-    MoveIn.Step.INSPECTION: lambda mi, data, files: f.UnitInspectForm(data),
-    MoveIn.Step.DEFECTS: lambda mi, data, files: f.ConfirmForm(data),
-    MoveIn.Step.UTILITIES: lambda mi, data, files: f.UtilitiesForm(data),
-}
-
-
-def _run_step(mi, step, form, user):
-    d = form.cleaned_data
-    S = MoveIn.Step
-    if step == S.IDENTITY:
-        return svc.move_in_identity(move_in=mi, resident=d["resident"], id_number=d["id_number"],
-                                    identity_doc=d["identity_doc"], actor=user)
-    if step == S.FEES:
-        return svc.move_in_fees(move_in=mi, lines=form.lines(), method=d["method"], actor=user)
-    if step == S.DOCUMENTS:
-        return svc.move_in_documents(move_in=mi, scans=form.scans(), actor=user)
-    if step == S.KEYS:
-        return svc.move_in_keys(move_in=mi, signer_name=d["signer_name"], signed_on_paper=d["signed_on_paper"],
-                                actor=user)
-    if step == S.INSPECTION:
-        return svc.move_in_inspect(move_in=mi, results=form.results(), due_at=d["due_at"],
-                                   reinspect_on=d["reinspect_on"], actor=user)
-    if step == S.DEFECTS:
-        return svc.move_in_defects_report(move_in=mi, actor=user)
-    return svc.move_in_utilities(move_in=mi, utilities=d["utilities"], actor=user)
-
-
-def _move_in_ctx(request, mi, form=None):
-    u = request.user
-    maker = STEP_FORMS.get(mi.step)
+def _move_in_ctx(request: HttpRequest, mi, bound: dict | None = None) -> dict:
+    forms = MOVE_IN.forms(request.user, mi, bound)
     return {"mi": mi, "events": mi.events.select_related("actor"),
             "documents": mi.documents.select_related("unit_document"),
             "inspections": mi.inspections.prefetch_related("results__item"),
             "defects": mi.defects.select_related("work_order"), "key": svc.key_in_custody(mi.unit),
-            "may_act": perm.can_move_in(u, mi.site_id), "form": form or (maker(mi, None, None) if maker else None)}
+            "form": forms.get(mi.step)}
+
+
+def _move_in_page(request: HttpRequest, mi, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    for step, form in (bound or {}).items():
+        if step != mi.step:  # the form shown is the current step's: say it above
+            for error in form.non_field_errors():
+                messages.error(request, error)
+    return render(request, "handover/move_in.html", _move_in_ctx(request, mi, bound), status=status)
 
 
 @login_required
 def move_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mi = _move_in(request, pk)
-    return render(request, "handover/move_in.html", _move_in_ctx(request, mi))
+    return _move_in_page(request, MOVE_IN.get_object(request, pk))
 
 
-@login_required
-@require_POST
-@submit_once
-def move_in_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    mi = _move_in(request, pk)
-    if step not in STEP_FORMS:
-        raise Http404
-    form = STEP_FORMS[step](mi, request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            _run_step(mi, step, form, request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-            if step != mi.step:  # the form shown is the current step's: say it above
-                messages.error(request, err.message)
-        else:
-            messages.success(request, _("“%(step)s” recorded.") % {"step": MoveIn.Step(step).label})
-            return redirect(mi)
-    return render(request, "handover/move_in.html", _move_in_ctx(request, mi, form if step == mi.step else None),
-                  status=400)
+move_in_step = action_post_view(MOVE_IN, page=_move_in_page)
 
 
 @login_required
 def move_in_pack(request: HttpRequest, pk: int) -> HttpResponse:
     """H-03: the printable move-in pack of a unit (steps, signed documents, keys, inspection, defects)."""
-    mi = _move_in(request, pk)
+    mi = MOVE_IN.get_object(request, pk)
     ctx = _move_in_ctx(request, mi)
     ctx.update({"now": timezone.now(), "documents_to_sign": f.MoveInDocument.Kind.choices})
     return _pdf(render_pdf("handover/print/pack.html", ctx), f"move-in-{mi.unit.code}.pdf")

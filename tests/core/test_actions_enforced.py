@@ -30,7 +30,8 @@ from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys")
+APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys",
+        "handover.takeover", "handover.defect", "handover.move_in")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
 REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian"}
 
@@ -161,9 +162,46 @@ def _referral_pool(a, b):
                                       unit=a.units[0])]
 
 
+def _takeover_pool(a, b):
+    from handover import services
+
+    def register():
+        return services.takeover_register(site=a.site, developer="嘉华地产", notified_on=timezone.localdate(),
+                                          actor=a.users["cs_supervisor"])
+
+    replied = services.takeover_reply(takeover=register(), text="资料已核对。", actor=a.users["cs_supervisor"])
+    return [register(), replied]
+
+
+def _defect_pool(a, b):
+    from handover import services
+
+    def listed():
+        return services.defect_list(site=a.site, location="3#楼道", description="墙面开裂",
+                                    actor=a.users["cs_supervisor"], due_at=timezone.now() + dt.timedelta(days=7),
+                                    reinspect_on=timezone.localdate() + dt.timedelta(days=8))
+
+    return [listed(), services.defect_rectified(defect=listed(), actor=a.users["cs_supervisor"])]
+
+
+def _move_in_pool(a, b):
+    from handover import services
+    from handover.models import MoveIn
+    from tests.factories import UnitFactory
+
+    pool = []
+    for i, step in enumerate(MoveIn.ORDER[:-1]):  # one move-in waiting at each step
+        unit = UnitFactory(building=a.building, site=a.site, entrance="3", room=f"70{i}", code=f"3-3-70{i}", floor=7)
+        mi = services.move_in_open(unit=unit, actor=a.users["front_desk"])
+        MoveIn.objects.filter(pk=mi.pk).update(step=step)
+        pool.append(mi)
+    return pool
+
+
 POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
          "callbacks": _callback_pool,
-         "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool}
+         "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool,
+         "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool}
 
 
 # ------------------------------------------------------------------ what a user would type
