@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
 from core.uploads import serve
 from estates.selectors import site_list_visible_to, staff_of
 from inspections import permissions, selectors, services
-from inspections.forms import AdjustForm, ChecklistForm, DoneForm, MonthForm, SelfScoreForm, StartForm, VerifyForm
+from inspections.actions import RECTIFICATION
+from inspections.forms import AdjustForm, ChecklistForm, MonthForm, SelfScoreForm, StartForm
 from inspections.models import ChecklistTemplate, Rectification, ZoneScore
 
 RECT_STATES = ("open", "mine", "verify", "overdue", "closed")
@@ -119,53 +121,18 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _need_viewer(request)
-    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
-    return _rect_page(request, rect, DoneForm(), VerifyForm())
+    return _rect_page(request, RECTIFICATION.get_object(request, pk))
 
 
-def _rect_page(request, rect, done_form, verify_form, status=200) -> HttpResponse:
+def _rect_page(request: HttpRequest, rect: Rectification, bound: dict | None = None,
+               status: int = 200) -> HttpResponse:
     return render(request, "inspections/rectification.html", {
-        "rect": rect, "done_form": done_form, "verify_form": verify_form,
-        "photos": rect.result.photos.all(),
-        "can_done": rect.status == Rectification.Status.OPEN and permissions.can_report_done(request.user, rect),
-        "can_verify": rect.status == Rectification.Status.DONE and permissions.can_verify(request.user, rect),
+        "rect": rect, "photos": rect.result.photos.all(), "forms": RECTIFICATION.forms(request.user, rect, bound),
     }, status=status)
 
 
-@login_required
-@require_POST
-@submit_once
-def rectification_done(request: HttpRequest, pk: int) -> HttpResponse:
-    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
-    form = DoneForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.rectification_report_done(rect=rect, actor=request.user, note=form.cleaned_data["note"],
-                                               photos=form.cleaned_data["photos"] or [])
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Reported done; someone else verifies it."))
-            return redirect(rect)
-    return _rect_page(request, rect, form, VerifyForm(), status=422)
-
-
-@login_required
-@require_POST
-@submit_once
-def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    rect = get_object_or_404(selectors.rectification_list_visible_to(request.user), pk=pk)
-    form = VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rectification_verify(rect=rect, actor=request.user, passed=form.cleaned_data["passed"],
-                                          note=form.cleaned_data["note"])
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Verification recorded."))
-            return redirect(rect)
-    return _rect_page(request, rect, DoneForm(), form, status=422)
+rectification_done = action_post_view(RECTIFICATION, page=_rect_page, key="done")
+rectification_verify = action_post_view(RECTIFICATION, page=_rect_page, key="verify")
 
 
 @login_required

@@ -31,9 +31,9 @@ from core.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys",
-        "handover.takeover", "handover.defect", "handover.move_in")
+        "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
-REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian"}
+REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person"}
 
 
 class _Succeeded(Exception):
@@ -198,10 +198,30 @@ def _move_in_pool(a, b):
     return pool
 
 
+def _rectification_pool(a, b):
+    from inspections import services
+    from inspections.models import ChecklistItem, ChecklistTemplate, Kind, Rectification
+
+    template = ChecklistTemplate.objects.create(name="测试保洁表", area="cleaning")
+    item = ChecklistItem.objects.create(template=template, position=1, text="楼道地面", weight=Decimal("1"),
+                                        max_score=10)
+
+    def failed():
+        entry = services.ItemEntry(item_id=item.pk, passed=False, score=3, note="地面有垃圾",
+                                   owner=a.staff["dept_staff"])
+        insp = services.inspection_record(site=a.site, kind=Kind.ZONE_MANAGER, template=template, entries=[entry],
+                                          actor=a.users["zone_manager"], zone=a.zone)
+        return Rectification.objects.get(inspection=insp)
+
+    done = services.rectification_report_done(rect=failed(), actor=a.users["dept_staff"], note="已清扫")
+    return [failed(), done]
+
+
 POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
          "callbacks": _callback_pool,
          "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool,
-         "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool}
+         "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool,
+         "inspections.rectification": _rectification_pool}
 
 
 # ------------------------------------------------------------------ what a user would type
