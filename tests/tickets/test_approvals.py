@@ -188,7 +188,8 @@ def test_waiting_extension_withdrawn_when_the_order_ends(site_a):
     services.work_order_cancel(order=WorkOrder.objects.get(pk=other.pk), actor=site_a.users["front_desk"],
                                reason="业主已自行处理", now=T0 + timedelta(minutes=10))
     req2.refresh_from_db()
-    assert req2.status == ApprovalRequest.Status.CANCELLED and deadline_running(req2, "approval.ticket.extension") is None
+    assert req2.status == ApprovalRequest.Status.CANCELLED
+    assert deadline_running(req2, "approval.ticket.extension") is None
 
 
 # SPEC T-18, X-02: the order page loads its approvals panel; another site's user gets nothing of it
@@ -227,3 +228,17 @@ def test_joint_inspection_confirmed_by_each_inspector(site_a):
     assert [r.pk for r in approvals.approvals_waiting_for(site_a.users["dept_staff"])] == [eng.pk]
     approvals.approval_decide(request=eng, actor=site_a.users["dept_staff"], approve=True)
     assert approvals.approval_pending(order, "ticket.joint_inspection.engineer") is None
+
+
+# SPEC X-02: another site's user cannot decide, record on paper, withdraw or read the scan (404)
+def test_other_site_gets_404_for_every_approval_url(client, site_a, site_b):
+    order = dispatch(site_a, register(site_a, "repair"))
+    req = services.work_order_extend(order=order, actor=site_a.users["front_desk"], new_due_at=T0 + timedelta(days=8),
+                                     reason="等配件", now=T0)
+    client.force_login(site_b.users["center_head"])
+    for name in ("approval_decide", "approval_paper", "approval_cancel"):
+        assert client.post(reverse(f"core:{name}", args=[req.pk]), {"decision": "approve", "reason": "x"}).status_code \
+            == 404
+    assert client.get(reverse("core:approval_scan", args=[req.pk])).status_code == 404
+    req.refresh_from_db()
+    assert req.status == ApprovalRequest.Status.PENDING
