@@ -80,3 +80,15 @@ def role_labels(codes: str) -> str:
     """"center_head,cs_supervisor" → "服务中心负责人、客服主管" (unknown codes stay as they are)."""
     names = dict(Role.choices)
     return "、".join(str(names.get(c.strip(), c.strip())) for c in (codes or "").split(",") if c.strip())
+
+
+@register.filter
+def kind_label(event: Any) -> Any:
+    """A history row's kind by its label: the field's choices, else the event class's `Kind` choices
+    (apps declare `class Kind(TextChoices)` beside an unconstrained `kind` column), else the code."""
+    display = getattr(event, "get_kind_display", None)
+    if display is not None:
+        return display()
+    kinds = getattr(type(event), "Kind", None)
+    labels = dict(kinds.choices) if kinds is not None and hasattr(kinds, "choices") else {}
+    return labels.get(event.kind, event.kind)

@@ -10,8 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from callbacks.models import Callback
+from complaints.models import ComplaintEvent
 from core.roles import Role
-from core.templatetags.labels import changes, person, role_labels
+from core.templatetags.labels import changes, kind_label, person, role_labels
 from core.templatetags.propserv import qty
 from surveys.models import CampaignEvent
 from tests.tickets.helpers import complete, dispatch, register
@@ -47,6 +48,9 @@ def test_history_changes_read_as_labels():
     assert (before, after) == (gettext("Draft"), gettext("Approved"))
     assert label == gettext("status").capitalize()
     assert all(not text.isascii() for text in (label, before, after))  # Chinese, not the codes
+    # a kind declared as the event class's Kind choices (the column itself is free) reads as its label
+    assert kind_label(ComplaintEvent(kind="received")) == gettext("Received") != "received"
+    assert kind_label(event) == str(CampaignEvent.Kind.APPROVED.label)
     roles = role_labels("center_head,cs_supervisor")
     assert roles == f"{Role.CENTER_HEAD.label}、{Role.CS_SUPERVISOR.label}" and roles.isascii() is False
 
