@@ -85,6 +85,9 @@ class ReviewForm(OnceFormMixin):
     def rows(self) -> list:
         return [(i, self[f"item_{i.pk}"], self[f"note_{i.pk}"]) for i in self.items]
 
+    def service_kwargs(self) -> dict:
+        return {"results": self.results()}
+
 
 class PlanChangeForm(OnceFormMixin):
     scope = forms.CharField(label=_("Changed scope of work"), widget=forms.Textarea(attrs={"rows": 3}))

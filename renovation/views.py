@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import uploads
+from core.actions import action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -26,7 +27,8 @@ from renovation import forms as f
 from renovation import permissions as perm
 from renovation import selectors as sel
 from renovation import services as svc
-from renovation.models import Change, Document, Renovation, Violation
+from renovation.actions import REGISTRY
+from renovation.models import Change, Renovation, Violation
 
 S = Renovation.Status
 SAVED = gettext_lazy("Saved.")
@@ -112,11 +114,11 @@ def renovation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "renovation/form.html", {"form": form, "title": _("New renovation application")})
 
 
-# ---- the renovation's page with its timeline
-def _detail_ctx(request: HttpRequest, ren: Renovation, **forms) -> dict:
+# ---- the renovation's page with its timeline; its steps are declared in renovation/actions.py
+def _detail_ctx(request: HttpRequest, ren: Renovation, bound: dict | None = None) -> dict:
     u, sid = request.user, ren.site_id
     held = svc.refund_due(ren) if ren.deposit_taken_at else None
-    ctx = {
+    return {
         "ren": ren, "setting": svc.setting_for(ren.site),
         "documents": ren.documents.select_related("uploaded_by"), "workers": ren.workers.filter(is_active=True),
         "reviews": ren.reviews.prefetch_related("results__item").select_related("reviewer"),
@@ -127,25 +129,12 @@ def _detail_ctx(request: HttpRequest, ren: Renovation, **forms) -> dict:
         "events": ren.events.select_related("actor"), "deadlines": deadlines_of(ren),
         "missing_documents": svc.missing_documents(ren), "blockers": svc.approval_blockers(ren, u),
         "held": held, "movements": DepositMovement.objects.filter(reference=ren.reference).order_by("at", "id"),
-        "may_register": perm.can_register(u, sid), "may_review": perm.can_review(u, sid),
-        "may_approve": perm.can_approve(u, sid), "may_gate": perm.can_gate(u, sid),
-        "may_patrol": perm.can_patrol(u, sid), "may_inspect": perm.can_inspect(u, sid),
-        "may_take": _can_fees(u, sid, "take"), "may_finance": _can_fees(u, sid, "finance"),
+        "may_approve": perm.can_approve(u, sid), "may_patrol": perm.can_patrol(u, sid),
+        "may_finance": _can_fees(u, sid, "finance"),
         "public_url": request.build_absolute_uri(reverse("renovation:public", args=[ren.public_token])),
+        "forms": REGISTRY.forms(u, ren, bound), "open_form": next(iter(bound or {}), ""),
+        "followup_form": f.FollowUpForm(), "decide_form": f.DecideForm(),
     }
-    defaults = {
-        "doc_form": f.DocumentForm, "worker_form": f.WorkerForm, "review_form": f.ReviewForm,
-        "plan_form": lambda: f.PlanChangeForm(initial={"scope": ren.scope}), "approve_form": f.ApproveForm,
-        "deposit_form": lambda: f.DepositForm(initial={"amount": ctx["setting"].deposit_amount}),
-        "gate_form": f.GateForm, "patrol_form": f.PatrolForm, "violation_form": f.ViolationForm,
-        "followup_form": f.FollowUpForm, "change_form": f.ChangeForm, "decide_form": f.DecideForm,
-        "inspect_form": f.ReviewForm, "reject_form": f.ReasonForm,
-        "refund_form": lambda: f.RefundForm(initial={"amount": held}),
-    }
-    for key, make in defaults.items():
-        ctx[key] = forms.get(key) or make()
-    ctx["open_form"] = next(iter(forms), "")
-    return ctx
 
 
 def _can_fees(user, site_id: int, what: str) -> bool:
@@ -154,97 +143,55 @@ def _can_fees(user, site_id: int, what: str) -> bool:
     return fp.can_take_payment(user, site_id) if what == "take" else fp.can_finance(user, site_id)
 
 
+def _detail_page(request: HttpRequest, ren: Renovation, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    if bound:
+        messages.error(request, _("Not saved: see the message in the form below."))
+    return render(request, "renovation/detail.html", _detail_ctx(request, ren, bound), status=status)
+
+
 @login_required
 def renovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ren = _get(request, pk)
-    return render(request, "renovation/detail.html", _detail_ctx(request, ren))
+    return _detail_page(request, _get(request, pk))
 
 
-def _step(request: HttpRequest, pk: int, key: str, form_class: Callable, run: Callable, done: str) -> HttpResponse:
-    ren = _get(request, pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            run(ren, form, request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, done)
-            return redirect(ren)
-    messages.error(request, _("Not saved: see the message in the form below."))
-    return render(request, "renovation/detail.html", _detail_ctx(request, ren, **{key: form}))
-
-
-def _step_view(key: str, form_class: Callable, run: Callable, done: str) -> Callable:
-    @login_required
-    @require_POST
-    @submit_once
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        return _step(request, pk, key, form_class, run, str(done))
-
-    return view
-
-
-def _d(form) -> dict:
-    return form.cleaned_data
-
-
-document_add = _step_view("doc_form", f.DocumentForm, lambda r, fm, u: svc.document_attach(
-    renovation=r, kind=_d(fm)["kind"], file=_d(fm)["file"], actor=u), SAVED)
-worker_add = _step_view("worker_form", f.WorkerForm, lambda r, fm, u: svc.worker_add(
-    renovation=r, name=_d(fm)["name"], id_number=_d(fm)["id_number"], photo=_d(fm)["photo"], actor=u), SAVED)
-submit = _step_view("submit_form", f.StepForm, lambda r, fm, u: svc.renovation_submit(
-    renovation=r, actor=u), SAVED)
-review = _step_view("review_form", f.ReviewForm, lambda r, fm, u: svc.renovation_review(
-    renovation=r, results=fm.results(), actor=u), SAVED)
-plan_change = _step_view("plan_form", f.PlanChangeForm, lambda r, fm, u: svc.renovation_plan_change(
-    renovation=r, scope=_d(fm)["scope"], note=_d(fm)["note"], drawings=_d(fm)["drawings"], actor=u), SAVED)
-approve = _step_view("approve_form", f.ApproveForm, lambda r, fm, u: svc.renovation_approve(
-    renovation=r, pledges={k: _d(fm)[k] for k in Document.PLEDGES}, actor=u), SAVED)
-reject = _step_view("reject_form", f.ReasonForm, lambda r, fm, u: svc.renovation_reject(
-    renovation=r, reason=_d(fm)["reason"], actor=u), SAVED)
-deposit = _step_view("deposit_form", f.DepositForm, lambda r, fm, u: svc.renovation_deposit_take(
-    renovation=r, amount=_d(fm)["amount"], method=_d(fm)["method"], actor=u), SAVED)
-gate = _step_view("gate_form", f.GateForm, lambda r, fm, u: svc.gate_enter(
-    renovation=r, pass_number=_d(fm)["pass_number"], tools=_d(fm)["tools"], actor=u), SAVED)
-patrol = _step_view("patrol_form", f.PatrolForm, lambda r, fm, u: svc.patrol_record(
-    renovation=r, checked=_d(fm)["checked"], team=_d(fm)["team"], all_in_order=_d(fm)["all_in_order"],
-    photos=_d(fm)["photos"], actor=u), SAVED)
-violation = _step_view("violation_form", f.ViolationForm, lambda r, fm, u: svc.violation_record(
-    renovation=r, rule=_d(fm)["rule"], description=_d(fm)["description"], measure=_d(fm)["measure"],
-    deduction_amount=_d(fm)["deduction_amount"], photos=_d(fm)["photos"],
-    patrol=r.patrols.filter(day=timezone.localdate()).first(), actor=u), SAVED)
-change = _step_view("change_form", f.ChangeForm, lambda r, fm, u: svc.change_apply(
-    renovation=r, kind=_d(fm)["kind"], reason=_d(fm)["reason"], new_scope=_d(fm)["new_scope"],
-    new_end_date=_d(fm)["new_end_date"], actor=u), SAVED)
-complete = _step_view("complete_form", f.StepForm, lambda r, fm, u: svc.completion_declare(
-    renovation=r, actor=u), SAVED)
-acceptance = _step_view("acceptance_form", f.StepForm, lambda r, fm, u: svc.acceptance_apply(
-    renovation=r, actor=u), SAVED)
-inspect = _step_view("inspect_form", f.ReviewForm, lambda r, fm, u: svc.inspection_record(
-    renovation=r, results=fm.results(), actor=u), SAVED)
-refund = _step_view("refund_form", f.RefundForm, lambda r, fm, u: svc.renovation_refund(
-    renovation=r, amount=_d(fm)["amount"], actor=u), SAVED)
+document_add, worker_add, submit, review, plan_change, approve, reject, deposit, gate, patrol, violation, change, \
+    complete, acceptance, inspect, refund = (
+        action_post_view(REGISTRY, page=_detail_page, key=key) for key in (
+            "documents", "workers", "submit", "review", "plan", "approve", "reject", "deposit", "gate", "patrol",
+            "violation", "change", "complete", "acceptance", "inspect", "refund"))
 
 
 def _child_step(model, key: str, form_class: Callable, run: Callable) -> Callable:
+    """A step on a violation or a change of the renovation (its form shows on the renovation's page)."""
+
     @login_required
     @require_POST
     @submit_once
     def view(request: HttpRequest, pk: int, child: int) -> HttpResponse:
         ren = _get(request, pk)
         obj = get_object_or_404(model.objects.filter(renovation=ren), pk=child)
-        return _step(request, pk, key, form_class, lambda r, fm, u: run(obj, fm, u), _("Saved."))
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                run(obj, form.cleaned_data, request.user)
+            except DomainError as err:
+                form.add_error(None, err.message)
+            else:
+                messages.success(request, SAVED)
+                return redirect(ren)
+        messages.error(request, _("Not saved: see the message in the form below."))
+        ctx = {**_detail_ctx(request, ren), key: form, "open_form": key}
+        return render(request, "renovation/detail.html", ctx)
 
     return view
 
 
-follow_up = _child_step(Violation, "followup_form", f.FollowUpForm, lambda v, fm, u: svc.violation_follow_up(
-    violation=v, note=_d(fm)["note"], closes=_d(fm)["closes"], actor=u))
-deduct = _child_step(Violation, "followup_form", f.StepForm, lambda v, fm, u: svc.violation_deduct(
+follow_up = _child_step(Violation, "followup_form", f.FollowUpForm, lambda v, d, u: svc.violation_follow_up(
+    violation=v, note=d["note"], closes=d["closes"], actor=u))
+deduct = _child_step(Violation, "followup_form", f.StepForm, lambda v, d, u: svc.violation_deduct(
     violation=v, actor=u))
-decide = _child_step(Change, "decide_form", f.DecideForm, lambda c, fm, u: svc.change_decide(
-    change=c, approve=_d(fm)["decision"] == "approve", note=_d(fm)["note"], actor=u))
+decide = _child_step(Change, "decide_form", f.DecideForm, lambda c, d, u: svc.change_decide(
+    change=c, approve=d["decision"] == "approve", note=d["note"], actor=u))
 
 
 @login_required

@@ -31,7 +31,8 @@ from core.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys",
-        "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification")
+        "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification",
+        "renovation")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
 REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person"}
 
@@ -217,11 +218,24 @@ def _rectification_pool(a, b):
     return [failed(), done]
 
 
+def _renovation_pool(a, b):
+    from renovation.models import Renovation
+    from tests.renovation.conftest import active, register
+
+    def upd(ren, status):
+        Renovation.objects.filter(pk=ren.pk).update(status=status)
+        return ren
+
+    S = Renovation.Status
+    return [register(a), active(a), *(upd(register(a), s) for s in (
+        S.IN_REVIEW, S.CHANGES_REQUIRED, S.REVIEWED, S.APPROVED, S.COMPLETED, S.ACCEPTANCE_APPLIED, S.ACCEPTED))]
+
+
 POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
          "callbacks": _callback_pool,
          "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool,
          "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool,
-         "inspections.rectification": _rectification_pool}
+         "inspections.rectification": _rectification_pool, "renovation": _renovation_pool}
 
 
 # ------------------------------------------------------------------ what a user would type
