@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +30,7 @@ from estates.models import (
 )
 
 
-def registry_event(obj, *, kind: str, actor=None, note: str = "", data: dict | None = None,
+def registry_event(obj, *, kind: str, actor: User | None = None, note: str = "", data: dict | None = None,
                    now: datetime | None = None) -> RegistryEvent:
     site_id = obj.pk if isinstance(obj, Site) else getattr(obj, "site_id", None)
     return RegistryEvent.objects.create(
@@ -43,7 +43,7 @@ def _require(ok: bool) -> None:
     require(ok, _("You are not allowed to do this."))
 
 
-def _may_save(actor, instance) -> bool:
+def _may_save(actor: User, instance) -> bool:
     if isinstance(instance, Site):
         return perms.can_manage_sites(actor)
     if isinstance(instance, Zone | Building | Department):
@@ -56,7 +56,7 @@ def _may_save(actor, instance) -> bool:
 
 
 @transaction.atomic
-def registry_record_save(*, instance, actor, reason: str = ""):
+def registry_record_save(*, instance, actor: User, reason: str = ""):
     """Create or change a site, zone, building, unit, resident, department or staff row.
 
     simple-history keeps who, when and before → after (SPEC X-01)."""
@@ -79,7 +79,7 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None) -> Unit:
+def unit_archive(*, unit: Unit, actor: User, reason: str, now: datetime | None = None) -> Unit:
     _require(perms.can_manage_structure(actor, unit.site_id))
     reason = _reason(reason)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -91,7 +91,7 @@ def unit_archive(*, unit: Unit, actor, reason: str, now: datetime | None = None)
 
 
 @transaction.atomic
-def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime | None = None) -> Resident:
+def resident_move_out(*, resident: Resident, actor: User, reason: str, now: datetime | None = None) -> Resident:
     """Residents are never deleted: marked moved-out with a reason (SPEC X-01)."""
     _require(perms.can_edit_registry(actor, resident.site_id))
     reason = _reason(reason)
@@ -106,7 +106,7 @@ def resident_move_out(*, resident: Resident, actor, reason: str, now: datetime |
 
 
 @transaction.atomic
-def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None = None) -> str:
+def resident_reveal_id_number(*, resident: Resident, actor: User, now: datetime | None = None) -> str:
     """The full ID number, for CS supervisor and above; every look is recorded (SPEC §0, X-01)."""
     _require(perms.can_reveal_id_number(actor, resident.site_id))
     registry_event(resident, kind=RegistryEvent.Kind.ID_REVEALED, actor=actor, now=now)
@@ -115,7 +115,7 @@ def resident_reveal_id_number(*, resident: Resident, actor, now: datetime | None
 
 # ---- staff -----------------------------------------------------------------------------------------
 
-def _check_roles(actor, roles) -> list[str]:
+def _check_roles(actor: User, roles) -> list[str]:
     roles = [str(r) for r in roles]
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
@@ -126,7 +126,7 @@ def _check_roles(actor, roles) -> list[str]:
 
 
 @transaction.atomic
-def staff_create(*, actor, site: Site | None, username: str, password: str, name: str, phone: str = "",
+def staff_create(*, actor: User, site: Site | None, username: str, password: str, name: str, phone: str = "",
                  employee_no: str = "", department: Department | None = None, zone: Zone | None = None,
                  roles=(), email: str = "") -> Staff:
     _require(perms.can_manage_staff(actor, site.pk if site else None) if site else perms.can_manage_sites(actor))
@@ -152,7 +152,7 @@ def _role_labels(codes) -> str:
 
 
 @transaction.atomic
-def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:
+def staff_set_roles(*, staff: Staff, roles, actor: User) -> Staff:
     _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
     new = set(_check_roles(actor, roles))
     old = set(staff.user.groups.values_list("name", flat=True))
@@ -168,7 +168,7 @@ def staff_set_roles(*, staff: Staff, roles, actor) -> Staff:
 
 
 @transaction.atomic
-def staff_set_active(*, staff: Staff, active: bool, actor, reason: str = "") -> Staff:
+def staff_set_active(*, staff: Staff, active: bool, actor: User, reason: str = "") -> Staff:
     """Staff are deactivated, never deleted; a deactivated login cannot sign in."""
     _require(perms.can_manage_staff(actor, staff.site_id) if staff.site_id else perms.can_manage_sites(actor))
     reason = _reason(reason) if not active else reason
@@ -206,7 +206,7 @@ def validate_upload(upload):
 
 
 @transaction.atomic
-def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = "",
+def unit_document_add(*, unit: Unit, doc_type: str, upload, actor: User, title: str = "",
                       now: datetime | None = None) -> UnitDocument:
     _require(perms.can_edit_registry(actor, unit.site_id))
     checked = validate_upload(upload)
@@ -222,7 +222,8 @@ def unit_document_add(*, unit: Unit, doc_type: str, upload, actor, title: str = 
 
 
 @transaction.atomic
-def unit_document_void(*, document: UnitDocument, actor, reason: str, now: datetime | None = None) -> UnitDocument:
+def unit_document_void(*, document: UnitDocument, actor: User, reason: str,
+                       now: datetime | None = None) -> UnitDocument:
     _require(perms.can_edit_registry(actor, document.site_id))
     reason = _reason(reason)
     document = UnitDocument.objects.select_for_update().get(pk=document.pk)
@@ -242,7 +243,7 @@ FRONT_DESK_CAPABLE = (Role.FRONT_DESK.value, Role.CS_SUPERVISOR.value, Role.ZONE
 
 
 @transaction.atomic
-def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: time, actor) -> DutyShift:
+def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: time, actor: User) -> DutyShift:
     _require(perms.can_keep_roster(actor, site.pk))
     if staff.site_id != site.pk or not staff.is_active:
         raise DomainError(_("Choose an active staff member of this site."), code="staff_site")
@@ -261,7 +262,7 @@ def duty_shift_add(*, site: Site, staff: Staff, day: date, start: time, end: tim
 
 
 @transaction.atomic
-def duty_shift_cancel(*, shift: DutyShift, actor, reason: str) -> DutyShift:
+def duty_shift_cancel(*, shift: DutyShift, actor: User, reason: str) -> DutyShift:
     _require(perms.can_keep_roster(actor, shift.site_id))
     reason = _reason(reason)
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)

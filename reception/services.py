@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from reception.permissions import can_acknowledge, can_register, can_write_log
 
 
 @transaction.atomic
-def reception_entry_register(*, site: Any, actor: Any, channel: str, person_name: str, purpose: str, content: str,
+def reception_entry_register(*, site: Any, actor: User, channel: str, person_name: str, purpose: str, content: str,
                              answer: str = "", phone: str = "", unit: Any = None, referred_to: str = "",
                              at: datetime | None = None, promised_reply_at: datetime | None = None,
                              now: datetime | None = None) -> ReceptionEntry:
@@ -50,7 +51,7 @@ def reception_entry_register(*, site: Any, actor: Any, channel: str, person_name
 
 
 @transaction.atomic
-def reception_entry_reply(*, entry: ReceptionEntry, actor: Any, reply: str,
+def reception_entry_reply(*, entry: ReceptionEntry, actor: User, reply: str,
                           now: datetime | None = None) -> ReceptionEntry:
     now = now or timezone.now()
     entry = ReceptionEntry.objects.select_for_update().get(pk=entry.pk)
@@ -67,7 +68,7 @@ def reception_entry_reply(*, entry: ReceptionEntry, actor: Any, reply: str,
 
 
 @transaction.atomic
-def work_log_create(*, site: Any, actor: Any, content: str, shift: str, log_date: date | None = None,
+def work_log_create(*, site: Any, actor: User, content: str, shift: str, log_date: date | None = None,
                     handovers: list[tuple[str, str]] | None = None, now: datetime | None = None) -> WorkLog:
     """RC-02: the shift's log; handover items go to the next shift or to security, who acknowledge them."""
     now = now or timezone.now()
@@ -89,7 +90,7 @@ def work_log_create(*, site: Any, actor: Any, content: str, shift: str, log_date
 
 
 @transaction.atomic
-def handover_acknowledge(*, item: HandoverItem, actor: Any, note: str = "",
+def handover_acknowledge(*, item: HandoverItem, actor: User, note: str = "",
                          now: datetime | None = None) -> HandoverItem:
     now = now or timezone.now()
     item = HandoverItem.objects.select_for_update().select_related("log").get(pk=item.pk)

@@ -6,6 +6,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
@@ -49,7 +50,7 @@ def monthly_blocks(*, site_ids: list[int], month: date) -> list[registry.Block]:
     return registry.collect("monthly", site_ids=site_ids, start=start, end=end)
 
 
-def _report_row(*, site: Site | None, month: date, now: datetime, actor=None,
+def _report_row(*, site: Site | None, month: date, now: datetime, actor: User | None = None,
                 start_clock: bool = False) -> tuple[MonthlyReport, bool]:
     """Lock or create the one row of (site, month) and mark it queued. Returns (report, queue_it)."""
     with transaction.atomic():
@@ -77,7 +78,7 @@ def _report_row(*, site: Site | None, month: date, now: datetime, actor=None,
     return report, True
 
 
-def monthly_report_request(*, site: Site | None, month: date, actor=None,
+def monthly_report_request(*, site: Site | None, month: date, actor: User | None = None,
                            now: datetime | None = None) -> MonthlyReport:
     """On demand (SPEC D-02): queue the report for (site, month) on a worker; the page polls its progress.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -54,7 +55,7 @@ def worker_id_number(value: str) -> str:
 @transaction.atomic
 def renovation_register(*, unit: Unit, owner: Resident, owner_id_number: str, contractor: str,
                         contractor_licence: str, lead_name: str, lead_phone: str, start_date: date, end_date: date,
-                        scope: str, materials: str = "", actor, now: datetime | None = None) -> Renovation:
+                        scope: str, materials: str = "", actor: User, now: datetime | None = None) -> Renovation:
     """R-01: the front desk registers the application; the owner's ID is checked against the resident file."""
     now = now or timezone.now()
     perm.check_register(actor, unit.site_id)
@@ -89,7 +90,7 @@ def renovation_register(*, unit: Unit, owner: Resident, owner_id_number: str, co
 
 
 @transaction.atomic
-def document_attach(*, renovation: Renovation, kind: str, file, actor, now: datetime | None = None) -> Document:
+def document_attach(*, renovation: Renovation, kind: str, file, actor: User, now: datetime | None = None) -> Document:
     """Any document of the application (R-01) or a signed pledge's scan (R-03), content-checked."""
     now = now or timezone.now()
     ren = lock(renovation)
@@ -107,7 +108,7 @@ def document_attach(*, renovation: Renovation, kind: str, file, actor, now: date
 
 
 @transaction.atomic
-def worker_add(*, renovation: Renovation, name: str, id_number: str, photo, actor,
+def worker_add(*, renovation: Renovation, name: str, id_number: str, photo, actor: User,
                now: datetime | None = None) -> Worker:
     """R-01: a worker with name, ID (18 characters, check digit) and photo; passes follow at the permit."""
     now = now or timezone.now()
@@ -138,7 +139,7 @@ def missing_documents(ren: Renovation) -> list[str]:
 
 
 @transaction.atomic
-def renovation_submit(*, renovation: Renovation, actor, now: datetime | None = None) -> Renovation:
+def renovation_submit(*, renovation: Renovation, actor: User, now: datetime | None = None) -> Renovation:
     """R-01: submitted for review only with the required documents and at least one worker."""
     now = now or timezone.now()
     ren = lock(renovation)
@@ -157,7 +158,7 @@ def renovation_submit(*, renovation: Renovation, actor, now: datetime | None = N
 
 
 @transaction.atomic
-def renovation_review(*, renovation: Renovation, results: dict[int, tuple[bool, str]], actor,
+def renovation_review(*, renovation: Renovation, results: dict[int, tuple[bool, str]], actor: User,
                       now: datetime | None = None) -> Review:
     """R-02: every checklist item pass/fail with a note, by engineering in their own login.
 
@@ -188,7 +189,7 @@ def renovation_review(*, renovation: Renovation, results: dict[int, tuple[bool, 
 
 
 @transaction.atomic
-def renovation_plan_change(*, renovation: Renovation, scope: str, note: str = "", drawings=None, actor,
+def renovation_plan_change(*, renovation: Renovation, scope: str, note: str = "", drawings=None, actor: User,
                            now: datetime | None = None) -> Renovation:
     """R-02: after a failed item the plan is changed (new version) and goes back to review."""
     now = now or timezone.now()
@@ -205,7 +206,7 @@ def renovation_plan_change(*, renovation: Renovation, scope: str, note: str = ""
     return ren
 
 
-def approval_blockers(ren: Renovation, actor=None) -> list[str]:
+def approval_blockers(ren: Renovation, actor: User | None = None) -> list[str]:
     """Why the head may not approve now (shown on the page and enforced by the service)."""
     out = []
     reviews = list(ren.reviews.filter(plan_version=ren.plan_version))
@@ -219,7 +220,7 @@ def approval_blockers(ren: Renovation, actor=None) -> list[str]:
 
 
 @transaction.atomic
-def renovation_approve(*, renovation: Renovation, pledges: dict | None = None, actor,
+def renovation_approve(*, renovation: Renovation, pledges: dict | None = None, actor: User,
                        now: datetime | None = None) -> Renovation:
     """R-02/R-03: the head approves a plan that passed every item, not having reviewed it; the agreement,
     fire-safety and cleaning pledges are recorded as signed with their scans."""
@@ -244,7 +245,7 @@ def renovation_approve(*, renovation: Renovation, pledges: dict | None = None, a
 
 
 @transaction.atomic
-def renovation_reject(*, renovation: Renovation, reason: str, actor, now: datetime | None = None) -> Renovation:
+def renovation_reject(*, renovation: Renovation, reason: str, actor: User, now: datetime | None = None) -> Renovation:
     now = now or timezone.now()
     ren = lock(renovation)
     perm.check_approve(actor, ren.site_id)
@@ -264,7 +265,7 @@ def _pass_number(ren: Renovation) -> str:
 
 @transaction.atomic
 def renovation_deposit_take(*, renovation: Renovation, amount: Decimal | str | None = None, method: str = "cash",
-                            payer: str = "", actor, now: datetime | None = None) -> Renovation:
+                            payer: str = "", actor: User, now: datetime | None = None) -> Renovation:
     """R-03: the deposit is taken through fees (receipt); then the permit and the worker passes are issued."""
     now = now or timezone.now()
     ren = lock(renovation)
@@ -279,7 +280,7 @@ def renovation_deposit_take(*, renovation: Renovation, amount: Decimal | str | N
     return permit_issue(renovation=ren, actor=actor, now=now)
 
 
-def permit_issue(*, renovation: Renovation, actor, now: datetime) -> Renovation:
+def permit_issue(*, renovation: Renovation, actor: User, now: datetime) -> Renovation:
     """The permit (a new version on an extension) and a pass for each worker valid to the end date."""
     ren = renovation
     first = ren.permit_version == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ def require_status(renovation: Renovation, *statuses: str, message: str | None =
                           % {"status": renovation.get_status_display()}, code="bad_state")
 
 
-def event(renovation: Renovation, kind: str, *, actor, at: datetime, note: str = "",
+def event(renovation: Renovation, kind: str, *, actor: User | None, at: datetime, note: str = "",
           data: dict | None = None) -> RenovationEvent:
     ev = RenovationEvent.record(renovation, actor=actor, kind=kind, note=note, data=data, at=at)
     assert isinstance(ev, RenovationEvent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ K = Renovation.Status
 
 
 @transaction.atomic
-def completion_declare(*, renovation: Renovation, actor, now: datetime | None = None) -> Renovation:
+def completion_declare(*, renovation: Renovation, actor: User, now: datetime | None = None) -> Renovation:
     """The owner declares the work (or the rectification) complete; acceptance is due in 7 working days."""
     now = now or timezone.now()
     ren = lock(renovation)
@@ -44,7 +45,7 @@ def completion_declare(*, renovation: Renovation, actor, now: datetime | None = 
 
 
 @transaction.atomic
-def acceptance_apply(*, renovation: Renovation, actor, now: datetime | None = None) -> Renovation:
+def acceptance_apply(*, renovation: Renovation, actor: User, now: datetime | None = None) -> Renovation:
     now = now or timezone.now()
     ren = lock(renovation)
     perm.check_register(actor, ren.site_id)
@@ -57,7 +58,7 @@ def acceptance_apply(*, renovation: Renovation, actor, now: datetime | None = No
 
 
 @transaction.atomic
-def inspection_record(*, renovation: Renovation, results: dict[int, tuple[bool, str]], actor,
+def inspection_record(*, renovation: Renovation, results: dict[int, tuple[bool, str]], actor: User,
                       now: datetime | None = None) -> Inspection:
     """R-07: each item recorded; failed → rectification (work and patrols resume) and a re-inspection."""
     now = now or timezone.now()
@@ -91,7 +92,7 @@ def refund_due(ren: Renovation) -> Decimal:
 
 
 @transaction.atomic
-def renovation_refund(*, renovation: Renovation, amount: Decimal | str | None = None, actor,
+def renovation_refund(*, renovation: Renovation, amount: Decimal | str | None = None, actor: User,
                       now: datetime | None = None):
     """R-07: after acceptance finance refunds the deposit held (taken minus deductions) through fees.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ def _photos(ren: Renovation, photos, *, at: datetime, patrol=None, violation=Non
 
 # ---- gate (R-04)
 @transaction.atomic
-def gate_enter(*, renovation: Renovation, pass_number: str, tools: str, actor,
+def gate_enter(*, renovation: Renovation, pass_number: str, tools: str, actor: User,
                now: datetime | None = None) -> GateEntry:
     """A worker entering with destructive tools is logged; an expired or foreign pass is refused."""
     now = now or timezone.now()
@@ -58,7 +59,7 @@ def gate_enter(*, renovation: Renovation, pass_number: str, tools: str, actor,
 
 
 @transaction.atomic
-def gate_leave(*, entry: GateEntry, actor, now: datetime | None = None) -> GateEntry:
+def gate_leave(*, entry: GateEntry, actor: User, now: datetime | None = None) -> GateEntry:
     now = now or timezone.now()
     entry = GateEntry.objects.select_for_update().get(pk=entry.pk)
     perm.check_gate(actor, entry.site_id)
@@ -76,7 +77,7 @@ def permit_expired(ren: Renovation, day: date) -> bool:
 
 @transaction.atomic
 def patrol_record(*, renovation: Renovation, checked: str, team: str = "", all_in_order: bool = True,
-                  photos=None, actor, now: datetime | None = None) -> Patrol:
+                  photos=None, actor: User, now: datetime | None = None) -> Patrol:
     """The daily joint patrol's record; stops today's clock and starts the next working day's.
 
     Work seen on an expired permit is recorded as a violation (R-06)."""
@@ -114,7 +115,7 @@ def _deduction_pending(ren: Renovation) -> Decimal:
 
 @transaction.atomic
 def violation_record(*, renovation: Renovation, rule: str, description: str, measure: str,
-                     deduction_amount: Decimal | None = None, patrol: Patrol | None = None, photos=None, actor,
+                     deduction_amount: Decimal | None = None, patrol: Patrol | None = None, photos=None, actor: User,
                      now: datetime | None = None) -> Violation:
     """R-05: the rule broken, photos and the measure; a deduction names its amount (taken by finance)."""
     now = now or timezone.now()
@@ -144,7 +145,7 @@ def violation_record(*, renovation: Renovation, rule: str, description: str, mea
 
 
 @transaction.atomic
-def violation_follow_up(*, violation: Violation, note: str, closes: bool = False, actor,
+def violation_follow_up(*, violation: Violation, note: str, closes: bool = False, actor: User,
                         now: datetime | None = None) -> Violation:
     """R-05: follow-up until closed; a deduction is closed only once finance has taken it."""
     now = now or timezone.now()
@@ -166,7 +167,7 @@ def violation_follow_up(*, violation: Violation, note: str, closes: bool = False
 
 
 @transaction.atomic
-def violation_deduct(*, violation: Violation, actor, now: datetime | None = None) -> Violation:
+def violation_deduct(*, violation: Violation, actor: User, now: datetime | None = None) -> Violation:
     """R-05: finance deducts the recorded amount from the deposit held in fees, with the reason."""
     now = now or timezone.now()
     v = Violation.objects.select_for_update().select_related("renovation__unit").get(pk=violation.pk)
@@ -185,7 +186,7 @@ def violation_deduct(*, violation: Violation, actor, now: datetime | None = None
 # ---- changes and extensions (R-06, R-08)
 @transaction.atomic
 def change_apply(*, renovation: Renovation, kind: str, reason: str, new_scope: str = "",
-                 new_end_date: date | None = None, actor, now: datetime | None = None) -> Change:
+                 new_end_date: date | None = None, actor: User, now: datetime | None = None) -> Change:
     now = now or timezone.now()
     ren = lock(renovation)
     perm.check_register(actor, ren.site_id)
@@ -215,7 +216,7 @@ def change_apply(*, renovation: Renovation, kind: str, reason: str, new_scope: s
 
 
 @transaction.atomic
-def change_decide(*, change: Change, approve: bool, note: str = "", actor,
+def change_decide(*, change: Change, approve: bool, note: str = "", actor: User,
                   now: datetime | None = None) -> Change:
     """R-08: the head approves the changed scope before the changed work starts; R-06: an approved extension
     reissues the permit and the passes with the new end date."""
