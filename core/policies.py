@@ -51,6 +51,9 @@ POLICY_TABLE: list[P] = [
       "center_head,front_desk", rule="T-15"),
     P("ticket.extension.director", _("Two weeks from acceptance"), 14, "days", "notify",
       "site_director,center_head", rule="T-05"),
+    # started when a completion clock breaches, stopped when an extension is asked for (or the order completed)
+    P("ticket.extension.request", _("Extension applied for after going overdue"), 24, "hours", "notify",
+      "cs_supervisor,front_desk", rule="T-05"),
     P("ticket.followup.engineering", _("Engineering order follow-up"), 7, "days", "followup",
       "front_desk,zone_staff", repeat=True, rule="T-10"),
     P("ticket.followup.property", _("Property order follow-up"), 3, "days", "followup",

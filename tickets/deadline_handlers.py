@@ -1,4 +1,4 @@
-"""Domain reactions to breached work-order clocks (SPEC T-03, T-10, T-11, T-14). The generic part
+"""Domain reactions to breached work-order clocks (SPEC T-03, T-05, T-10, T-11, T-14). The generic part
 (notify the policy's roles) is done by core; here the order's history and the chase (催办)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from core.deadlines import breach_handler
 from core.notifications import notification_queue
 from estates.selectors import users_with_roles
 from tickets.models import WorkOrder, WorkOrderEvent
+from tickets.services.extension import extension_request_clock_start
 
 E = WorkOrderEvent.Kind
 
@@ -31,6 +32,7 @@ def chase_overdue(deadline, now) -> None:
     if order is None:
         return
     WorkOrderEvent.record(order, kind=E.CHASED, at=now, data={"code": deadline.code})
+    extension_request_clock_start(order=order, overdue_at=deadline.due_at)  # SPEC T-05, §15
     if order.department_id:
         recipients = list(users_with_roles(site_id=order.site_id, roles=["dept_supervisor", "security_supervisor"])
                           .filter(staff__department_id=order.department_id))
@@ -53,6 +55,7 @@ def followup_due(deadline, now) -> None:
 @breach_handler("ticket.status.report")
 @breach_handler("ticket.developer.repair")
 @breach_handler("ticket.agreement.return")
+@breach_handler("ticket.extension.request")  # SPEC T-05: no extension applied for within its limit
 def record_breach(deadline, now) -> None:
     order = _order(deadline)
     if order is not None:

@@ -45,13 +45,36 @@ def work_order_get(user, pk: int) -> WorkOrder:
             "site", "unit", "zone", "category", "department").prefetch_related(
             Prefetch("receiver", queryset=get_user_model().objects.select_related("staff")), "assignee")
         .annotate(**{f"has_{name}": Exists(model._default_manager.filter(order=OuterRef("pk")))
-                     for name, model in DETAIL_LISTS.items()}),
+                     for name, model in DETAIL_LISTS.items()},
+                  has_voided=_voided_exists(Charge) | _voided_exists(Material)),
         pk=pk)
     cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
     for name in DETAIL_LISTS:
         if not getattr(order, f"has_{name}"):  # known empty: a later prefetch of it asks nothing
             cache[name] = getattr(order, name).none()
     return order
+
+
+def _voided_exists(model) -> Exists:
+    return Exists(model.all_objects.filter(order=OuterRef("pk"), voided_at__isnull=False))
+
+
+def work_order_voided_rows(order: WorkOrder) -> dict[str, list]:
+    """SPEC X-01: the charges and materials of an earlier completion, voided when it was entered again after
+    rework (when, why), oldest first. Asked only when the order's own query saw one (`has_voided`), in the
+    same query per list as the rows in force, which it leaves in the order's prefetch cache (issue 21.3)."""
+    voided: dict[str, list] = {"charges": [], "materials": []}
+    if not getattr(order, "has_voided", True):
+        return voided
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, model in (("charges", Charge), ("materials", Material)):
+        rows = list(model.all_objects.filter(order=order).order_by("voided_at", "pk"))
+        voided[name] = [r for r in rows if r.voided_at is not None]
+        current = getattr(order, name).all()  # what a prefetch leaves: the in-force rows, nothing asked again
+        current._result_cache = [r for r in rows if r.voided_at is None]
+        current._prefetch_done = True
+        cache[name] = current
+    return voided
 
 
 def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:

@@ -30,13 +30,14 @@ def dispatch_limit(site_id: int) -> timedelta:
 def three_minute_counts(*, site_ids: list[int], start: datetime, end: datetime, now: datetime) -> dict:
     """Orders registered in [start, end), not cancelled: how many had someone dispatched within the site's
     limit. An order still waiting after its limit counts as late; one still within it is not counted yet.
-    One aggregate per site (each site may set its own limit)."""
+    Orders registered afterwards (`registered_late`, T-03: worked first, the call was the dispatch) had no
+    live dispatch to measure and are left out. One aggregate per site (each site may set its own limit)."""
     on_time = late = 0
     for site_id in site_ids:
         limit = dispatch_limit(site_id)
         by = ExpressionWrapper(F("received_at") + Value(limit), output_field=DateTimeField())
         agg = (WorkOrder.objects.filter(site_id=site_id, received_at__gte=start, received_at__lt=end)
-               .exclude(status=WorkOrder.Status.CANCELLED).annotate(by=by)
+               .exclude(status=WorkOrder.Status.CANCELLED).exclude(registered_late=True).annotate(by=by)
                .aggregate(on_time=Count("id", filter=Q(dispatched_at__isnull=False, dispatched_at__lte=F("by"))),
                           late=Count("id", filter=Q(dispatched_at__gt=F("by"))
                                      | Q(dispatched_at__isnull=True, by__lt=now))))

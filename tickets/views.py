@@ -150,12 +150,14 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_ctx(request, order, bound: dict | None = None) -> dict:
+    voided = selectors.work_order_voided_rows(order)  # X-01; reads charges and materials with them if any
     prefetch_related_objects([order], "charges", "materials", "extensions", "photos")  # asked twice below
     return {"order": order, "registry": REGISTRY,
             "action_cards": REGISTRY.cards(request.user, order, bound, inline=_inline_steps(request.user)),
             "events": order.events.select_related("actor__staff"),
             "deadlines": deadlines_of(order), "charges": list(order.charges.all()),
             "materials": list(order.materials.all()), "extensions": list(order.extensions.all()),
+            "voided": voided,
             "photos": list(order.photos.all()), "callbacks": _callbacks_of(order),
             "problems": services.receipt_problems(order)
             if order.status == WorkOrder.Status.COMPLETED else [], "now": timezone.now()}

@@ -53,3 +53,18 @@ def test_three_minute_rate_follows_the_site_policy(site_a, site_b):
                                        end=datetime(2026, 12, 1, tzinfo=TZ))
     figure = next(f for f in block.figures if f.key == "three_minute_rate")
     assert str(figure.value) == "0.6000"  # at the month's end the order still waiting is late too: 3 of 5
+
+
+# SPEC C-14 with T-03: an order registered afterwards (worked first) had no live dispatch to measure
+def test_three_minute_rate_leaves_out_orders_registered_afterwards(site_a):
+    now = T0 + timedelta(hours=1)
+    _order(site_a, 1, T0, timedelta(minutes=2))  # on time
+    late = _order(site_a, 2, T0, timedelta(hours=3))  # entered afterwards with the real times
+    never = _order(site_a, 3, T0)  # registered afterwards, no dispatch time of its own
+    WorkOrder.objects.filter(pk__in=[late.pk, never.pk]).update(registered_late=True)
+    day = (T0.replace(hour=0), T0.replace(hour=0) + timedelta(days=1))
+    assert three_minute_counts(site_ids=[site_a.site.pk], start=day[0], end=day[1], now=now) == {
+        "on_time": 1, "late": 0, "measured": 1}
+    WorkOrder.objects.filter(pk=late.pk).update(registered_late=False)  # the same order live: late
+    assert three_minute_counts(site_ids=[site_a.site.pk], start=day[0], end=day[1], now=now) == {
+        "on_time": 1, "late": 1, "measured": 2}

@@ -100,7 +100,8 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
     charges_request_check(order, actor=user, now=now)  # SPEC T-07, T-18
     deadline_stop(subject=order, code=[*COMPLETION_CODES, "ticket.status.report"], now=now)
     deadline_cancel(subject=order, code=["ticket.followup.engineering", "ticket.followup.property",
-                                         "ticket.emergency.dispatch"], now=now, reason="completed")
+                                         "ticket.emergency.dispatch", "ticket.extension.request"], now=now,
+                    reason="completed")
     save(order, ["arrived_at", "completed_at", "cause", "work_done", "labour_hours", "prep_hours", "price_told",
                  "charges_checked_by", "charges_approved_by"])
     WorkOrderEvent.record(order, actor=user, kind=E.COMPLETED, at=now,

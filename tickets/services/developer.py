@@ -39,8 +39,8 @@ def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, not
     require(due_at > now, _("The developer's deadline must be in the future."), "due_at")
     refuse(order, order.route_to_developer)
     order.route_to_developer()
-    deadline_cancel(subject=order, code=[*COMPLETION_CODES, "ticket.emergency.dispatch"], now=now,
-                    reason="developer")
+    deadline_cancel(subject=order, code=[*COMPLETION_CODES, "ticket.emergency.dispatch", "ticket.extension.request"],
+                    now=now, reason="developer")
     deadline_start(subject=order, code="ticket.developer.repair", now=now, site_id=order.site_id, due_at=due_at)
     order.due_at = due_at
     save(order, ["is_warranty", "warranty_route", "due_at"])

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.approvals import approval_request, approvals_withdraw_for
+from core.approvals import approval_pending, approval_request, approvals_withdraw_for
 from core.deadlines import (
     compute_due,
     deadline_cancel,
@@ -35,6 +35,7 @@ from tickets.services.registration import COMPLETION_CODES, as_user, lock, refus
 
 User = get_user_model()
 EXTENSION, EXTENSION_DIRECTOR = "ticket.extension", "ticket.extension.director"  # SPEC T-05, T-18
+EXTENSION_REQUEST = "ticket.extension.request"  # SPEC T-05, §15: applied for within 24 h of going overdue
 
 
 def director_limit(order: WorkOrder) -> datetime:
@@ -67,12 +68,25 @@ def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: 
             _("Only the front desk asks for an extension."))
     _extension_rules(order, new_due_at=new_due_at, reason=reason, resident_consent=resident_consent,
                      resident_caused=resident_caused)
+    deadline_stop(subject=order, code=EXTENSION_REQUEST, now=now)  # SPEC §15: the extension is applied for
     local = timezone.localtime(new_due_at)
     data = {"new_due_at": new_due_at.isoformat(), "consent": resident_consent, "consent_note": consent_note,
             "resident_caused": resident_caused, "director": new_due_at > director_limit(order)}
     return approval_request(kind=EXTENSION, subject=order, actor=user, reason=reason, data=data, now=now,
                             summary=_("Extend %(number)s to %(due)s") % {"number": order.number,
                                                                          "due": f"{local:%Y-%m-%d %H:%M}"})
+
+
+def extension_request_clock_start(*, order: WorkOrder, overdue_at: datetime) -> None:
+    """SPEC T-05, §15 `ticket.extension.request`: an order that went overdue at `overdue_at` (its completion
+    clock breached) must have an extension applied for within the policy's limit from that moment; the clock
+    stops when one is asked for (`work_order_extend`) and ends with the order's completion. Not started when
+    an extension asked for earlier still waits for its signatures."""
+    if order.status not in WorkOrder.OPEN_STATES or deadline_running(order, EXTENSION_REQUEST):
+        return
+    if approval_pending(order, [EXTENSION, EXTENSION_DIRECTOR]) is not None:
+        return
+    deadline_start(subject=order, code=EXTENSION_REQUEST, now=overdue_at, site_id=order.site_id)
 
 
 def _extension_rules(order: WorkOrder, *, new_due_at: datetime, reason: str, resident_consent: bool,
