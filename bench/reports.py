@@ -285,7 +285,7 @@ def _run(args) -> int:
     for section in registry.sections():
         elapsed, slow = _time_queries(lambda s=section: s.dashboard(site_ids=[site.pk], now=now))
         print(f"  dashboard section {section.key}: {elapsed * 1000:.0f} ms, {len(slow)} queries, "
-              f"slowest {slow[0][0] * 1000 if slow else 0:.0f} ms")
+              f"slowest {slow[0][0] * 1000 if slow else 0:.0f} ms" + (f": {slow[0][1][:150]}" if slow else ""))
 
     if args.no_monthly:
         ok = statistics.median(results["dashboard page"]) < 200

@@ -40,10 +40,12 @@ def _completed_aggregates(start, end) -> dict:
     """Count(filter=Q) expressions for orders completed in [start, end)."""
     done = Q(completed_at__gte=start, completed_at__lt=end)
     on_time = done & (Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at")))
+    # counted on completed_at (never null among them): with the range in WHERE, PostgreSQL reads the
+    # covering index wo_site_completed_cov (site, completed_at) INCLUDE (due_at, rework_count) alone
     return {
-        "completed": Count("id", filter=done),
-        "on_time": Count("id", filter=on_time),
-        "reworked": Count("id", filter=done & Q(rework_count__gt=0)),
+        "completed": Count("completed_at", filter=done),
+        "on_time": Count("completed_at", filter=on_time),
+        "reworked": Count("completed_at", filter=done & Q(rework_count__gt=0)),
     }
 
 
@@ -94,8 +96,9 @@ class WorkOrderSection(Section):
                "emergency_open": sum(g["open"] for g in groups if g["is_emergency"])}
         agg["received_today"] = qs.filter(received_at__gte=t_start, received_at__lt=t_end).count()
         # 30-day rates move slowly; cached for REPORTS_CACHE_SECONDS (range of wo_site_completed)
-        agg.update(cached(self, "rates30", site_ids, lambda: qs.aggregate(
-            **_completed_aggregates(now - timedelta(days=30), now)), bucket=f"{now:%Y%m%d%H}"))
+        since = now - timedelta(days=30)  # the range in WHERE too: a range of the index, not every order
+        agg.update(cached(self, "rates30", site_ids, lambda: qs.filter(completed_at__gte=since, completed_at__lt=now)
+                          .aggregate(**_completed_aggregates(since, now)), bucket=f"{now:%Y%m%d%H}"))
         figures = [
             Figure("open", _("Open orders"), agg["open"], url=list_url("tickets:order_list", site_ids, status="open")),
             Figure("overdue", _("Overdue orders"), agg["overdue"], alert=True,
