@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -173,7 +174,7 @@ def _finish(req: ApprovalRequest, spec: ApprovalKind, *, approved: bool, now: da
 
 
 @transaction.atomic
-def approval_request(*, kind: str, subject: Any, actor: Any, summary: str, reason: str = "",
+def approval_request(*, kind: str, subject: Any, actor: User | None, summary: str, reason: str = "",
                      data: dict | None = None, now: datetime | None = None) -> ApprovalRequest:
     """Ask the kind's role for a decision. If the asker may decide it (and the kind allows), it is
     approved at once in the asker's own login."""
@@ -205,7 +206,7 @@ def approval_request(*, kind: str, subject: Any, actor: Any, summary: str, reaso
 
 
 @transaction.atomic
-def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, note: str = "",
+def approval_decide(*, request: ApprovalRequest, actor: User | None, approve: bool, note: str = "",
                     now: datetime | None = None) -> ApprovalRequest:
     """The named role decides in their own login; a decline needs a note."""
     now = now or timezone.now()
@@ -225,7 +226,7 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, note
 
 
 @transaction.atomic
-def approval_record_paper(*, request: ApprovalRequest, actor: Any, signer: Any, scan: Any,
+def approval_record_paper(*, request: ApprovalRequest, actor: User | None, signer: Any, scan: Any,
                           signed_at: datetime | None = None, note: str = "",
                           now: datetime | None = None) -> ApprovalRequest:
     """The approval was signed on paper: the scan of the signed form is attached (checked by content),
@@ -258,7 +259,7 @@ def approval_record_paper(*, request: ApprovalRequest, actor: Any, signer: Any, 
 
 
 @transaction.atomic
-def approval_cancel(*, request: ApprovalRequest, actor: Any, reason: str, now: datetime | None = None,
+def approval_cancel(*, request: ApprovalRequest, actor: User | None, reason: str, now: datetime | None = None,
                     system: bool = False) -> ApprovalRequest:
     """Withdraw a waiting request (the order closed, the request was wrong); the reason is kept."""
     now = now or timezone.now()

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 
@@ -40,7 +42,7 @@ def default_assignee(*, site_id: int, unit: Any = None) -> Any:
 
 @transaction.atomic
 def callback_request(*, subject: Any, site_id: int, kind: str, policy_code: str, now: datetime | None = None,
-                     actor: Any = None, unit: Any = None, resident: Any = None, resident_name: str = "",
+                     actor: Actor | None = None, unit: Any = None, resident: Any = None, resident_name: str = "",
                      phone: str = "", summary: str = "", department_report: str = "",
                      assigned_to: Any = None, due_at: datetime | None = None) -> Callback:
     """SPEC CB-01: create the callback task and start its clock `policy_code` on the Callback.
@@ -87,7 +89,7 @@ def _locked(callback: Callback) -> Callback:
     return Callback.objects.select_for_update().get(pk=callback.pk)
 
 
-def _outcome(cb: Callback, *, result: str, now: datetime, actor: Any) -> None:
+def _outcome(cb: Callback, *, result: str, now: datetime, actor: User | None) -> None:
     """Run the subject app's outcome handler exactly once (guarded by `outcome_at`)."""
     if cb.outcome_at is not None:
         return
@@ -96,7 +98,7 @@ def _outcome(cb: Callback, *, result: str, now: datetime, actor: Any) -> None:
     outcome_run(callback=cb, result=result, now=now, actor=actor)
 
 
-def _finish(cb: Callback, *, result: str, now: datetime, actor: Any, note: str = "") -> None:
+def _finish(cb: Callback, *, result: str, now: datetime, actor: User | None, note: str = "") -> None:
     cb.finish(result=result, at=now, by=actor)
     cb.save(update_fields=["status", "result", "answered_at", "closed_at", "closed_by", "updated_at"])
     CallbackEvent.record(cb, actor=actor, kind=CallbackEvent.Kind.DONE, at=now, note=note,
@@ -105,7 +107,7 @@ def _finish(cb: Callback, *, result: str, now: datetime, actor: Any, note: str =
 
 
 @transaction.atomic
-def callback_attempt_record(*, callback: Callback, actor: Any, method: str, result: str,
+def callback_attempt_record(*, callback: Callback, actor: Actor | None, method: str, result: str,
                             number_dialled: str = "", comment: str = "", now: datetime | None = None,
                             signed_on_paper: bool = False, signer_name: str = "", signature: str = "",
                             mismatch: bool = False, mismatch_note: str = "") -> CallbackAttempt:
@@ -119,7 +121,7 @@ def callback_attempt_record(*, callback: Callback, actor: Any, method: str, resu
     now = now or timezone.now()
     actor = as_user(actor)
     cb = _locked(callback)
-    if not can_work_callback(actor, cb):
+    if actor is None or not can_work_callback(actor, cb):
         raise DomainError(_("You may not record callbacks of this site."), code="not_allowed")
     if cb.status != Callback.Status.OPEN:
         raise DomainError(_("This callback is not open."), code="not_open")
@@ -189,7 +191,7 @@ def callback_attempt_record(*, callback: Callback, actor: Any, method: str, resu
 
 @transaction.atomic
 def callback_site_check_request(*, callback: Callback, note: str, now: datetime | None = None,
-                                actor: Any = None) -> Callback:
+                                actor: Actor | None = None) -> Callback:
     """SPEC CB-03 / C-06 before the call (issue 22): the resident said online that the work is unsatisfactory,
     so the account already differs from the department's report. The zone manager is sent to check on site
     now and the CS supervisor (one level up) is told; the callback stays open so the phone callback (CB-01)
@@ -221,7 +223,7 @@ def _zone_manager(cb: Callback) -> Any:
 
 
 @transaction.atomic
-def callback_mismatch_finding_record(*, callback: Callback, actor: Any, finding: str,
+def callback_mismatch_finding_record(*, callback: Callback, actor: Actor | None, finding: str,
                                      now: datetime | None = None) -> Callback:
     """SPEC CB-03: the zone manager's finding on site; only then the callback closes."""
     now = now or timezone.now()
@@ -244,7 +246,7 @@ def callback_mismatch_finding_record(*, callback: Callback, actor: Any, finding:
 
 
 @transaction.atomic
-def callback_cancel(*, callback: Callback, actor: Any, reason: str, now: datetime | None = None) -> Callback:
+def callback_cancel(*, callback: Callback, actor: Actor | None, reason: str, now: datetime | None = None) -> Callback:
     """No longer needed (e.g. the work order was cancelled). Reason required; the clock is cancelled."""
     now = now or timezone.now()
     actor = as_user(actor)
@@ -263,7 +265,8 @@ def callback_cancel(*, callback: Callback, actor: Any, reason: str, now: datetim
 
 
 @transaction.atomic
-def callback_reassign(*, callback: Callback, actor: Any, assignee: Any, now: datetime | None = None) -> Callback:
+def callback_reassign(*, callback: Callback, actor: Actor | None, assignee: Any,
+                      now: datetime | None = None) -> Callback:
     now = now or timezone.now()
     actor = as_user(actor)
     cb = _locked(callback)

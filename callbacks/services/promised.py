@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from core.errors import DomainError
 
 
 @transaction.atomic
-def promised_reply_create(*, site_id: int, question: str, due_at: datetime | None, actor: Any,
+def promised_reply_create(*, site_id: int, question: str, due_at: datetime | None, actor: User,
                           callback: Any = None, visit: Any = None, unit: Any = None,
                           now: datetime | None = None) -> PromisedReply:
     now = now or timezone.now()
@@ -37,7 +38,7 @@ def promised_reply_create(*, site_id: int, question: str, due_at: datetime | Non
 
 
 @transaction.atomic
-def promised_reply_answer(*, reply: PromisedReply, answer: str, actor: Any,
+def promised_reply_answer(*, reply: PromisedReply, answer: str, actor: User,
                           now: datetime | None = None) -> PromisedReply:
     now = now or timezone.now()
     reply = PromisedReply.objects.select_for_update().get(pk=reply.pk)

@@ -13,6 +13,7 @@ from callbacks.models import RelationshipEvent, RelationshipPlan, RelationshipTa
 from callbacks.permissions import can_plan_relationship, can_record_relationship_task
 from core.errors import DomainError
 from core.service_kit import as_user, lock_row
+from estates.actors import Actor
 
 MAX_HOUSEHOLDS = 100_000
 
@@ -22,7 +23,7 @@ def _deny(message: str) -> DomainError:
 
 
 @transaction.atomic
-def relationship_plan_create(*, site: Any, month: date, actor: Any, notes: str = "",
+def relationship_plan_create(*, site: Any, month: date, actor: Actor | None, notes: str = "",
                              now: datetime | None = None) -> RelationshipPlan:
     """One plan per site and month, made by the CS supervisor."""
     user = as_user(actor)
@@ -39,7 +40,8 @@ def relationship_plan_create(*, site: Any, month: date, actor: Any, notes: str =
 
 
 @transaction.atomic
-def relationship_task_add(*, plan: RelationshipPlan, zone: Any, kind: str, title: str, due_date: date, actor: Any,
+def relationship_task_add(*, plan: RelationshipPlan, zone: Any, kind: str, title: str, due_date: date,
+                          actor: Actor | None,
                           now: datetime | None = None) -> RelationshipTask:
     user = as_user(actor)
     plan = lock_row(plan)
@@ -61,7 +63,7 @@ def relationship_task_add(*, plan: RelationshipPlan, zone: Any, kind: str, title
 
 
 @transaction.atomic
-def relationship_task_record(*, task: RelationshipTask, actor: Any, result: str, households: Any = 0,
+def relationship_task_record(*, task: RelationshipTask, actor: Actor | None, result: str, households: Any = 0,
                              now: datetime | None = None) -> RelationshipTask:
     """Zone staff record what was done (how many households reached)."""
     now = now or timezone.now()
@@ -87,7 +89,7 @@ def relationship_task_record(*, task: RelationshipTask, actor: Any, result: str,
 
 
 @transaction.atomic
-def relationship_task_cancel(*, task: RelationshipTask, actor: Any, reason: str,
+def relationship_task_cancel(*, task: RelationshipTask, actor: Actor | None, reason: str,
                              now: datetime | None = None) -> RelationshipTask:
     """X-01: a task is never deleted: cancelled with a reason by the planners."""
     now = now or timezone.now()

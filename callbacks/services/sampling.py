@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ def callback_settings_for(site: Any) -> CallbackSettings:
 
 
 @transaction.atomic
-def callback_settings_update(*, site: Any, actor: Any, sampling_share: Decimal,
+def callback_settings_update(*, site: Any, actor: User, sampling_share: Decimal,
                              in_person_share: Decimal | None = None, director_visits: int | None = None,
                              zone_manager_visits: int | None = None) -> CallbackSettings:
 
@@ -60,7 +61,7 @@ def sample_size(n: int, share: Decimal) -> int:
 
 @transaction.atomic
 def sampling_draw(*, site: Any, period_start: date, period_end: date, candidates: list[tuple[Any, Any, Any]],
-                  share: Decimal | None = None, now: datetime | None = None, actor: Any = None) -> SamplingDraw:
+                  share: Decimal | None = None, now: datetime | None = None, actor: User | None = None) -> SamplingDraw:
     """Draw `share` of the closed complaints `candidates` [(subject, unit, resident)] for a re-visit.
 
     Reproducible: candidates are put in a stable order and drawn with a seed stored on the draw

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -108,7 +109,7 @@ def visit_plan_generate(*, site: Any, month: date, now: datetime | None = None) 
 
 
 @transaction.atomic
-def visit_record(*, visit: Visit, actor: Any, result: str, resident_name: str = "", comment: str = "",
+def visit_record(*, visit: Visit, actor: User, result: str, resident_name: str = "", comment: str = "",
                  signed_on_paper: bool = False, signer_name: str = "", signature: str = "",
                  question: str = "", reply_due_at: datetime | None = None,
                  now: datetime | None = None) -> Visit:

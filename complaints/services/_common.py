@@ -18,6 +18,7 @@ from core.numbering import day_period, number_take
 from core.roles import Role
 from core.service_kit import lock_row
 from core.uploads import check_image
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ LEVEL_ROLES = {
 }
 
 
-def _staff(actor: Any) -> Any:
+def _staff(actor: Actor | None) -> Any:
     if actor is None:
         return None
     if hasattr(actor, "is_authenticated"):

@@ -32,11 +32,12 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from estates.actors import Actor
 
 log = logging.getLogger(__name__)
 
 
-def _request_callback(c: Complaint, *, now: datetime, actor: Any = None) -> bool:
+def _request_callback(c: Complaint, *, now: datetime, actor: Actor | None = None) -> bool:
     """C-09 / CB-01: the callbacks app owns the callback task and its `complaint.callback` clock."""
     try:
         with transaction.atomic():
@@ -61,7 +62,7 @@ def callback_deadline(c: Complaint) -> Any:
 
 
 @transaction.atomic
-def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, number_dialled: str = "",
+def complaint_callback_record(*, complaint: Complaint, actor: Actor | None, result: str, number_dialled: str = "",
                               note: str = "", now: datetime | None = None) -> Complaint:
     """The complaint page's quick callback: recorded on the callbacks task (whose outcome handler then
     closes or reopens the complaint), or directly when there is no task."""
@@ -81,7 +82,7 @@ def complaint_callback_record(*, complaint: Complaint, actor: Any, result: str, 
     return complaint
 
 
-def complaint_close(c: Complaint, *, now: datetime, actor: Any = None, note: str = "") -> None:
+def complaint_close(c: Complaint, *, now: datetime, actor: Actor | None = None, note: str = "") -> None:
     """Close and file a handled complaint (the caller holds the lock); every late one gets its inquiry (C-07)."""
     c.close(at=now)
     c.save()
@@ -99,7 +100,7 @@ def complaint_close(c: Complaint, *, now: datetime, actor: Any = None, note: str
 
 # ---------------------------------------------------------------- C-09 callback outcome
 @transaction.atomic
-def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: Any = None, note: str = "",
+def complaint_callback_outcome(*, complaint: Complaint, satisfied: bool, actor: Actor | None = None, note: str = "",
                                now: datetime | None = None) -> Complaint:
     """C-09: satisfied → closed and filed; unsatisfied → reopened and escalated one level."""
     now = now or timezone.now()

@@ -21,6 +21,7 @@ from core.deadlines import deadline_stop
 from core.errors import DomainError
 from core.mail import single_line
 from core.service_kit import as_user, require
+from estates.actors import Actor
 
 RECORDABLE = (S.DISPATCHED, S.FINISHED, S.HANDLED)
 
@@ -32,13 +33,13 @@ def _text(value: str, code: str, message: str) -> str:
     return value
 
 
-def _close_if_ready(c: Complaint, *, now: datetime, actor: Any) -> None:
+def _close_if_ready(c: Complaint, *, now: datetime, actor: Actor | None) -> None:
     if c.status == S.HANDLED and c.callback_satisfied_at and c.cause_recorded and c.reply_recorded:
         complaint_close(c, now=now, actor=actor, note=_("Cause, action and written reply recorded."))
 
 
 @transaction.atomic
-def complaint_cause_record(*, complaint: Complaint, actor: Any, cause_kind: str, cause: str,
+def complaint_cause_record(*, complaint: Complaint, actor: Actor | None, cause_kind: str, cause: str,
                            corrective_action: str, action_owner: Any, action_due: date,
                            now: datetime | None = None) -> Complaint:
     """C-13: the cause and the corrective or preventive action with its owner and due date."""
@@ -72,7 +73,7 @@ def complaint_cause_record(*, complaint: Complaint, actor: Any, cause_kind: str,
 
 
 @transaction.atomic
-def complaint_action_done(*, complaint: Complaint, actor: Any, note: str = "", now: datetime | None = None
+def complaint_action_done(*, complaint: Complaint, actor: Actor | None, note: str = "", now: datetime | None = None
                           ) -> Complaint:
     """C-13: the action's owner (or the department) reports it done."""
     now = now or timezone.now()
@@ -89,7 +90,7 @@ def complaint_action_done(*, complaint: Complaint, actor: Any, note: str = "", n
 
 
 @transaction.atomic
-def complaint_action_verify(*, complaint: Complaint, actor: Any, note: str = "", now: datetime | None = None
+def complaint_action_verify(*, complaint: Complaint, actor: Actor | None, note: str = "", now: datetime | None = None
                             ) -> Complaint:
     """C-13: a supervisor other than the action's owner verifies it."""
     now = now or timezone.now()
@@ -107,7 +108,7 @@ def complaint_action_verify(*, complaint: Complaint, actor: Any, note: str = "",
 
 
 @transaction.atomic
-def complaint_reply_record(*, complaint: Complaint, actor: Any, reply_text: str, reply_on: date,
+def complaint_reply_record(*, complaint: Complaint, actor: Actor | None, reply_text: str, reply_on: date,
                            reply_method: str, now: datetime | None = None) -> Complaint:
     """C-13: the written reply (书面回复) given to the resident: text, date, how it was delivered."""
     now = now or timezone.now()

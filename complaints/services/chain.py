@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from core.models import Deadline
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 D = ChainDecision.Decision
@@ -88,7 +90,7 @@ def _decision(c: Complaint, *, level: int, decision: str, now: datetime, reason:
         return None
 
 
-def _to_company(c: Complaint, *, now: datetime, reason: str, actor: Any = None, deadline: Deadline | None = None
+def _to_company(c: Complaint, *, now: datetime, reason: str, actor: User | None = None, deadline: Deadline | None = None
                 ) -> None:
     """The company leader is notified: his written report (24 h) and his own decision clock start."""
     c.company_notified_at = now
@@ -101,7 +103,7 @@ def _to_company(c: Complaint, *, now: datetime, reason: str, actor: Any = None, 
     deadline_start(subject=c, code="complaint.emergency.executive", now=now, site_id=c.site_id)
 
 
-def _to_executive(c: Complaint, *, now: datetime, reason: str, actor: Any = None,
+def _to_executive(c: Complaint, *, now: datetime, reason: str, actor: User | None = None,
                   deadline: Deadline | None = None) -> None:
     c.executive_notified_at = now
     _save(c, "executive_notified_at")
@@ -111,7 +113,7 @@ def _to_executive(c: Complaint, *, now: datetime, reason: str, actor: Any = None
 
 
 @transaction.atomic
-def complaint_chain_decide(*, complaint: Complaint, actor: Any, decision: str, reason: str = "",
+def complaint_chain_decide(*, complaint: Complaint, actor: Actor | None, decision: str, reason: str = "",
                            now: datetime | None = None) -> ChainDecision:
     """C-05: the deciding level records "resolvable here" (the chain stops) or "escalate now"."""
     now = now or timezone.now()
@@ -162,7 +164,7 @@ def chain_timeout(*, complaint: Complaint, deadline: Deadline, now: datetime) ->
 
 
 @transaction.atomic
-def complaint_escalate_by_hand(*, complaint: Complaint, actor: Any, reason: str, now: datetime | None = None
+def complaint_escalate_by_hand(*, complaint: Complaint, actor: Actor | None, reason: str, now: datetime | None = None
                                ) -> Complaint:
     """C-06: any level may escalate one level up at any time, with a reason. In the emergency chain this is
     the deciding level's "escalate now" (the next level's clocks start as they would)."""
@@ -187,7 +189,7 @@ def complaint_escalate_by_hand(*, complaint: Complaint, actor: Any, reason: str,
 
 
 @transaction.atomic
-def complaint_reclassify(*, complaint: Complaint, actor: Any, severity: str, reason: str,
+def complaint_reclassify(*, complaint: Complaint, actor: Actor | None, severity: str, reason: str,
                          now: datetime | None = None) -> Complaint:
     """C-02/C-05: the head changes the severity of an open complaint; raised to emergency or major, the
     chain starts now (not at receipt); lowered to normal, the chain's running clocks end."""

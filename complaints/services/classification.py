@@ -34,6 +34,7 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 
@@ -63,7 +64,7 @@ def _classify(c: Complaint, *, is_valid: bool, category: str, severity: str, dep
 
 
 @transaction.atomic
-def complaint_propose(*, complaint: Complaint, actor: Any, is_valid: bool, category: str,
+def complaint_propose(*, complaint: Complaint, actor: Actor | None, is_valid: bool, category: str,
                       severity: str = Severity.NORMAL, department: Any = None,
                       handling_deadline: datetime | None = None, cross_department: bool = False,
                       explanation: str = "", now: datetime | None = None) -> Complaint:
@@ -87,7 +88,7 @@ def complaint_propose(*, complaint: Complaint, actor: Any, is_valid: bool, categ
 
 
 @transaction.atomic
-def complaint_confirm(*, complaint: Complaint, actor: Any, is_valid: bool, category: str,
+def complaint_confirm(*, complaint: Complaint, actor: Actor | None, is_valid: bool, category: str,
                       severity: str = Severity.NORMAL, department: Any = None,
                       handling_deadline: datetime | None = None, cross_department: bool = False,
                       explanation: str = "", now: datetime | None = None) -> Complaint:
@@ -137,7 +138,7 @@ def _dispatch_clocks(c: Complaint, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def complaint_take_over(*, complaint: Complaint, actor: Any, department: Any, handling_deadline: datetime,
+def complaint_take_over(*, complaint: Complaint, actor: Actor | None, department: Any, handling_deadline: datetime,
                         note: str = "", now: datetime | None = None) -> Complaint:
     """C-03: the resident is not persuaded; the department head takes the invalid complaint over."""
     now = now or timezone.now()
@@ -158,7 +159,7 @@ def complaint_take_over(*, complaint: Complaint, actor: Any, department: Any, ha
 
 
 @transaction.atomic
-def complaint_set_deadline(*, complaint: Complaint, actor: Any, handling_deadline: datetime, note: str = "",
+def complaint_set_deadline(*, complaint: Complaint, actor: Actor | None, handling_deadline: datetime, note: str = "",
                            now: datetime | None = None) -> Complaint:
     """A new handling deadline (after a reopen or a 'will be late' answer), set by the head."""
     now = now or timezone.now()
@@ -179,7 +180,7 @@ def complaint_set_deadline(*, complaint: Complaint, actor: Any, handling_deadlin
 
 # ---------------------------------------------------------------- C-05 emergency
 @transaction.atomic
-def complaint_notify_department(*, complaint: Complaint, actor: Any, department: Any, category: str = "",
+def complaint_notify_department(*, complaint: Complaint, actor: Actor | None, department: Any, category: str = "",
                                 note: str = "", now: datetime | None = None) -> Complaint:
     """C-05: the receiver notifies the responsible department of an emergency (within 3 minutes)."""
     now = now or timezone.now()

@@ -24,6 +24,7 @@ from core.models import Notification
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 
@@ -36,7 +37,7 @@ def escalation_recipients(c: Complaint, level: int) -> list:
 
 
 def complaint_escalate(*, complaint: Complaint, reason: str, level: int | None = None, now: datetime | None = None,
-                       deadline: Any = None, actor: Any = None) -> Escalation | None:
+                       deadline: Any = None, actor: Actor | None = None) -> Escalation | None:
     """C-06: climb to `level` (default: one above the current). Exactly once per level."""
     now = now or timezone.now()
     c = complaint
@@ -69,7 +70,7 @@ def complaint_escalate(*, complaint: Complaint, reason: str, level: int | None =
 
 
 @transaction.atomic
-def escalation_acknowledge(*, escalation: Escalation, actor: Any, now: datetime | None = None) -> Escalation:
+def escalation_acknowledge(*, escalation: Escalation, actor: Actor | None, now: datetime | None = None) -> Escalation:
     """C-06: each level must acknowledge."""
     now = now or timezone.now()
     user = as_user(actor)
@@ -92,7 +93,7 @@ def escalation_acknowledge(*, escalation: Escalation, actor: Any, now: datetime 
 
 # ---------------------------------------------------------------- C-07 reminders and inquiries
 @transaction.atomic
-def reminder_issue(*, complaint: Complaint, actor: Any = None, text: str = "", automatic: bool = False,
+def reminder_issue(*, complaint: Complaint, actor: Actor | None = None, text: str = "", automatic: bool = False,
                    deadline_code: str = "", now: datetime | None = None) -> Reminder:
     """C-07: a reminder (催办单) to the responsible department."""
     now = now or timezone.now()
@@ -117,7 +118,8 @@ def reminder_issue(*, complaint: Complaint, actor: Any = None, text: str = "", a
 
 
 @transaction.atomic
-def inquiry_record(*, complaint: Complaint, actor: Any, delay_cause: str, now: datetime | None = None) -> Reminder:
+def inquiry_record(*, complaint: Complaint, actor: Actor | None, delay_cause: str,
+                   now: datetime | None = None) -> Reminder:
     """C-07: after closure every late complaint gets an inquiry (洽办单) recording the cause of delay."""
     now = now or timezone.now()
     c = _lock(complaint)

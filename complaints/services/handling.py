@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,10 +30,11 @@ from core.deadlines import deadline_cancel, deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.service_kit import as_user, require
+from estates.actors import Actor
 
 
 @transaction.atomic
-def complaint_report_file(*, complaint: Complaint, actor: Any, kind: str, title: str, text: str,
+def complaint_report_file(*, complaint: Complaint, actor: Actor | None, kind: str, title: str, text: str,
                           now: datetime | None = None) -> ComplaintReport:
     """C-05: written reports in the app, attached to the complaint (stop the 24 h / 48 h clocks)."""
     now = now or timezone.now()
@@ -56,7 +56,7 @@ def complaint_report_file(*, complaint: Complaint, actor: Any, kind: str, title:
 
 # ---------------------------------------------------------------- C-04 department work
 @transaction.atomic
-def complaint_accept(*, complaint: Complaint, actor: Any, will_be_late: bool = False, late_reason: str = "",
+def complaint_accept(*, complaint: Complaint, actor: Actor | None, will_be_late: bool = False, late_reason: str = "",
                      expected_at: datetime | None = None, now: datetime | None = None) -> Complaint:
     """C-04: the department answers (within 2 h of dispatch) — on time, or why and when it will be late."""
     now = now or timezone.now()
@@ -82,7 +82,8 @@ def complaint_accept(*, complaint: Complaint, actor: Any, will_be_late: bool = F
 
 
 @transaction.atomic
-def complaint_finish(*, complaint: Complaint, actor: Any, result: str = "", now: datetime | None = None) -> Complaint:
+def complaint_finish(*, complaint: Complaint, actor: Actor | None, result: str = "",
+                     now: datetime | None = None) -> Complaint:
     """C-04: the department has finished; it must report to the front desk within 2 hours."""
     now = now or timezone.now()
     c = _lock(complaint)
@@ -98,7 +99,7 @@ def complaint_finish(*, complaint: Complaint, actor: Any, result: str = "", now:
 
 
 @transaction.atomic
-def complaint_report_handled(*, complaint: Complaint, actor: Any, result: str, now: datetime | None = None
+def complaint_report_handled(*, complaint: Complaint, actor: Actor | None, result: str, now: datetime | None = None
                              ) -> Complaint:
     """C-04 feedback to the front desk (for an emergency: resolved). Starts C-05 verification, C-08 and C-09."""
     now = now or timezone.now()
@@ -136,7 +137,8 @@ def complaint_report_handled(*, complaint: Complaint, actor: Any, result: str, n
 
 
 @transaction.atomic
-def complaint_first_responder_ack(*, complaint: Complaint, actor: Any, now: datetime | None = None) -> Complaint:
+def complaint_first_responder_ack(*, complaint: Complaint, actor: Actor | None,
+                                  now: datetime | None = None) -> Complaint:
     """C-08: the first-responder confirms being told of the result."""
     now = now or timezone.now()
     c = _lock(complaint)
@@ -150,7 +152,8 @@ def complaint_first_responder_ack(*, complaint: Complaint, actor: Any, now: date
 
 
 @transaction.atomic
-def complaint_verify(*, complaint: Complaint, actor: Any, note: str = "", now: datetime | None = None) -> Complaint:
+def complaint_verify(*, complaint: Complaint, actor: Actor | None, note: str = "",
+                     now: datetime | None = None) -> Complaint:
     """C-05: the developer's CS and the company verify the resolution within 8 hours."""
     now = now or timezone.now()
     c = _lock(complaint)
@@ -164,7 +167,7 @@ def complaint_verify(*, complaint: Complaint, actor: Any, note: str = "", now: d
 
 
 @transaction.atomic
-def complaint_form_return(*, complaint: Complaint, actor: Any, returned: bool = True, reason: str = "",
+def complaint_form_return(*, complaint: Complaint, actor: Actor | None, returned: bool = True, reason: str = "",
                           now: datetime | None = None) -> Complaint:
     """C-04: the written complaint form back within 3 working days, or the reason why not."""
     now = now or timezone.now()

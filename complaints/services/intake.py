@@ -38,11 +38,12 @@ from core.mail import single_line
 from core.notifications import notification_queue
 from core.roles import is_company_level
 from core.service_kit import as_user, require
+from estates.actors import Actor
 
 
 # ---------------------------------------------------------------- C-01 intake
 @transaction.atomic
-def complaint_receive(*, site: Any, actor: Any, subject: str, description: str = "", resident: Any = None,
+def complaint_receive(*, site: Any, actor: Actor | None, subject: str, description: str = "", resident: Any = None,
                       unit: Any = None, address: str = "", phone: str = "", complainant_name: str = "",
                       channel: str = Complaint.Channel.VISIT, severity: str = Severity.NORMAL,
                       kind: str = Complaint.Kind.COMPLAINT, received_at: datetime | None = None,
@@ -116,7 +117,7 @@ def _register(c: Complaint, *, staff: Any, now: datetime) -> None:
 
 
 @transaction.atomic
-def complaint_register(*, complaint: Complaint, actor: Any, now: datetime | None = None) -> Complaint:
+def complaint_register(*, complaint: Complaint, actor: Actor | None, now: datetime | None = None) -> Complaint:
     """The front desk takes a complaint another employee received (stops the C-01 forward clock)."""
     now = now or timezone.now()
     c = _lock(complaint)
@@ -130,7 +131,7 @@ def complaint_register(*, complaint: Complaint, actor: Any, now: datetime | None
 
 # ---------------------------------------------------------------- C-12 first contact
 @transaction.atomic
-def complaint_contact(*, complaint: Complaint, actor: Any, note: str = "", reply: bool = False,
+def complaint_contact(*, complaint: Complaint, actor: Actor | None, note: str = "", reply: bool = False,
                       now: datetime | None = None) -> Complaint:
     now = now or timezone.now()
     c = _lock(complaint)

@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from estates.selectors import users_with_roles
 
 A = MonthlyAnalysis.Status
@@ -61,7 +62,7 @@ def month_records_open(*, site: Any, month: date, now: datetime | None = None) -
 
 # ---------------------------------------------------------------- C-10 monthly analysis
 @transaction.atomic
-def analysis_submit(*, site: Any, month: date, causes: str, proposals: str, actor: Any,
+def analysis_submit(*, site: Any, month: date, causes: str, proposals: str, actor: Actor | None,
                     now: datetime | None = None) -> MonthlyAnalysis:
     """The analysis is written (or rewritten after a return) and goes to the site director for approval."""
     now = now or timezone.now()
@@ -91,7 +92,7 @@ def row_url(row: Any) -> str:
 
 
 @transaction.atomic
-def analysis_decide(*, analysis: MonthlyAnalysis, actor: Any, approve: bool, note: str = "",
+def analysis_decide(*, analysis: MonthlyAnalysis, actor: Actor | None, approve: bool, note: str = "",
                     now: datetime | None = None) -> MonthlyAnalysis:
     """C-10: the site director approves (the month's clock stops) or returns it with a note — in his own
     login, through the analysis's approval request (`core.approvals`, which applies it back here)."""
@@ -121,7 +122,7 @@ def review_complaints(review: ResponsibilityReview):
 
 
 @transaction.atomic
-def review_finding_record(*, review: ResponsibilityReview, complaint: Complaint, actor: Any, measure: str,
+def review_finding_record(*, review: ResponsibilityReview, complaint: Complaint, actor: Actor | None, measure: str,
                           staff: Any = None, note: str = "", now: datetime | None = None) -> ResponsibilityFinding:
     """C-16: per closed complaint "no fault", or the staff member responsible and the measure."""
     now = now or timezone.now()
@@ -149,7 +150,7 @@ def review_finding_record(*, review: ResponsibilityReview, complaint: Complaint,
 
 
 @transaction.atomic
-def review_complete(*, review: ResponsibilityReview, actor: Any, summary: str, now: datetime | None = None
+def review_complete(*, review: ResponsibilityReview, actor: Actor | None, summary: str, now: datetime | None = None
                     ) -> ResponsibilityReview:
     """C-16: every closed complaint has a finding; the summary goes to the company; the clock stops."""
     now = now or timezone.now()

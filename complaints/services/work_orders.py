@@ -17,12 +17,14 @@ from complaints.models import (
 from complaints.services._common import E, _lock, _save
 from core.errors import DomainError
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from tickets.selectors import category_for_department_kind, work_order_channel
 from tickets.services import work_order_register
 
 
 @transaction.atomic
-def complaint_work_order(*, complaint: Complaint, actor: Any, content: str = "", now: datetime | None = None) -> Any:
+def complaint_work_order(*, complaint: Complaint, actor: Actor | None, content: str = "",
+                         now: datetime | None = None) -> Any:
     """C-04: the repair part of a complaint becomes a linked work order (tickets)."""
     now = now or timezone.now()
     c = _lock(complaint)

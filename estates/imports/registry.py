@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -144,7 +144,7 @@ def _validation(err: ValidationError) -> RowError:
 
 
 class _Importer:
-    def __init__(self, *, kind: str, site: Site | None, actor: Any) -> None:
+    def __init__(self, *, kind: str, site: Site | None, actor: User) -> None:
         self.kind, self.site, self.actor = kind, site, actor
         self.dept_kinds = _words(Department.Kind.choices)
         self.roles = _words(Role.choices)
@@ -259,7 +259,7 @@ class _Importer:
         return result
 
 
-def _allowed(kind: str, site: Site | None, actor: Any) -> bool:
+def _allowed(kind: str, site: Site | None, actor: User) -> bool:
     if kind == "sites":
         return perms.can_manage_sites(actor)
     if site is None:
@@ -269,7 +269,7 @@ def _allowed(kind: str, site: Site | None, actor: Any) -> bool:
     return perms.can_manage_structure(actor, site.pk)
 
 
-def registry_import(*, kind: str, upload: Any, actor: Any, site: Site | None = None,
+def registry_import(*, kind: str, upload: Any, actor: User, site: Site | None = None,
                     check_only: bool = False) -> RegistryImportResult:
     """Import one registry file; returns the row report. Refuses a user who could not edit these records."""
     if kind not in COLUMNS:

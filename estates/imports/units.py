@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -387,7 +388,7 @@ class _RowChecker:
 # ---- services --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def import_job_create(*, site: Site, kind: str, upload, actor) -> ImportJob:
+def import_job_create(*, site: Site, kind: str, upload, actor: User) -> ImportJob:
     """Check the whole file and keep it for the preview; nothing is imported yet. Unknown headers:
     the job waits for the user's column mapping (status MAPPING), the file is kept (issue 13.5)."""
     if not perms.can_manage_structure(actor, site.pk):
@@ -419,7 +420,7 @@ def _read_job_rows(job: ImportJob) -> list[list[str]]:
 
 
 @transaction.atomic
-def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJob:
+def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor: User) -> ImportJob:
     """The user's column mapping (field key → column index) for a kept file; checks the rows again."""
     if not perms.can_manage_structure(actor, job.site_id):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
@@ -440,7 +441,7 @@ def import_job_map(*, job: ImportJob, mapping: dict[str, int], actor) -> ImportJ
     return job
 
 
-def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
+def import_job_confirm(*, job: ImportJob, actor: User) -> ImportJob:
     """Start the import: small files right here, big ones in the worker (progress on the row)."""
     if not perms.can_manage_structure(actor, job.site_id):
         raise DomainError(_("You are not allowed to do this."), code="not_allowed")
@@ -503,7 +504,7 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     return job
 
 
-def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:
+def _apply_units(site: Site, rows: list[dict], actor: User) -> tuple[int, int]:
 
     buildings = {b.number: b for b in Building.objects.filter(site=site)}
     for r in rows:
@@ -541,7 +542,7 @@ def _apply_units(site: Site, rows: list[dict], actor) -> tuple[int, int]:
     return len(new), len(changed)
 
 
-def _apply_residents(site: Site, rows: list[dict], actor) -> tuple[int, int]:
+def _apply_residents(site: Site, rows: list[dict], actor: User) -> tuple[int, int]:
     """Residents by (unit, name, phone): re-importing the same file adds nobody."""
 
     rows = [r for r in rows if r.get("resident")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ def _seal_number_free(site_id: int, seal_number: str) -> str:
     return seal_number
 
 
-def _create_seal(*, actor=None, now=None, **kwargs) -> SealRecord:
+def _create_seal(*, actor: User | None = None, now=None, **kwargs) -> SealRecord:
     try:
         with transaction.atomic():
             seal = SealRecord.objects.create(**kwargs)
@@ -46,7 +47,7 @@ def _create_seal(*, actor=None, now=None, **kwargs) -> SealRecord:
     return seal
 
 
-def _ask_sealers(seal: SealRecord, *, actor, now) -> None:
+def _ask_sealers(seal: SealRecord, *, actor: User | None, now) -> None:
     """SPEC K-01/K-06 + T-18: each of the two people who sealed confirms it in their own login (the one
     recording it does so by recording); nobody records a seal for two others by picking their names."""
     summary = _("Seal %(n)s on the key of %(unit)s") % {"n": seal.seal_number, "unit": seal.deposit.unit.code}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ def key_cabinet_create(*, site, name: str, slots: int, custodian=None, location:
 
 # ---- K-01 deposit
 @transaction.atomic
-def key_deposit_register(*, site, unit, reason: str, key_description: str, key_count: int = 1, actor,
+def key_deposit_register(*, site, unit, reason: str, key_description: str, key_count: int = 1, actor: User,
                          resident=None, depositor_name: str = "", note: str = "",
                          now: datetime | None = None) -> KeyDeposit:
     now = now or timezone.now()
@@ -62,7 +63,7 @@ def key_deposit_register(*, site, unit, reason: str, key_description: str, key_c
 
 
 @transaction.atomic
-def key_deposit_approve(*, deposit: KeyDeposit, kind: str, actor, now: datetime | None = None) -> KeyDeposit:
+def key_deposit_approve(*, deposit: KeyDeposit, kind: str, actor: User, now: datetime | None = None) -> KeyDeposit:
     """SPEC K-01: property manager and security supervisor, two people, neither the registrar."""
     now = now or timezone.now()
     deposit = lock_row(deposit)
@@ -77,7 +78,7 @@ def key_deposit_approve(*, deposit: KeyDeposit, kind: str, actor, now: datetime 
 
 
 @transaction.atomic
-def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, actor, witness=None,
+def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, actor: User, witness=None,
                       now: datetime | None = None) -> KeyDeposit:
     """SPEC K-01: sealed with a seal number and put in a free slot by the designated custodian."""
     now = now or timezone.now()
@@ -109,7 +110,7 @@ def key_deposit_store(*, deposit: KeyDeposit, slot: KeySlot, seal_number: str, a
 
 
 @transaction.atomic
-def key_deposit_cancel(*, deposit: KeyDeposit, reason: str, actor, now: datetime | None = None) -> KeyDeposit:
+def key_deposit_cancel(*, deposit: KeyDeposit, reason: str, actor: User, now: datetime | None = None) -> KeyDeposit:
     now = now or timezone.now()
     deposit = lock_row(deposit)
     perm.check_register(actor, deposit.site_id)
@@ -124,7 +125,7 @@ def key_deposit_cancel(*, deposit: KeyDeposit, reason: str, actor, now: datetime
 
 
 @transaction.atomic
-def key_deposit_return_to_resident(*, deposit: KeyDeposit, signer_name: str, signed_on_paper: bool, actor,
+def key_deposit_return_to_resident(*, deposit: KeyDeposit, signer_name: str, signed_on_paper: bool, actor: User,
                                    signature: str = "", now: datetime | None = None) -> KeyDeposit:
     """SPEC K-07: handed back against signature; the seal is opened, the slot freed."""
     now = now or timezone.now()

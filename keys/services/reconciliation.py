@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def reconciliation_candidates(site_id: int):
 
 
 @transaction.atomic
-def key_reconciliation_record(*, site, lines: dict[int, dict], actor, note: str = "",
+def key_reconciliation_record(*, site, lines: dict[int, dict], actor: User, note: str = "",
                               now: datetime | None = None) -> KeyReconciliation:
     """SPEC K-02: every key in custody is checked; missing/broken/mismatched seals open incidents.
 
@@ -91,7 +92,7 @@ def key_reconciliation_record(*, site, lines: dict[int, dict], actor, note: str 
 
 
 @transaction.atomic
-def key_incident_close(*, incident: KeyIncident, finding: str, actor, now: datetime | None = None) -> KeyIncident:
+def key_incident_close(*, incident: KeyIncident, finding: str, actor: User, now: datetime | None = None) -> KeyIncident:
     """SPEC K-02: only the site director closes an incident, with a finding."""
     now = now or timezone.now()
     incident = lock_row(incident)

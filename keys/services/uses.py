@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ def _work_order(site_id: int, number: str):
 
 
 @transaction.atomic
-def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime, planned_return: datetime, actor,
+def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime, planned_return: datetime, actor: User,
                     work_order_number: str = "", now: datetime | None = None) -> KeyUse:
     now = now or timezone.now()
     deposit = lock_row(deposit)
@@ -64,7 +65,7 @@ def key_use_request(*, deposit: KeyDeposit, purpose: str, planned_out: datetime,
 
 
 @transaction.atomic
-def key_use_approve(*, use: KeyUse, kind: str, actor, now: datetime | None = None) -> KeyUse:
+def key_use_approve(*, use: KeyUse, kind: str, actor: User, now: datetime | None = None) -> KeyUse:
     """SPEC K-03: property head and security head, two people, neither the requester."""
     now = now or timezone.now()
     use = lock_row(use)
@@ -79,7 +80,7 @@ def key_use_approve(*, use: KeyUse, kind: str, actor, now: datetime | None = Non
 
 
 @transaction.atomic
-def key_use_cancel(*, use: KeyUse, reason: str, actor, now: datetime | None = None) -> KeyUse:
+def key_use_cancel(*, use: KeyUse, reason: str, actor: User, now: datetime | None = None) -> KeyUse:
     now = now or timezone.now()
     use = lock_row(use)
     perm.check_request_use(actor, use.deposit)
@@ -96,7 +97,7 @@ def key_use_cancel(*, use: KeyUse, reason: str, actor, now: datetime | None = No
 
 # ---- K-04 taking out
 @transaction.atomic
-def key_use_take_out(*, use: KeyUse, property_staff, security_staff, actor, contractor_lead: str = "",
+def key_use_take_out(*, use: KeyUse, property_staff, security_staff, actor: User, contractor_lead: str = "",
                      now: datetime | None = None) -> KeyUse:
     """SPEC K-04: the custodian hands the key to a property assistant and a security officer together.
 
@@ -136,7 +137,7 @@ def _entry_open(use: KeyUse) -> None:
         raise DomainError(_("The entry record is signed while the key is out."), code="bad_state")
 
 
-def _entry_event(use: KeyUse, *, actor, now: datetime, how: str) -> None:
+def _entry_event(use: KeyUse, *, actor: User, now: datetime, how: str) -> None:
     KeyEvent.record(use.deposit, actor=actor, kind=KeyEvent.Kind.ENTRY_SIGNED, at=now,
                     data={"use": use.pk, "how": how, "signed_on_paper": use.entry_signed_on_paper,
                           "security": use.entry_security_signer, "property": use.entry_property_signer,
@@ -145,7 +146,7 @@ def _entry_event(use: KeyUse, *, actor, now: datetime, how: str) -> None:
 
 @transaction.atomic
 def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, security_signer: str,
-                                    property_signer: str, contractor_signer: str, actor, scan=None,
+                                    property_signer: str, contractor_signer: str, actor: User, scan=None,
                                     now: datetime | None = None) -> KeyUse:
     """SPEC K-04 (issue 15.8): the paper entry record, signed by security, property and the contractor's
     lead, entered afterwards: the three names and the scan of the signed sheet; the recorder is named.
@@ -176,7 +177,7 @@ def key_use_record_entry_signatures(*, use: KeyUse, signed_on_paper: bool, secur
 
 
 @transaction.atomic
-def key_use_sign_entry(*, use: KeyUse, actor, contractor_signer: str = "", contractor_signature: str = "",
+def key_use_sign_entry(*, use: KeyUse, actor: User, contractor_signer: str = "", contractor_signature: str = "",
                        now: datetime | None = None) -> KeyUse:
     """SPEC K-04 (issue 15.8): the property assistant or the security officer who took the key out signs the
     entry record in their own login; either of them may have the contractor's lead draw his signature."""
@@ -213,7 +214,7 @@ def key_use_sign_entry(*, use: KeyUse, actor, contractor_signer: str = "", contr
 
 # ---- K-05 during the work
 @transaction.atomic
-def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
+def key_use_item_add(*, use: KeyUse, description: str, actor: User, photo=None,
                      now: datetime | None = None) -> KeyUseItem:
     now = now or timezone.now()
     use = lock_row(use)
@@ -231,7 +232,7 @@ def key_use_item_add(*, use: KeyUse, description: str, actor, photo=None,
 
 
 @transaction.atomic
-def key_use_item_put_back(*, item: KeyUseItem, actor, now: datetime | None = None) -> KeyUseItem:
+def key_use_item_put_back(*, item: KeyUseItem, actor: User, now: datetime | None = None) -> KeyUseItem:
     now = now or timezone.now()
     item = lock_row(item)
     perm._same_site(actor, item.site_id)
@@ -246,7 +247,7 @@ def key_use_item_put_back(*, item: KeyUseItem, actor, now: datetime | None = Non
 
 # ---- K-06 return
 @transaction.atomic
-def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor,
+def key_use_return(*, use: KeyUse, seal_number: str, sealer, witness, actor: User,
                    now: datetime | None = None) -> KeyUse:
     """SPEC K-06: resealed jointly with a NEW seal number, back into its slot; both clocks stop."""
     now = now or timezone.now()

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django_fsm import can_proceed
 from core.deadlines import deadline_cancel, deadline_start, deadline_stop, policy_limit
 from core.errors import DomainError
 from core.service_kit import as_user, lock_row
+from estates.actors import Actor
 from estates.models import Unit
 from surveys import permissions
 from surveys.models import (
@@ -38,7 +40,7 @@ from surveys.services._common import (
 
 
 @transaction.atomic
-def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Questionnaire, actor: Any = None,
+def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Questionnaire, actor: Actor | None = None,
                     zone: Any = None, sample_size: int | None = None, sample_share: Decimal | None = None,
                     launch_date: date | None = None, incident: str = "", seed: int | None = None,
                     now: datetime | None = None) -> Campaign:
@@ -73,7 +75,7 @@ def campaign_create(*, site: Any, title: str, kind: str, questionnaire: Question
 
 
 @transaction.atomic
-def campaign_approve(*, campaign: Campaign, actor: Any, now: datetime | None = None) -> Campaign:
+def campaign_approve(*, campaign: Campaign, actor: Actor | None, now: datetime | None = None) -> Campaign:
     """SPEC S-02: the site director approves the questionnaire and the sampling plan."""
     now = now or timezone.now()
     campaign = lock_row(campaign)
@@ -114,7 +116,7 @@ def _issue_token(household: Household, now: datetime) -> str:
 
 
 @transaction.atomic
-def campaign_open(*, campaign: Campaign, actor: Any, now: datetime | None = None) -> dict[int, str]:
+def campaign_open(*, campaign: Campaign, actor: User, now: datetime | None = None) -> dict[int, str]:
     """Draw the sample, issue one-time links, start the 7-day clock. Returns {household id: token}:
     the tokens exist only in this return value (print them now)."""
     now = now or timezone.now()
@@ -140,7 +142,7 @@ def campaign_open(*, campaign: Campaign, actor: Any, now: datetime | None = None
 
 
 @transaction.atomic
-def household_reissue(*, campaign: Campaign, households: Iterable[Household] | None = None, actor: Any,
+def household_reissue(*, campaign: Campaign, households: Iterable[Household] | None = None, actor: User,
                       now: datetime | None = None) -> dict[int, str]:
     """Reprint: new links for the given (default: every unanswered) household; the old links stop working."""
     now = now or timezone.now()
@@ -164,7 +166,7 @@ def _validity(returned: int, sampled: int) -> tuple[Decimal, bool]:
     return rate, returned * VALID_DEN > sampled * VALID_NUM  # SPEC S-04: exceeds 85 %
 
 
-def _close(campaign: Campaign, *, now: datetime, actor: Any, how: str) -> Campaign:
+def _close(campaign: Campaign, *, now: datetime, actor: User | None, how: str) -> Campaign:
     campaign.close(at=now)
     returned = campaign.households.filter(responded=True).count()
     campaign.returned_count = returned
@@ -178,7 +180,7 @@ def _close(campaign: Campaign, *, now: datetime, actor: Any, how: str) -> Campai
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, actor: Any, now: datetime | None = None) -> Campaign:
+def campaign_close(*, campaign: Campaign, actor: User, now: datetime | None = None) -> Campaign:
     """Close early (every form is back). The usual close is the 7-day clock (deadline_handlers)."""
     now = now or timezone.now()
     campaign = lock_row(campaign)
@@ -199,7 +201,7 @@ def campaign_close_by_deadline(*, campaign: Campaign, now: datetime) -> Campaign
 
 
 @transaction.atomic
-def campaign_cancel(*, campaign: Campaign, reason: str, actor: Any, now: datetime | None = None) -> Campaign:
+def campaign_cancel(*, campaign: Campaign, reason: str, actor: User, now: datetime | None = None) -> Campaign:
     now = now or timezone.now()
     campaign = lock_row(campaign)
     if not permissions.can_organise(actor, campaign.site_id):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from surveys.services.questionnaires import questionnaire_default
 
 @transaction.atomic
 def corrective_action_create(*, campaign: Campaign, description: str, owner: Any, due_date: date,
-                             item: QuestionnaireItem | None = None, actor: Any,
+                             item: QuestionnaireItem | None = None, actor: User,
                              now: datetime | None = None) -> CorrectiveAction:
     now = now or timezone.now()
     campaign = Campaign.objects.get(pk=campaign.pk)
@@ -53,7 +54,7 @@ def corrective_action_create(*, campaign: Campaign, description: str, owner: Any
 
 
 @transaction.atomic
-def corrective_action_finish(*, action: CorrectiveAction, note: str, actor: Any,
+def corrective_action_finish(*, action: CorrectiveAction, note: str, actor: User,
                              now: datetime | None = None) -> CorrectiveAction:
     now = now or timezone.now()
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)

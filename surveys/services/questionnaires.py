@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
@@ -40,7 +41,7 @@ def _clean_items(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def questionnaire_create(*, name: str, site: Any = None, items: Iterable[tuple[str, str]] | None = None,
-                         intro: str = "", actor: Any = None) -> Questionnaire:
+                         intro: str = "", actor: User | None = None) -> Questionnaire:
     if actor is not None and not permissions.can_organise(actor, getattr(site, "pk", None)):
         raise _deny(_("You may not create questionnaires here."))
     if items is None:  # the default items are stored as data in the site's language (zh-hans)
@@ -55,7 +56,7 @@ def questionnaire_create(*, name: str, site: Any = None, items: Iterable[tuple[s
 
 @transaction.atomic
 def questionnaire_edit(*, questionnaire: Questionnaire, name: str, items: Iterable[tuple[str, str]],
-                       intro: str = "", actor: Any = None) -> Questionnaire:
+                       intro: str = "", actor: User | None = None) -> Questionnaire:
     """SPEC S-01: a frozen questionnaire (used by a campaign) is never changed; edits make a new version."""
     if actor is not None and not permissions.can_edit_questionnaire(actor, questionnaire):
         raise _deny(_("You may not edit this questionnaire."))

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.service_kit import as_user, lock_row
+from estates.actors import Actor
 from surveys import permissions
 from surveys.models import (
     Campaign,
@@ -47,7 +49,7 @@ _PROFILE = ("comments", "expectations", "age_band", "gender", "occupation", "res
 
 
 def _record_response(*, campaign: Campaign, household: Household, channel: str, ratings: dict[int, int],
-                     profile: Mapping[str, Any], actor: Any, now: datetime) -> Response:
+                     profile: Mapping[str, Any], actor: Actor | None, now: datetime) -> Response:
     data = {k: (profile.get(k) or "").strip() for k in _PROFILE}
     for field in ("age_band", "gender", "occupation", "resident_type"):
         allowed = {c for c, _label in Response._meta.get_field(field).choices or ()}  # type: ignore[union-attr]
@@ -97,7 +99,7 @@ def response_submit_by_link(*, token: str, ratings: Mapping[Any, Any], profile: 
 
 @transaction.atomic
 def response_enter_paper(*, campaign: Campaign, unit_code: str, ratings: Mapping[Any, Any],
-                         profile: Mapping[str, Any], actor: Any, now: datetime | None = None) -> Response:
+                         profile: Mapping[str, Any], actor: User, now: datetime | None = None) -> Response:
     """SPEC S-03: staff enter a returned paper form; only households in the sample count."""
     now = now or timezone.now()
     campaign = lock_row(campaign)

@@ -16,6 +16,7 @@ from core.deadlines import (
 from core.models import ApprovalRequest
 from core.service_kit import require
 from core.uploads import IMAGE, PDF, check_file
+from estates.actors import Actor
 from tickets import permissions
 from tickets.models import (
     CompletionPolicy,
@@ -29,7 +30,8 @@ WITHIN_AGREEMENT = "ticket.within_agreement"  # SPEC T-15, T-18
 
 
 @transaction.atomic
-def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, due_at: datetime, file=None,
+def work_order_agreement_record(*, order: WorkOrder, actor: Actor | None, agreement_no: str, due_at: datetime,
+                                file=None,
                                 signed_at: datetime | None = None, now: datetime | None = None,
                                 version: int | None = None) -> WorkOrder:
     """SPEC T-04/T-15: a signed agreement sets the completion deadline and the return date."""
@@ -53,7 +55,7 @@ def work_order_agreement_record(*, order: WorkOrder, actor, agreement_no: str, d
 
 
 @transaction.atomic
-def work_order_agreement_return(*, order: WorkOrder, actor, now: datetime | None = None,
+def work_order_agreement_return(*, order: WorkOrder, actor: Actor | None, now: datetime | None = None,
                                 version: int | None = None) -> WorkOrder:
     """SPEC T-15 + T-18: returned with the agreement before month end. An unfinished order needs the
     service-center head's "within agreement" sign-off: asked for here, given by the head in his own

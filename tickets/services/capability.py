@@ -17,6 +17,7 @@ from core.notifications import notification_queue
 from core.roles import Role
 from core.service_kit import as_user, require
 from core.uploads import IMAGE, PDF, check_file
+from estates.actors import Actor
 from estates.models import Resident, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
@@ -34,7 +35,7 @@ def _lock(referral: CapabilityReferral, version: int | None) -> CapabilityReferr
 
 
 @transaction.atomic
-def capability_refer(*, site, content: str, actor, question: str = "", unit: Unit | None = None,
+def capability_refer(*, site, content: str, actor: Actor | None, question: str = "", unit: Unit | None = None,
                      resident: Resident | None = None, category: Category | None = None, reporter_name: str = "",
                      phone: str = "", channel: str = WorkOrder.Channel.PHONE, location: str = "",
                      now: datetime | None = None) -> CapabilityReferral:
@@ -66,7 +67,7 @@ def capability_refer(*, site, content: str, actor, question: str = "", unit: Uni
 
 
 @transaction.atomic
-def capability_accept(*, referral: CapabilityReferral, actor, category: Category | None = None,
+def capability_accept(*, referral: CapabilityReferral, actor: Actor | None, category: Category | None = None,
                       note: str = "", now: datetime | None = None, version: int | None = None) -> CapabilityReferral:
     """The head accepts: the request becomes a work order, received when the resident asked (T-01)."""
     now = now or timezone.now()
@@ -96,7 +97,7 @@ def capability_accept(*, referral: CapabilityReferral, actor, category: Category
 
 
 @transaction.atomic
-def capability_decline(*, referral: CapabilityReferral, actor, reason: str, told_resident: str,
+def capability_decline(*, referral: CapabilityReferral, actor: Actor | None, reason: str, told_resident: str,
                        now: datetime | None = None, version: int | None = None) -> CapabilityReferral:
     """The head declines with the reason and records how the resident was told (T-17)."""
     now = now or timezone.now()
@@ -118,7 +119,7 @@ def capability_decline(*, referral: CapabilityReferral, actor, reason: str, told
 
 
 @transaction.atomic
-def capability_record_paper(*, referral: CapabilityReferral, actor, signer, scan, accept: bool,
+def capability_record_paper(*, referral: CapabilityReferral, actor: Actor | None, signer, scan, accept: bool,
                             signed_at: datetime, category: Category | None = None, reason: str = "",
                             told_resident: str = "", now: datetime | None = None,
                             version: int | None = None) -> CapabilityReferral:

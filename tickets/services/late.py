@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.deadlines import compute_due, deadline_settle, deadline_start, policy_for, policy_limit
 from core.service_kit import as_user, require
+from estates.actors import Actor
 from estates.models import Department, Staff
 from tickets import permissions
 from tickets.models import CompletionPolicy, WorkOrder, WorkOrderEvent
@@ -50,7 +51,8 @@ def check_late_times(*, site_id: int, received_at: datetime, dispatched_at: date
 
 
 @transaction.atomic
-def work_order_register_late(*, site, category, content: str, actor, received_at: datetime, arrived_at: datetime,
+def work_order_register_late(*, site, category, content: str, actor: Actor | None, received_at: datetime,
+                             arrived_at: datetime,
                              department: Department, dispatched_at: datetime | None = None,
                              assignee: Staff | None = None, completed_at: datetime | None = None,
                              work_done: str = "", cause: str = "", labour_hours=None, now: datetime | None = None,

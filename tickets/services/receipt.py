@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.notifications import notification_queue
 from core.service_kit import require
 from core.uploads import check_image
+from estates.actors import Actor
 from estates.models import Department, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
@@ -50,7 +51,8 @@ def signature_from_data_url(data_url: str) -> ContentFile | None:
 
 
 @transaction.atomic
-def work_order_evaluate(*, order: WorkOrder, actor, evaluation: str, comment: str = "", signer_name: str = "",
+def work_order_evaluate(*, order: WorkOrder, actor: Actor | None, evaluation: str, comment: str = "",
+                        signer_name: str = "",
                         signed_on_paper: bool = False, signature_png: str = "", now: datetime | None = None,
                         version: int | None = None) -> WorkOrder:
     """SPEC T-08: the resident's evaluation and signature on the receipt."""
@@ -108,7 +110,8 @@ def receipt_problems(order: WorkOrder) -> list[str]:
 
 
 @transaction.atomic
-def work_order_receipt_refuse(*, order: WorkOrder, actor, reasons: list[str], now: datetime | None = None) -> None:
+def work_order_receipt_refuse(*, order: WorkOrder, actor: Actor | None, reasons: list[str],
+                              now: datetime | None = None) -> None:
     """SPEC T-08: the front desk refuses an incomplete form; the refusal and its reasons are kept."""
     now = now or timezone.now()
     user = as_user(actor)
@@ -128,7 +131,7 @@ def _callback_request(order: WorkOrder, user, now: datetime) -> None:
 
 
 @transaction.atomic
-def work_order_receipt_accept(*, order: WorkOrder, actor, now: datetime | None = None,
+def work_order_receipt_accept(*, order: WorkOrder, actor: Actor | None, now: datetime | None = None,
                               version: int | None = None) -> WorkOrder:
     """SPEC T-08: the front desk accepts a complete receipt; the callback is due (CB-01)."""
     now = now or timezone.now()
@@ -149,7 +152,7 @@ def work_order_receipt_accept(*, order: WorkOrder, actor, now: datetime | None =
 
 
 @transaction.atomic
-def work_order_rework(*, order: WorkOrder, actor, reason: str, now: datetime | None = None,
+def work_order_rework(*, order: WorkOrder, actor: Actor | None, reason: str, now: datetime | None = None,
                       version: int | None = None) -> WorkOrder:
     """SPEC T-08: an unqualified job goes back to the department for rework, counted as rework."""
     now = now or timezone.now()
@@ -180,7 +183,8 @@ def work_order_rework(*, order: WorkOrder, actor, reason: str, now: datetime | N
 
 
 @transaction.atomic
-def work_order_callback_outcome(*, order: WorkOrder, result: str, actor=None, now: datetime | None = None,
+def work_order_callback_outcome(*, order: WorkOrder, result: str, actor: Actor | None = None,
+                                now: datetime | None = None,
                                 note: str = "") -> WorkOrder:
     """CB outcome (T-08): unsatisfied → rework; satisfied / basically → close (warranty: re-inspection first,
     T-16); unreachable → closed (CB-02 closes the callback as unreachable)."""

@@ -19,6 +19,7 @@ from core.notifications import notification_queue
 from core.numbering import day_period, number_take
 from core.service_kit import as_user, refuse_state
 from core.uploads import check_image
+from estates.actors import Actor
 from estates.models import Department, Resident, Staff, Unit
 from estates.selectors import users_with_roles
 from tickets import permissions
@@ -100,7 +101,7 @@ def check_agreed_cleaning(site, category: Category, due_at: datetime, received: 
 
 
 @transaction.atomic
-def work_order_register(*, site, category: Category, content: str, actor, now: datetime | None = None,
+def work_order_register(*, site, category: Category, content: str, actor: Actor | None, now: datetime | None = None,
                         unit: Unit | None = None, resident: Resident | None = None, reporter_name: str = "",
                         phone: str = "", channel: str = WorkOrder.Channel.PHONE, location: str = "",
                         photos=(), is_emergency: bool | None = None, due_at: datetime | None = None,
@@ -171,7 +172,8 @@ def work_order_register(*, site, category: Category, content: str, actor, now: d
 
 
 @transaction.atomic
-def work_order_dispatch(*, order: WorkOrder, actor, department: Department | None = None, assignee: Staff | None = None,
+def work_order_dispatch(*, order: WorkOrder, actor: Actor | None, department: Department | None = None,
+                        assignee: Staff | None = None,
                         due_at: datetime | None = None, contractor_name: str = "", now: datetime | None = None,
                         version: int | None = None) -> WorkOrder:
     """SPEC T-03 (work only from a dispatched order), T-04 (supervisor-set deadline), T-10, T-14."""
@@ -229,7 +231,7 @@ def work_order_dispatch(*, order: WorkOrder, actor, department: Department | Non
 
 
 @transaction.atomic
-def work_order_cancel(*, order: WorkOrder, actor, reason: str, now: datetime | None = None,
+def work_order_cancel(*, order: WorkOrder, actor: Actor | None, reason: str, now: datetime | None = None,
                       version: int | None = None) -> WorkOrder:
     """Nothing is deleted (SPEC X-01): cancel with a required reason, clocks cancelled."""
     now = now or timezone.now()
