@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from core.deadlines import (
 )
 from core.models import ApprovalRequest
 from core.service_kit import require
+from estates.actors import Actor
 from tickets import permissions
 from tickets.hooks import steps_announce
 from tickets.models import (
@@ -31,7 +33,7 @@ from tickets.services.registration import COMPLETION_CODES, as_user, lock, refus
 
 
 @transaction.atomic
-def work_order_arrive(*, order: WorkOrder, actor, at: datetime | None = None, now: datetime | None = None,
+def work_order_arrive(*, order: WorkOrder, actor: Actor | None, at: datetime | None = None, now: datetime | None = None,
                       version: int | None = None) -> WorkOrder:
     now = now or timezone.now()
     user = as_user(actor)
@@ -46,7 +48,8 @@ def work_order_arrive(*, order: WorkOrder, actor, at: datetime | None = None, no
 
 
 @transaction.atomic
-def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finished_at: datetime, cause: str,
+def work_order_complete(*, order: WorkOrder, actor: Actor | None, arrived_at: datetime, finished_at: datetime,
+                        cause: str,
                         work_done: str, labour_hours, prep_hours=0, materials=(), charges=(),
                         price_told: bool = False, now: datetime | None = None,
                         version: int | None = None) -> WorkOrder:
@@ -113,7 +116,7 @@ def work_order_complete(*, order: WorkOrder, actor, arrived_at: datetime, finish
 CHARGES_CHECK, CHARGES_APPROVE = "ticket.charges.check", "ticket.charges.approve"  # SPEC T-07, T-18
 
 
-def charges_request_check(order: WorkOrder, *, actor, now: datetime) -> None:
+def charges_request_check(order: WorkOrder, *, actor: User | None, now: datetime) -> None:
     """SPEC T-07 + T-18: entered charges wait for the engineering supervisor's check (a fresh completion
     entry withdraws the requests about the earlier charges)."""
     for req in approvals_of(order).filter(kind__in=[CHARGES_CHECK, CHARGES_APPROVE], status="pending"):
@@ -126,7 +129,7 @@ def charges_request_check(order: WorkOrder, *, actor, now: datetime) -> None:
                          % {"number": order.number, "total": order.charges_total})
 
 
-def _decide(order: WorkOrder, kind: str, *, actor, now: datetime) -> WorkOrder:
+def _decide(order: WorkOrder, kind: str, *, actor: User | None, now: datetime) -> WorkOrder:
     req = approval_pending(order, kind)
     if req is None:  # charges entered before requests existed
         req = approval_request(kind=kind, subject=order, actor=actor, now=now, summary=str(order))
@@ -137,7 +140,7 @@ def _decide(order: WorkOrder, kind: str, *, actor, now: datetime) -> WorkOrder:
 
 
 @transaction.atomic
-def work_order_charges_check(*, order: WorkOrder, actor, now: datetime | None = None,
+def work_order_charges_check(*, order: WorkOrder, actor: Actor | None, now: datetime | None = None,
                              version: int | None = None) -> WorkOrder:
     """SPEC T-07: the engineering supervisor checks the amount, in his own login (the order's step
     decides the waiting request; the approvals page does the same, or records a paper signature)."""
@@ -151,7 +154,7 @@ def work_order_charges_check(*, order: WorkOrder, actor, now: datetime | None = 
 
 
 @transaction.atomic
-def work_order_charges_approve(*, order: WorkOrder, actor, now: datetime | None = None,
+def work_order_charges_approve(*, order: WorkOrder, actor: Actor | None, now: datetime | None = None,
                                version: int | None = None) -> WorkOrder:
     """SPEC T-07: the CS supervisor approves the checked amount, in his own login."""
     now = now or timezone.now()

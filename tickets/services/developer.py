@@ -15,6 +15,7 @@ from core.deadlines import (
     deadline_stop,
 )
 from core.service_kit import require
+from estates.actors import Actor
 from estates.models import Department, Staff
 from tickets import permissions
 from tickets.hooks import steps_announce
@@ -29,7 +30,7 @@ JOINT_CS, JOINT_ENGINEER = "ticket.joint_inspection.cs", "ticket.joint_inspectio
 
 
 @transaction.atomic
-def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, note: str = "",
+def work_order_route_developer(*, order: WorkOrder, actor: Actor | None, due_at: datetime, note: str = "",
                                now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-16: a verified warranty defect (major) goes to the developer with a deadline."""
     now = now or timezone.now()
@@ -49,7 +50,7 @@ def work_order_route_developer(*, order: WorkOrder, actor, due_at: datetime, not
 
 
 @transaction.atomic
-def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", now: datetime | None = None,
+def work_order_developer_repaired(*, order: WorkOrder, actor: Actor | None, note: str = "", now: datetime | None = None,
                                   version: int | None = None) -> WorkOrder:
     now = now or timezone.now()
     user = as_user(actor)
@@ -65,7 +66,8 @@ def work_order_developer_repaired(*, order: WorkOrder, actor, note: str = "", no
 
 
 @transaction.atomic
-def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, new_due_at: datetime | None = None,
+def work_order_reinspect(*, order: WorkOrder, actor: Actor | None, passed: bool, note: str,
+                         new_due_at: datetime | None = None,
                          now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-16: a warranty order closes only after re-inspection; a failed one goes back."""
     now = now or timezone.now()
@@ -98,7 +100,7 @@ def work_order_reinspect(*, order: WorkOrder, actor, passed: bool, note: str, ne
 
 
 @transaction.atomic
-def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, engineer: Staff, note: str,
+def work_order_joint_inspection(*, order: WorkOrder, actor: Actor | None, cs_staff: Staff, engineer: Staff, note: str,
                                 at: datetime | None = None, now: datetime | None = None,
                                 version: int | None = None) -> WorkOrder:
     """SPEC T-09: owner not moved in → CS staff and an engineer inspect together on the owner's behalf."""
@@ -128,7 +130,7 @@ def work_order_joint_inspection(*, order: WorkOrder, actor, cs_staff: Staff, eng
 
 
 @transaction.atomic
-def work_order_contractor_review(*, order: WorkOrder, actor, contractor_name: str, review: str,
+def work_order_contractor_review(*, order: WorkOrder, actor: Actor | None, contractor_name: str, review: str,
                                  now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-12: the special contractor's review record is kept."""
     now = now or timezone.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from core.deadlines import (
 from core.models import ApprovalRequest
 from core.roles import Role
 from core.service_kit import require
+from estates.actors import Actor
 from estates.models import Department
 from tickets import permissions
 from tickets.hooks import steps_announce
@@ -33,7 +34,6 @@ from tickets.models import (
 from tickets.services._steps import E
 from tickets.services.registration import COMPLETION_CODES, as_user, lock, refuse, save
 
-User = get_user_model()
 EXTENSION, EXTENSION_DIRECTOR = "ticket.extension", "ticket.extension.director"  # SPEC T-05, T-18
 EXTENSION_REQUEST = "ticket.extension.request"  # SPEC T-05, §15: applied for within 24 h of going overdue
 
@@ -50,7 +50,7 @@ def _dt(value: str) -> datetime:
 
 
 @transaction.atomic
-def work_order_extend(*, order: WorkOrder, actor, new_due_at: datetime, reason: str,
+def work_order_extend(*, order: WorkOrder, actor: Actor | None, new_due_at: datetime, reason: str,
                       resident_consent: bool = False, consent_note: str = "", resident_caused: bool = False,
                       now: datetime | None = None, version: int | None = None) -> ApprovalRequest:
     """SPEC T-05 + T-18: the front desk *asks* for an extension; the service-center head decides it in his
@@ -154,7 +154,7 @@ def _extension_apply(order: WorkOrder, *, requester, new_due_at: datetime, reaso
 
 
 @transaction.atomic
-def work_order_return_unresolvable(*, order: WorkOrder, actor, reason: str, explanation: str,
+def work_order_return_unresolvable(*, order: WorkOrder, actor: Actor | None, reason: str, explanation: str,
                                    now: datetime | None = None, version: int | None = None) -> WorkOrder:
     """SPEC T-06: 退单 with the reason, signed by the right person, who explains it to the resident."""
     now = now or timezone.now()
@@ -176,7 +176,7 @@ def work_order_return_unresolvable(*, order: WorkOrder, actor, reason: str, expl
 
 
 @transaction.atomic
-def work_order_followup(*, order: WorkOrder, actor, note: str, now: datetime | None = None) -> WorkOrder:
+def work_order_followup(*, order: WorkOrder, actor: Actor | None, note: str, now: datetime | None = None) -> WorkOrder:
     """SPEC T-10: CS staff record progress; the follow-up clock starts again."""
     now = now or timezone.now()
     user = as_user(actor)
@@ -191,7 +191,8 @@ def work_order_followup(*, order: WorkOrder, actor, note: str, now: datetime | N
 
 
 @transaction.atomic
-def work_order_status_report(*, order: WorkOrder, actor, note: str, now: datetime | None = None) -> WorkOrder:
+def work_order_status_report(*, order: WorkOrder, actor: Actor | None, note: str,
+                             now: datetime | None = None) -> WorkOrder:
     """SPEC T-14: the department head reports the status of an order/cleaning order to the front desk."""
     now = now or timezone.now()
     user = as_user(actor)
