@@ -66,6 +66,7 @@ def policy_limit(code: str, site_id: int | None = None) -> str:
         U.MINUTES: lambda: ngettext("%(n)d minute", "%(n)d minutes", n),
         U.HOURS: lambda: ngettext("%(n)d hour", "%(n)d hours", n),
         U.DAYS: lambda: ngettext("%(n)d day", "%(n)d days", n),
+        U.MONTHS: lambda: ngettext("%(n)d month", "%(n)d months", n),
         U.WORKING_DAYS: lambda: ngettext("%(n)d working day", "%(n)d working days", n),
         U.BEFORE_MONTH_END: lambda: ngettext("%(n)d day before the month end", "%(n)d days before the month end", n),
     }
@@ -96,6 +97,8 @@ def compute_due(policy: DeadlinePolicy, start: datetime, *, site_id: int | None,
         return worktime.add_wall_clock(start, wall[unit], cal, hours, from_next_opening=policy.from_next_opening)
     if unit == U.WORKING_DAYS:
         return worktime.add_working_days(start, n, cal, hours)
+    if unit == U.MONTHS:
+        return worktime.add_months(start, n)
     if unit == U.END_OF_DAY:
         return worktime.end_of_working_day(start, cal, hours)
     if unit == U.END_OF_CALENDAR_DAY:

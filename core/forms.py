@@ -22,7 +22,7 @@ class _PolicyBase(forms.ModelForm):
         data = super().clean()
         unit, amount = data.get("unit"), data.get("amount")
         timed = {DeadlinePolicy.Unit.MINUTES, DeadlinePolicy.Unit.HOURS, DeadlinePolicy.Unit.DAYS,
-                 DeadlinePolicy.Unit.WORKING_DAYS}
+                 DeadlinePolicy.Unit.MONTHS, DeadlinePolicy.Unit.WORKING_DAYS}
         if unit in timed and not amount:
             self.add_error("amount", _("Enter a limit greater than zero for this unit."))
         return data

@@ -111,6 +111,7 @@ class DeadlinePolicy(models.Model):
         MINUTES = "minutes", _("minutes")
         HOURS = "hours", _("hours")
         DAYS = "days", _("calendar days")
+        MONTHS = "months", _("calendar months")  # SPEC S-02: same day n months later, the month's last if shorter
         WORKING_DAYS = "working_days", _("working days")
         END_OF_DAY = "end_of_day", _("end of the working day")
         END_OF_CALENDAR_DAY = "end_of_calendar_day", _("end of the calendar day")  # SPEC K-06 (issue 15.8)

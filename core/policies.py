@@ -128,9 +128,9 @@ POLICY_TABLE: list[P] = [
     # ---- surveys, keys, renovation, reports
     P("survey.collection", _("Survey collection open"), 7, "days", "close", "", rule="S-03"),
     # S-02 cadences (issue 15.10): never started as clocks, read by the routine proposal and the new-service check
-    P("survey.routine", _("Routine satisfaction survey every half year"), 182, "days", "notify",
+    P("survey.routine", _("Routine satisfaction survey every half year"), 6, "months", "notify",
       "site_director,cs_supervisor", site_editable=True, rule="S-02"),
-    P("survey.new_service", _("New-service survey after the launch"), 91, "days", "notify",
+    P("survey.new_service", _("New-service survey after the launch"), 3, "months", "notify",
       "site_director,cs_supervisor", site_editable=True, rule="S-02"),
     P("key.use.return", _("Key back by the planned time"), 0, "set", "notify",
       "security_supervisor,center_head", site_editable=True, rule="K-06"),

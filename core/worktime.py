@@ -152,6 +152,16 @@ def before_month_end(t: datetime, days: int, hours: OfficeHours = DEFAULT_HOURS)
     return _at(day, hours.closing)
 
 
+def add_months(t: datetime, n: int) -> datetime:
+    """The same local time on the same day `n` calendar months later; a day the month lacks becomes its last
+    day (Aug 31 + 6 months = the end of February, SPEC S-02 "every 6 months")."""
+    t = localtime(t)
+    index = t.month - 1 + n
+    year, month = t.year + index // 12, index % 12 + 1
+    day = min(t.day, _last_day(date(year, month, 1)).day)
+    return _at(date(year, month, day), t.time())
+
+
 def _last_day(d: date) -> date:
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
