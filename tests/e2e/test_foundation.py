@@ -15,6 +15,7 @@ def test_front_desk_chinese_ui_english_switch_and_unit_file(page, live_server, s
     assert "住户档案" in nav.inner_text()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
+    page.click("[data-testid=user-menu]")  # language and log-out sit in the user's menu (issue 20.9)
     with page.expect_navigation():
         page.select_option("[data-testid=language]", "en")
     assert "Resident files" in page.locator("nav.navbar").inner_text()
