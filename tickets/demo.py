@@ -52,7 +52,7 @@ def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int
     cats = {c.code: c for c in Category.objects.filter(code__in=CONTENTS)}
     residents = list(site.residents.filter(is_active=True).select_related("unit")[:400])
     price = PriceItem.objects.filter(site__isnull=True, department_kind="engineering").first()
-    made = 0
+    made = reworked = 0
     for _i in range(count):
         code = rng.choice(list(CONTENTS))
         cat = cats[code]
@@ -110,8 +110,15 @@ def _seed_site(site: Site, now: datetime, rng: random.Random, count: int) -> int
                     ["satisfied", "satisfied", "basic"]), signer_name=res.name if res else "业主", signed_on_paper=True,
                     now=done + timedelta(hours=1))
                 if stage == "rework":
-                    services.work_order_rework(order=o, actor=fd.user, reason="业主反映仍有问题",
-                                               now=done + timedelta(hours=2))
+                    o = services.work_order_rework(order=o, actor=fd.user, reason="业主反映仍有问题",
+                                                   now=done + timedelta(hours=2))
+                    again = done + timedelta(hours=5)
+                    reworked += 1
+                    if reworked % 2 and again <= now:  # entered again; the first entry's rows stay, voided
+                        services.work_order_complete(
+                            order=o, actor=head.user, arrived_at=again - timedelta(hours=1), finished_at=again,
+                            cause="配件松动", work_done="重新紧固并更换配件", labour_hours=1, prep_hours=0.5,
+                            materials=[("配件", "2", "个")], charges=[], price_told=False, now=again)
                     continue
                 back = done + timedelta(hours=rng.uniform(2, 20))
                 if back > now:

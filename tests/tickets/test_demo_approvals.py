@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import ApprovalRequest
 from estates import demo as estates_demo
 from tickets import demo as tickets_demo
-from tickets.models import WorkOrder
+from tickets.models import Material, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,5 @@ def test_demo_has_waiting_and_approved_extensions():
     assert all(r.decided_by.groups.filter(name="center_head").exists() for r in ext.filter(status="approved"))
     checked = WorkOrder.objects.filter(charges_checked_by__isnull=False)
     assert all(o.charges_checked_by.staff.department.kind == "engineering" for o in checked)
+    # SPEC X-01: some reworked orders were completed again; the first entry's rows stay, voided
+    assert Material.all_objects.filter(voided_at__isnull=False, order__status="completed").exists()
