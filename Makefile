@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything they need is installed by bin/bootstrap.
-.PHONY: run test bootstrap bootstrap-test lint bench messages
+.PHONY: run test bootstrap bootstrap-test bootstrap-dev lint bench messages
 
 run: bootstrap
 	bin/run
@@ -11,9 +11,12 @@ bootstrap:
 	bin/bootstrap
 
 bootstrap-test:
-	WITH_BROWSER=1 bin/bootstrap
+	WITH_BROWSER=1 WITH_DEV=1 bin/bootstrap
 
-lint: bootstrap
+bootstrap-dev:
+	WITH_DEV=1 bin/bootstrap
+
+lint: bootstrap-dev
 	.venv/bin/ruff check .
 
 messages: bootstrap
