@@ -20,7 +20,7 @@ from core.paging import paginate
 from core.uploads import serve
 from estates.selectors import site_list_visible_to, staff_of
 from inspections import permissions, selectors, services
-from inspections.actions import RECTIFICATION
+from inspections.actions import MONTH, RECTIFICATION
 from inspections.forms import AdjustForm, ChecklistForm, MonthForm, SelfScoreForm, StartForm
 from inspections.models import ChecklistTemplate, Rectification, ZoneScore
 
@@ -182,9 +182,13 @@ def ranking_draft(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    month = get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
-    if not permissions.can_view_ranking(request.user, month.site_id):
-        raise Http404
+    return _ranking_page(request, MONTH.get_object(request, pk))
+
+
+def _ranking_page(request: HttpRequest, month, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    for form in (bound or {}).values():  # the lock has no field: its refusal is said above the page
+        for error in form.non_field_errors():
+            messages.error(request, error)
     selfs = list(month.self_assessments.select_related("zone__manager", "scored_by__staff", "reviewed_by__staff"))
     for sa in selfs:
         sa.can_score = sa.reviewed_at is None and sa.zone.manager is not None and \
@@ -193,9 +197,9 @@ def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             permissions.can_adjust_ranking(request.user, month.site_id) and sa.scored_by_id != request.user.pk
     return render(request, "inspections/ranking.html", {
         "month": month, "rows": selectors.ranking_rows(month), "form": AdjustForm(), "selfs": selfs,
-        "self_form": SelfScoreForm(),
-        "can_adjust": month.locked_at is None and permissions.can_adjust_ranking(request.user, month.site_id),
-        "can_lock": month.locked_at is None and permissions.can_lock_ranking(request.user, month.site_id)})
+        "self_form": SelfScoreForm(), "forms": MONTH.forms(request.user, month, bound),
+        "can_adjust": month.locked_at is None and permissions.can_adjust_ranking(request.user, month.site_id)},
+        status=status)
 
 
 @login_required
@@ -217,14 +221,4 @@ def ranking_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("inspections:ranking", args=[score.month_id]))
 
 
-@login_required
-@require_POST
-def ranking_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    month = get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
-    try:
-        services.ranking_lock(month=month, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Ranking locked."))
-    return redirect(month)
+ranking_lock = action_post_view(MONTH, page=_ranking_page, key="lock")

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys",
         "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification",
-        "renovation")
+        "inspections.month", "renovation")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
 REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person"}
 
@@ -231,11 +231,18 @@ def _renovation_pool(a, b):
         S.IN_REVIEW, S.CHANGES_REQUIRED, S.REVIEWED, S.APPROVED, S.COMPLETED, S.ACCEPTANCE_APPLIED, S.ACCEPTED))]
 
 
+def _month_pool(a, b):
+    from inspections import services
+
+    return [services.ranking_draft(site=a.site, month=timezone.localdate().replace(day=1))]
+
+
 POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
          "callbacks": _callback_pool,
          "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool,
          "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool,
-         "inspections.rectification": _rectification_pool, "renovation": _renovation_pool}
+         "inspections.rectification": _rectification_pool, "inspections.month": _month_pool,
+         "renovation": _renovation_pool}
 
 
 # ------------------------------------------------------------------ what a user would type
