@@ -76,6 +76,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. LocaleMiddleware activates a request's language in
+    the thread and never resets it, so a test client request with `Accept-Language: en` would leave
+    the next test (and any text it stores, e.g. the demo's escalation reasons) in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test (threads, live server) ends by emptying every table, seeds included; the
     next one gets the seeds back (pytest-django runs these after all the others)."""
