@@ -83,6 +83,24 @@ def test_key_custody_flow(page, live_server, site_a):
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(resp.body())).pages)
     assert "入室登记" in text and "3-2-1501" in text
 
+    # SPEC K-04: the entry record is signed by each in their own login; the contractor's lead draws
+    # his signature on the security officer's screen. Before that the key cannot be put back.
+    assert page.locator("[data-testid=sign-own-form]").count() == 0
+    _as(page, live_server, "a_security_officer", use_url)
+    page.fill("[data-testid=sign-own-form] input[name=contractor_signer]", "王师傅")
+    box = page.locator("canvas[data-signature-pad]").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 60)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 60 + (15 if step % 2 else -15))
+    page.mouse.up()
+    page.click("[data-testid=sign-own-submit]")
+    page.wait_for_selector("[data-testid=entry-signatures] img")
+    _as(page, live_server, "a_zone_staff", use_url)
+    page.click("[data-testid=sign-own-submit]")
+    page.wait_for_selector("[data-testid=entry-signatures] h2:has-text('✓')")
+    _as(page, live_server, "a_front_desk", use_url)
+
     # SPEC K-06: the old seal number is refused, a new one accepted
     page.fill("[data-testid=return-form] input[name=seal_number]", "E2E-001")
     page.click("[data-testid=return-submit]")
