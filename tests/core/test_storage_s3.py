@@ -87,9 +87,9 @@ def renders(monkeypatch):
     monkeypatch.setattr(printing, "html_to_pdf", counted)
     real_batch = printing.html_to_pdfs_by_anchor
 
-    def counted_batch(html, starts):  # a batch lays out several forms in one pass: one render each
+    def counted_batch(html, starts, **kw):  # a batch lays out several forms in one pass: one render each
         calls.extend(starts)
-        return real_batch(html, starts)
+        return real_batch(html, starts, **kw)
 
     monkeypatch.setattr(printing, "html_to_pdfs_by_anchor", counted_batch)
     return calls

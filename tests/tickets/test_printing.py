@@ -30,9 +30,9 @@ def renders(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(printing, "html_to_pdf", counted)
     real_batch = printing.html_to_pdfs_by_anchor
 
-    def counted_batch(html, starts):  # a batch lays out several forms in one pass: one render each
+    def counted_batch(html, starts, **kw):  # a batch lays out several forms in one pass: one render each
         calls.extend(starts)
-        return real_batch(html, starts)
+        return real_batch(html, starts, **kw)
 
     monkeypatch.setattr(printing, "html_to_pdfs_by_anchor", counted_batch)
     return calls
@@ -119,3 +119,36 @@ def test_prune_stored_forms(site_a, renders):
     os.utime(path, (stamp, stamp))
     assert printing.prune_stored_forms() == 1
     assert stored(old) == [] and len(stored(new)) == 1
+
+
+def pdftotext_pages(data: bytes, tmp_path) -> list[str]:
+    import subprocess
+
+    path = tmp_path / "batch.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+# SPEC T-02 (issue 21.4): a batch from nothing is laid out in worker processes, several chunks at
+# once; the merged PDF holds every order's three parts once, in the order asked
+def test_batch_rendered_in_parallel_holds_every_order_once_in_order(site_a, renders, settings, tmp_path,
+                                                                     monkeypatch):
+    settings.PROPSERV_PDF_PROCESSES = 2
+    jobs = []
+    real = printing.html_to_pdfs_parallel
+    monkeypatch.setattr(printing, "html_to_pdfs_parallel", lambda j, **kw: jobs.extend(j) or real(j, **kw))
+    orders = [dispatch(site_a, register(site_a, unit=i % 3)) for i in range(8)]
+    asked = orders[3:] + orders[:3]  # not in the order of their ids
+    data = printing.work_orders_pdf(asked)
+    assert len(jobs) == 4 and sorted(len(starts) for _html, starts in jobs) == [2, 2, 2, 2]
+    pages = pdftotext_pages(data, tmp_path)
+    assert len(pages) == 3 * len(asked)
+    numbers = [o.number for o in asked]
+    for i, order in enumerate(asked):
+        for part, label in enumerate(["存根联", "派工联", "回执联"]):
+            text = pages[3 * i + part]
+            assert [n for n in numbers if n in text] == [order.number] and label in text
+    # each order stored as one form of its own, read back by the next print without a render
+    assert all(len(stored(o)) == 1 for o in orders)
+    assert printing.work_orders_pdf(asked) == data and len(jobs) == 4
