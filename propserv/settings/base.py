@@ -376,3 +376,5 @@ PROPSERV_EMAIL_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 PROPSERV_EMAIL_MAX_ATTEMPTS = env.int("PROPSERV_EMAIL_MAX_ATTEMPTS", default=20)
 # Render a work order's printed form in the worker after each change (tickets/printing.py).
 PROPSERV_PDF_PRERENDER = env.bool("PROPSERV_PDF_PRERENDER", default=True)
+# Worker processes laying out a batch of printed forms at once (core/pdf_worker.py); 0: one per CPU, up to 4.
+PROPSERV_PDF_PROCESSES = env.int("PROPSERV_PDF_PROCESSES", default=0)
