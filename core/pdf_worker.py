@@ -117,7 +117,30 @@ def render_jobs(jobs: list[tuple[str, list[str], str, bool]], *, processes: int)
     if processes <= 1 or len(jobs) <= 1:
         yield from (render_job(job) for job in jobs)
         return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])
+    if multiprocessing.current_process().daemon:  # a Celery prefork child: see _may_start_processes
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=ctx) as pool:
-        yield from pool.map(render_job, jobs)
+        with _may_start_processes():
+            results = pool.map(render_job, jobs)  # submits every job: the workers start here
+        yield from results
+
+
+@contextmanager
+def _may_start_processes() -> Iterator[None]:
+    """A Celery prefork child is a daemonic process, which multiprocessing forbids to start processes
+    (so that none outlives it). The pool above lives for one batch and is shut down before the call
+    returns; if the child is killed meanwhile, its render workers read EOF on their queue and exit.
+    So the flag is lifted while the workers start. Such a child forks its workers directly (it runs
+    one task at a time, no other thread; a forkserver would have to be sent billiard's process
+    configuration, which refuses to be pickled)."""
+    config = multiprocessing.current_process()._config
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon

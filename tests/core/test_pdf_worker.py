@@ -35,3 +35,18 @@ def test_render_jobs_in_processes_keep_the_order(settings):
     jobs = [(html, [f"d{i}" for i in range(k, 4)], str(settings.BASE_DIR), True) for k in range(3)]
     results = list(pdf_worker.render_jobs(jobs, processes=2))
     assert [len(pdfs) for pdfs in results] == [4, 3, 2]
+
+
+def _render_in_celery_child(base_url: str) -> list[int]:
+    html = "".join(f'<div id="d{i}" style="page-break-after: always">文档 {i}</div>' for i in range(4))
+    jobs = [(html, ["d0", "d2"], base_url, True) for _ in range(3)]
+    return [len(pdfs) for pdfs in pdf_worker.render_jobs(jobs, processes=2)]
+
+
+# issue 21.4: a large batch is built by a Celery task, in a prefork child (a daemonic billiard
+# process): its render workers start there too
+def test_render_jobs_in_a_celery_prefork_child(settings):
+    import billiard
+
+    with billiard.Pool(1) as pool:
+        assert pool.apply(_render_in_celery_child, (str(settings.BASE_DIR),)) == [2, 2, 2]
