@@ -142,5 +142,7 @@ def _may_start_processes() -> Iterator[None]:
     try:
         yield
     finally:
-        if daemon is not None:
+        if daemon is None:
+            config.pop("daemon", None)
+        else:
             config["daemon"] = daemon
