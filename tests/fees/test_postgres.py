@@ -89,3 +89,28 @@ def test_concurrent_payments_same_unit_never_overpay_a_bill(site_a):
     bill = Bill.objects.get(unit=unit, period=NOV)
     assert bill.paid == bill.total and bill.status == Bill.Status.PAID
     assert svc.balance(unit.pk) == bill.total - 1200
+
+
+def test_f02_bill_run_array_insert_keeps_names_lines_and_order(site_a):
+    # SPEC F-02 / F-01: the PostgreSQL run sends its lines as array literals; a name with quotes, a
+    # backslash, commas, braces or the word NULL arrives as typed, every line in the computed order,
+    # each bill's total is the sum of its lines and the ledger charges the bill once
+    from fees.models import BillLine, ChargeItem
+    from fees.services.billing import _monthly_items, _tariffs_for, compute_lines
+
+    f = setup_fees(site_a)
+    odd = 'NULL 垃圾"清运"\\费, {A区}'
+    ChargeItem.objects.filter(pk=f.garbage.pk).update(name=odd)
+    read_meters(site_a, f, OCT, ["100", "200", "300"])
+    read_meters(site_a, f, NOV, ["115", "205", "300"])
+    svc.bill_run_now(site=site_a.site, period=NOV, actor=site_a.users["finance"], now=T0)
+    expected = compute_lines(site_a.units, site_id=site_a.site.pk, period=NOV, items=_monthly_items(site_a.site.pk),
+                             tariffs=_tariffs_for(site_a.site.pk, NOV))
+    for unit in site_a.units:
+        bill = Bill.objects.get(unit=unit, period=NOV, kind=Bill.Kind.MONTHLY)
+        got = list(BillLine.objects.filter(bill=bill).order_by("id")
+                   .values_list("item_id", "description", "quantity", "unit_price", "amount"))
+        assert got == [tuple(ln) for ln in expected[unit.pk]]
+        assert odd in [row[1] for row in got]
+        assert bill.total == sum(row[4] for row in got)
+        assert list(LedgerEntry.objects.filter(bill=bill).values_list("kind", "amount")) == [("charge", bill.total)]
