@@ -1,7 +1,7 @@
 """Spreadsheet imports of the registry (SPEC O-01), one module per kind of file:
 
-- `units`: units and residents, with a preview, a column mapping for unknown headers and big files in the
-  worker (ImportJob);
+- `units` (with `unit_rows`, which reads and checks the rows): units and residents, with a preview, a
+  column mapping for unknown headers and big files in the worker (ImportJob);
 - `registry`: sites, zones, buildings, departments and staff — smaller files, checked row by row, a bad
   row reported and the good rows kept.
 
@@ -13,22 +13,24 @@ from estates.imports.registry import (
     registry_import,
     registry_template_csv,
 )
-from estates.imports.units import (
-    CHUNK,
+from estates.imports.unit_rows import (
     FIELD_BY_KEY,
     FIELDS,
-    SYNC_LIMIT,
     TEMPLATE_HEADERS,
     NeedsMapping,
     check_rows,
     detect_layout,
     guess_mapping,
+    mapping_problems,
+    read_table,
+)
+from estates.imports.units import (
+    CHUNK,
+    SYNC_LIMIT,
     import_job_confirm,
     import_job_create,
     import_job_map,
     import_job_run,
-    mapping_problems,
-    read_table,
     template_csv,
     template_xlsx,
 )

@@ -32,7 +32,7 @@ from core.roles import Role
 from core.uploads import TABLE_KINDS, check_file
 from core.validators import normalize_phone, to_half_width
 from estates import permissions as perms
-from estates.imports.units import read_table
+from estates.imports.unit_rows import read_table
 from estates.models import Building, Company, Department, Site, Staff, Zone
 from estates.services import registry_record_save, staff_create, staff_set_roles
 

@@ -1,0 +1,86 @@
+"""The deadline engine (SPEC §15, X-04): start, stop and sweep clocks.
+
+Apps call `deadline_start` / `deadline_stop` / `deadline_cancel` inside the transaction of the state
+change that starts or stops a clock, and register domain reactions to a breach with
+`@breach_handler("complaint.dispatch")` in their `deadline_handlers.py` (imported by AppConfig.ready).
+A package: `clocks` (the policy of a clock, starting and stopping it) and `sweep` (the breach sweep, its
+notices and their fan-out); every name is re-exported here.
+"""
+
+from core.deadlines.clocks import (
+    BreachHandler,
+    _handlers,
+    _running,
+    _subject_key,
+    breach_handler,
+    compute_due,
+    deadline_cancel,
+    deadline_running,
+    deadline_settle,
+    deadline_start,
+    deadline_stop,
+    deadlines_of,
+    log,
+    policy_for,
+    policy_limit,
+    site_office_hours,
+    work_calendar,
+)
+from core.deadlines.sweep import (
+    _CLAIM_FIELDS,
+    _NOTE_COLUMNS,
+    _attach_subjects,
+    _breach_batch,
+    _breach_notifications,
+    _claim,
+    _claim_postgresql,
+    _deliver_after_commit,
+    _enqueue_fanout,
+    _insert_notifications,
+    _notify,
+    _rearm,
+    _translated,
+    breach_action_run,
+    deadline_breach_due,
+    deadline_sweep_explain,
+    notice_fanout_pending,
+    notice_fanout_run,
+)
+
+__all__ = [
+    "BreachHandler",
+    "_CLAIM_FIELDS",
+    "_NOTE_COLUMNS",
+    "_attach_subjects",
+    "_breach_batch",
+    "_breach_notifications",
+    "_claim",
+    "_claim_postgresql",
+    "_deliver_after_commit",
+    "_enqueue_fanout",
+    "_handlers",
+    "_insert_notifications",
+    "_notify",
+    "_rearm",
+    "_running",
+    "_subject_key",
+    "_translated",
+    "breach_action_run",
+    "breach_handler",
+    "compute_due",
+    "deadline_breach_due",
+    "deadline_cancel",
+    "deadline_running",
+    "deadline_settle",
+    "deadline_start",
+    "deadline_stop",
+    "deadline_sweep_explain",
+    "deadlines_of",
+    "log",
+    "notice_fanout_pending",
+    "notice_fanout_run",
+    "policy_for",
+    "policy_limit",
+    "site_office_hours",
+    "work_calendar",
+]
