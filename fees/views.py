@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import run_action
 from core.errors import DomainError
 from core.once import submission_done, submit_once
 from core.paging import CountlessPage, paginate
@@ -26,6 +27,7 @@ from fees import forms as f
 from fees import permissions as perm
 from fees import selectors as sel
 from fees import services as svc
+from fees.actions import REMINDER
 from fees.models import BankLine, Bill, LedgerEntry, Meter, MeterReading
 
 
@@ -315,21 +317,20 @@ def reminder_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reminder)
 
 
+def _reminder_page(request: HttpRequest, reminder, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "fees/reminder_detail.html", {
+        "reminder": reminder, "forms": REMINDER.forms(request.user, reminder, bound),
+        "open_bills": sel.open_bill_query(reminder.unit)}, status=status)
+
+
 @login_required
 @submit_once
 def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reminder = get_object_or_404(sel.reminder_list_visible_to(request.user), pk=pk)
-    form = f.ReminderOutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.reminder_record_outcome(reminder=reminder, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Outcome recorded."))
-            return redirect(reminder)
-    return render(request, "fees/reminder_detail.html", {"reminder": reminder, "form": form,
-                                                         "open_bills": sel.open_bill_query(reminder.unit)})
+    """The reminder and, for whom its predicate allows, the outcome step (declared in fees/actions.py)."""
+    reminder = REMINDER.get_object(request, pk)
+    if request.method == "POST":
+        return run_action(request, REMINDER, reminder, "outcome", page=_reminder_page)
+    return _reminder_page(request, reminder)
 
 
 @login_required

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit", "keys.use", "surveys",
         "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification",
-        "inspections.month", "renovation")
+        "inspections.month", "renovation", "fees.reminder")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
 REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person"}
 
@@ -237,12 +237,22 @@ def _month_pool(a, b):
     return [services.ranking_draft(site=a.site, month=timezone.localdate().replace(day=1))]
 
 
+def _reminder_pool(a, b):
+    from fees import services
+    from tests.fees.conftest import setup_fees
+
+    setup_fees(a)
+    services.one_off_bill_issue(unit=a.units[0], title="装修垃圾清运费", lines=[("装修垃圾清运费", "300")],
+                                actor=a.users["front_desk"])
+    return [services.reminder_create(unit=a.units[0], actor=a.users["finance"])]
+
+
 POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaints": _complaint_pool,
          "callbacks": _callback_pool,
          "keys.deposit": _deposit_pool, "keys.use": _use_pool, "surveys": _campaign_pool,
          "handover.takeover": _takeover_pool, "handover.defect": _defect_pool, "handover.move_in": _move_in_pool,
          "inspections.rectification": _rectification_pool, "inspections.month": _month_pool,
-         "renovation": _renovation_pool}
+         "renovation": _renovation_pool, "fees.reminder": _reminder_pool}
 
 
 # ------------------------------------------------------------------ what a user would type
