@@ -160,22 +160,29 @@ def work_order_channel(channel: str) -> str:
 
 
 def settlement(site_ids: list[int], year: int, month: int) -> dict:
-    """SPEC T-13: orders with charges completed in the month, totalled per department (结算联)."""
+    """SPEC T-13: orders with charges completed in the month, totalled per department (结算联).
 
-
+    Only charges the CS supervisor approved (T-07) are settled (issue 16.5); the others are listed
+    apart as waiting for approval, with their amounts, so nothing is silently left out."""
     start = datetime(year, month, 1, tzinfo=TZ)
     end = start + timedelta(days=monthrange(year, month)[1])
     charges = Charge.objects.filter(order__site_id__in=site_ids, order__completed_at__gte=start,
                                     order__completed_at__lt=end).exclude(order__status=WorkOrder.Status.CANCELLED)
-    by_dept = list(charges.values("order__department__name", "order__site__name")
+    approved = charges.filter(order__charges_approved_by__isnull=False)
+    by_dept = list(approved.values("order__department__name", "order__site__name")
                    .annotate(total=Sum("amount"), orders=Count("order", distinct=True))
                    .order_by("order__site__name", "order__department__name"))
-    orders = (WorkOrder.objects.filter(pk__in=charges.values("order_id"))
-              .select_related("site", "department", "unit", "charges_approved_by__staff")
-              .annotate(total=Sum("charges__amount", filter=Q(charges__voided_at__isnull=True)))  # X-01
-              .order_by("department__name", "number"))
-    return {"by_department": by_dept, "orders": list(orders), "start": start, "end": end,
-            "total": sum((r["total"] for r in by_dept), Decimal("0.00"))}
+
+    def _orders(rows: QuerySet[Charge]) -> list[WorkOrder]:
+        return list(WorkOrder.objects.filter(pk__in=rows.values("order_id"))
+                    .select_related("site", "department", "unit", "charges_approved_by__staff")
+                    .annotate(total=Sum("charges__amount", filter=Q(charges__voided_at__isnull=True)))  # X-01
+                    .order_by("department__name", "number"))
+
+    pending = _orders(charges.filter(order__charges_approved_by__isnull=True))
+    return {"by_department": by_dept, "orders": _orders(approved), "start": start, "end": end,
+            "total": sum((r["total"] for r in by_dept), Decimal("0.00")),
+            "pending": pending, "pending_total": sum((o.total or Decimal("0.00") for o in pending), Decimal("0.00"))}
 
 
 def orders_with_approved_charges(site_ids: list[int]) -> QuerySet[WorkOrder]:

@@ -294,7 +294,12 @@ def test_settlement_totals(site_a, site_b):
     services.work_order_complete(order=o2, actor=site_a.users["front_desk"], arrived_at=T0 + timedelta(hours=1),
                                  finished_at=T0 + timedelta(hours=2), cause="", work_done="入户保洁", labour_hours=2,
                                  charges=[(price("入户保洁"), 2)], price_told=True, now=T0 + timedelta(hours=3))
+    # issue 16.5: only approved charges are settled; the rest wait apart, with their amount
     data = settlement([site_a.site.pk], 2026, 11)
+    assert data["total"] == 0 and data["pending_total"] == Decimal("120.00") and len(data["pending"]) == 2
+    WorkOrder.objects.filter(site=site_a.site).update(charges_approved_by=site_a.users["cs_supervisor"])
+    data = settlement([site_a.site.pk], 2026, 11)
+    assert data["pending"] == [] and data["pending_total"] == 0
     totals = {r["order__department__name"]: r["total"] for r in data["by_department"]}
     assert totals == {"A工程维修": Decimal("50.00"), "A保洁": Decimal("70.00")} or \
         totals == {str(site_a.depts["engineering"]): Decimal("50.00"), str(site_a.depts["cleaning"]): Decimal("70.00")}

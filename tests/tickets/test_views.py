@@ -193,8 +193,13 @@ def test_settlement_page_and_xlsx(client, site_a):
     from tests.tickets.helpers import complete
     complete(site_a, order, now=now - timedelta(hours=1), charges=[(price(), 2)], price_told=True)
     c = client_for(client, site_a.users["finance"])
+    # SPEC T-13, issue 16.5: not approved yet → listed apart, not settled
+    page = c.get(reverse("tickets:settlement")).content.decode()
+    assert 'data-testid="pending"' in page and 'data-testid="grand-total">¥0.00' in page
+    WorkOrder.objects.filter(pk=order.pk).update(charges_approved_by=site_a.users["cs_supervisor"])
     r = c.get(reverse("tickets:settlement"))
     assert r.status_code == 200 and "¥100.00" in r.content.decode()
+    assert 'data-testid="pending"' not in r.content.decode()
     r = c.get(reverse("tickets:settlement"), {"format": "xlsx"})
     ws = load_workbook(io.BytesIO(r.content)).active
     assert any(row[3] == 100 for row in ws.iter_rows(values_only=True) if row and row[1])
