@@ -182,7 +182,8 @@ def settlement(site_ids: list[int], year: int, month: int) -> dict:
     pending = _orders(charges.filter(order__charges_approved_by__isnull=True))
     return {"by_department": by_dept, "orders": _orders(approved), "start": start, "end": end,
             "total": sum((r["total"] for r in by_dept), Decimal("0.00")),
-            "pending": pending, "pending_total": sum((o.total or Decimal("0.00") for o in pending), Decimal("0.00"))}
+            "pending": pending,
+            "pending_total": sum((getattr(o, "total", None) or Decimal("0.00") for o in pending), Decimal("0.00"))}
 
 
 def orders_with_approved_charges(site_ids: list[int]) -> QuerySet[WorkOrder]:
