@@ -329,8 +329,7 @@ def service_settlement(site_ids: list[int], period: date) -> dict:
     approved (F-06), per department, with what was posted to the units' accounts and what is collected;
     orders whose charges are not approved yet are listed apart and not counted."""
     data = tickets_settlement(site_ids, period.year, period.month)
-    approved = [o for o in data["orders"] if o.charges_approved_by_id]
-    pending = [o for o in data["orders"] if not o.charges_approved_by_id]
+    approved, pending = data["orders"], data["pending"]  # tickets settles approved charges only
     bills = {b["work_order_id"]: b for b in Bill.objects.filter(
         site_id__in=site_ids, kind=Bill.Kind.SERVICE, work_order_id__in=[o.pk for o in approved])
         .exclude(status=Bill.Status.VOID).values("work_order_id", "total", "paid")}

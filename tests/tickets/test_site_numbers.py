@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.tickets.helpers import complete, dispatch, register
+from tickets.models import WorkOrder
 from tickets.printing import settlement_xlsx
 from tickets.selectors import settlement
 
@@ -72,6 +73,8 @@ def test_settlement_export_names_the_site_of_each_order(site_a, site_b):
 
     for s in (site_a, site_b):
         complete(s, dispatch(s, register(s)), charges=[(price(), 1)], price_told=True)
+    # SPEC T-13: only approved charges are settled (issue 16.5)
+    WorkOrder.objects.update(charges_approved_by=site_a.users["cs_supervisor"])
     data = settlement([site_a.site.pk, site_b.site.pk], 2026, 11)
     ws = load_workbook(io.BytesIO(settlement_xlsx(data, 2026, 11))).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
