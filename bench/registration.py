@@ -1,7 +1,7 @@
 """Registration under many front-desk clients at once (issue 13.12).
 
     python -m bench registration [--clients 50] [--rounds 4] [--think 1.0] [--workers 2] [--threads 8]
-                                 [--profile]
+                                 [--redis redis://127.0.0.1:6379/14] [--profile]
 
 Creates a scratch database (default propserv_bench_registration on 127.0.0.1, user postgres; override
 with BENCH_REGISTRATION_DATABASE_URL), starts its own gunicorn on a free port of 127.0.0.1 (the
@@ -13,7 +13,10 @@ front desk does them: GET the form, POST it (unit, category, content), follow no
 registrations a client waits --think seconds (a clerk types for minutes; 1 s is already a stress).
 
 Prints per request kind and for each GET+POST pair the median and p95 in ms, the throughput, errors,
-the load average before and after, and the peak RSS (VmHWM) of each gunicorn process. With
+the load average before and after, the CPU time per registration spent by the web processes, by
+PostgreSQL and by the bench's own clients (they share the machine's cores), and the peak RSS (VmHWM) of
+each gunicorn process. With --redis (or BENCH_REDIS_URL) the cache, sessions and broker are that Redis
+database, as in production. With
 --profile each gunicorn worker writes a cProfile of the run; the top entries are printed.
 Exits 0 if every registration succeeded and the p95 of a pair is below --target ms (default 500).
 """
@@ -77,6 +80,42 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in out.split()]
 
 
+def _cpu_s(pids: list[int]) -> float:
+    """utime + stime of these processes, in seconds (from /proc; 0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def _postgres_pids() -> list[int]:
+    try:
+        out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    return [int(x) for x in out.split()]
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def _hidden_fields(html: str) -> dict:
+    """The form's hidden inputs as Django renders them: a regex, not an HTML parser, so the clients spend
+    little of the two cores they share with the server (a clerk's browser parses on the clerk's PC)."""
+    return dict(HIDDEN.findall(html))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m bench registration")
     ap.add_argument("--clients", type=int, default=50)
@@ -86,6 +125,9 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     ap.add_argument("--target", type=float, default=500.0, help="p95 of GET+POST to pass, ms")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", ""),
+                    help="a Redis database for cache, sessions and broker, as production has (default: none, "
+                         "the file cache and filesystem broker of the embedded default); flushed before and after")
     args = ap.parse_args()
     url = os.environ.get("BENCH_REGISTRATION_DATABASE_URL", DEFAULT_URL)
     dbname = urlparse(url).path.lstrip("/")
@@ -97,6 +139,9 @@ def main() -> int:
                ALLOWED_HOSTS="127.0.0.1,localhost")
     for name in ("REDIS_URL", "AWS_STORAGE_BUCKET_NAME"):
         env.pop(name, None)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+        _flush_redis(args.redis)
     os.environ.clear()
     os.environ.update(env)
     pg(url, "dropdb", "--if-exists", dbname)
@@ -162,8 +207,11 @@ def main() -> int:
             for n in range(args.rounds):
                 t0 = time.perf_counter()
                 try:
-                    fields = b.form(f"{web}/tickets/new/")
+                    status, html, _ = b.get(f"{web}/tickets/new/")
                     t1 = time.perf_counter()
+                    if status != 200:
+                        raise RuntimeError(f"GET {status}")
+                    fields = _hidden_fields(html)
                     fields.update(unit_code=units[(i + n) % len(units)], channel="phone", category=drain,
                                   content=f"并发登记 {i}-{n}：厨房下水道堵塞", reporter_name="李秀英",
                                   phone="13800000001")
@@ -181,6 +229,9 @@ def main() -> int:
                     pairs.append((t2 - t0) * 1000)
                 time.sleep(args.think)
 
+        web_pids = [proc.pid, *_children(proc.pid)]
+        pg_before = {p: _cpu_s([p]) for p in _postgres_pids()}
+        cpu_before = (_cpu_s(web_pids), time.process_time())
         load_before = os.getloadavg()
         started = time.perf_counter()
         threads = [threading.Thread(target=client, args=(i, b)) for i, b in enumerate(browsers)]
@@ -190,6 +241,10 @@ def main() -> int:
             t.join()
         wall = time.perf_counter() - started
         load_after = os.getloadavg()
+        # PostgreSQL: every backend alive now, less what those alive before had already spent
+        pg_now = _postgres_pids()
+        pg_cpu = _cpu_s(pg_now) - sum(v for p, v in pg_before.items() if p in pg_now)
+        cpu = (_cpu_s(web_pids) - cpu_before[0], pg_cpu, time.process_time() - cpu_before[1])
 
         expected = args.clients * args.rounds
         numbers = list(WorkOrder.objects.values_list("number", flat=True))
@@ -203,6 +258,11 @@ def main() -> int:
                       f"max {max(values):7.0f} ms")
         print("load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(*load_before,
                                                                                             *load_after))
+        n = max(len(pairs), 1)
+        print(f"CPU per registration (GET+POST): web {cpu[0] * 1000 / n:.1f} ms, "
+              f"PostgreSQL {cpu[1] * 1000 / n:.1f} ms, "
+              f"the bench's clients {cpu[2] * 1000 / n:.1f} ms; {sum(cpu) / wall:.2f} of "
+              f"{os.cpu_count()} cores busy over the run")
         rss = {pid: _hwm_kib(pid) for pid in [proc.pid, *_children(proc.pid)]}
         print("peak RSS (VmHWM) of gunicorn processes: " +
               ", ".join(f"{kib / 1024:.0f} MiB" for kib in rss.values()))
@@ -222,6 +282,8 @@ def main() -> int:
 
         connections.close_all()
         pg(url, "dropdb", "--if-exists", dbname)
+        if args.redis:
+            _flush_redis(args.redis)
     if args.profile:
         import pstats
 

@@ -58,6 +58,7 @@ class RegisterForm(IntakeExtras, OnceFormMixin):
 
     def __init__(self, *args, site_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.site_ids = tuple(sorted(site_ids))
         self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
         self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
         self.intake_sites(site_ids)  # issue 15: cleaning date, work done first, capability check
@@ -67,9 +68,15 @@ class RegisterForm(IntakeExtras, OnceFormMixin):
             self.fields["unit_code"].help_text = _("e.g. %(unit)s, or a name or phone") % {"unit": self.example_unit}
 
     def fields_version(self) -> str:
-        """Changes when a category is added, edited or retired: the cached fields are rendered again."""
-        agg = Category.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-        return f"{agg['n']}-{agg['at'].timestamp() if agg['at'] else 0}"
+        """Changes when a category, or a department or worker of the clerk's sites (the work-done-first
+        section), is added, edited or retired: the cached fields are rendered again. Part of the key with
+        the site ids, so two sites never share the departments' list."""
+        parts = [self.site_ids]
+        for rows in (Category.objects.all(), Department.objects.filter(site_id__in=self.site_ids),
+                     Staff.objects.filter(site_id__in=self.site_ids)):
+            agg = rows.aggregate(n=Count("id"), at=Max("updated_at"))
+            parts.append((agg["n"], agg["at"].timestamp() if agg["at"] else 0))
+        return repr(parts)
 
     def clean(self):
         data = super().clean()

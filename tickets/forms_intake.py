@@ -21,7 +21,7 @@ def _dt(label, **kwargs) -> forms.DateTimeField:
 
 
 class IntakeExtras(forms.Form):
-    """Mixed into RegisterForm; rendered outside its cached fields (the departments are the site's)."""
+    """Mixed into RegisterForm; cached with its fields (the key names the sites and their departments and workers)."""
 
     agreed_due_at = _dt(_("Agreed date (move-in cleaning)"),
                         help_text=_("Only for move-in cleaning: the date agreed with the resident; empty = today."))
