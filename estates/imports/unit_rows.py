@@ -60,11 +60,11 @@ UNIT_KEYS = ("code", "building", "entrance", "room", "area", "floor", "occupancy
 RESIDENT_KEYS = ("name", "kind", "phone", "phone2", "id_number", "move_in_date", "relation")
 
 # the template files (the importer reads far more than these headers)
-TEMPLATE_HEADERS = {
+TEMPLATE_HEADERS: dict[str, list[str]] = {
     ImportJob.Kind.UNITS: ["房号", "建筑面积(㎡)", "楼层", "入住状态", "片区", "备注"],
     ImportJob.Kind.RESIDENTS: ["房号", "姓名", "类型", "手机", "备用电话", "身份证号", "入住日期", "与业主关系"],
 }
-EXAMPLES = {
+EXAMPLES: dict[str, list[list[str]]] = {
     ImportJob.Kind.UNITS: [["3-2-1502", "89.50", "15", "已入住", "", ""], ["3-2-1601", "120", "16", "空置", "", ""]],
     ImportJob.Kind.RESIDENTS: [["3-2-1502", "王建国", "业主", "13812345678", "", "11010519491231002X",
                                 "2020-05-01", ""],
@@ -108,7 +108,6 @@ def read_table(fileobj, name: str) -> list[list[str]]:
     if lower.endswith(".xlsx"):
         if not raw.startswith(b"PK\x03\x04"):
             raise DomainError(_("This is not an XLSX file."), code="file_type")
-
         try:
             wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         except Exception as err:
@@ -214,7 +213,9 @@ def check_rows(site: Site, kind: str, rows: list[list[str]], layout: dict) -> Ch
     header_of = {k: (headers[i] if i < len(headers) and headers[i] else str(FIELD_BY_KEY[k].label))
                  for k, i in mapping.items()}
     checker = _RowChecker(site, kind, with_residents=kind == ImportJob.Kind.RESIDENTS or "name" in mapping)
-    good, errors, total = [], [], 0
+    good: list[tuple[int, dict]] = []
+    errors: list[dict] = []
+    total = 0
     first = layout["header_row"] + 1  # row numbers as the spreadsheet shows them
     for number, row in enumerate(rows[first - 1:], start=first):
         if not any(row):
@@ -244,7 +245,7 @@ class _RowChecker:
         self.zones = {z.name: z.pk for z in Zone.objects.filter(site=site)}
         self.units = dict(Unit.objects.filter(site=site).values_list("code", "pk"))
         self.seen_units: dict[str, int] = {}
-        self.seen_people: dict[tuple, int] = {}
+        self.seen_people: dict[tuple[str | None, str, str | None], int] = {}
 
     def _unit_code(self, v: dict, err: list) -> str | None:
         whole = v.get("code") if not v.get("room") else None
@@ -310,7 +311,7 @@ class _RowChecker:
                 err.append(("floor", _("The floor must be a whole number.")))
         elif code and code.split("-")[2][:-2].isdigit():
             floor = int(code.split("-")[2][:-2])  # 1502 → 15
-        occupancy = Unit.Occupancy.OCCUPIED
+        occupancy: str | None = Unit.Occupancy.OCCUPIED
         if v.get("occupancy"):
             word = v["occupancy"]
             occupancy = OCCUPANCY_WORDS.get(word) or (word if word in Unit.Occupancy.values else None)
@@ -336,7 +337,7 @@ class _RowChecker:
             return
         if len(name) > 60:
             err.append(("name", _("The name is too long (at most 60 characters).")))
-        kind = Resident.Kind.OWNER
+        kind: str | None = Resident.Kind.OWNER
         if v.get("kind"):
             kind = KIND_WORDS.get(v["kind"]) or (v["kind"] if v["kind"] in Resident.Kind.values else None)
             if kind is None:
@@ -361,11 +362,11 @@ class _RowChecker:
                 move_in = date(y, mo, d)
             except ValueError:
                 err.append(("move_in_date", _("Enter the date as YYYY-MM-DD.")))
-        key = (code, name, phones.get("phone"))
-        if code and key in self.seen_people:
-            err.append(("name", _("Same person as row %(row)s.") % {"row": self.seen_people[key]}))
+        person = (code, name, phones.get("phone"))
+        if code and person in self.seen_people:
+            err.append(("name", _("Same person as row %(row)s.") % {"row": self.seen_people[person]}))
         elif code:
-            self.seen_people[key] = number
+            self.seen_people[person] = number
         clean["resident"] = {"name": name, "kind": kind, "phone": phones.get("phone", ""),
                              "phone2": phones.get("phone2", ""), "id_number": id_number, "move_in_date": move_in,
                              "relation": v.get("relation", "")[:30]}

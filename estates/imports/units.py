@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.errors import DomainError
+from core.service_kit import history_note
 from core.uploads import TABLE_KINDS, check_file
 from estates import permissions as perms
 from estates.imports.unit_rows import (
@@ -60,7 +61,8 @@ def import_job_create(*, site: Site, kind: str, upload, actor: User) -> ImportJo
     else:
         _store_check(job, check_rows(site, kind, rows, job.layout))
     stored.seek(0)
-    job.file.save(stored.name, stored, save=False)  # a generated name
+    assert stored.name is not None  # for the type checker: a CheckedFile always has a generated name
+    job.file.save(stored.name, stored, save=False)
     job.save()
     return job
 
@@ -107,7 +109,6 @@ def import_job_confirm(*, job: ImportJob, actor: User) -> ImportJob:
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status", "updated_at"])
         if job.good_rows > SYNC_LIMIT:
-
             job_id, actor_id = job.pk, actor.pk
             transaction.on_commit(lambda: import_job_run_task.delay(job_id, actor_id))
             return job
@@ -118,7 +119,6 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     """Apply the good rows in chunks, each chunk its own transaction; progress on the job row.
 
     Safe to run twice: rows are upserted, so a retried job updates instead of duplicating."""
-
     counters = ["created_count", "updated_count", "residents_created", "residents_updated"]
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
@@ -159,17 +159,17 @@ def import_job_run(*, job_id: int, actor_id: int | None = None) -> ImportJob:
     return job
 
 
-def _apply_units(site: Site, rows: list[dict], actor: User) -> tuple[int, int]:
-
+def _apply_units(site: Site, rows: list[dict], actor: User | None) -> tuple[int, int]:
     buildings = {b.number: b for b in Building.objects.filter(site=site)}
     for r in rows:
         if r["building"] not in buildings:
             b = Building(site=site, number=r["building"], zone_id=r["zone_id"])
-            b._history_user = actor
+            history_note(b, user=actor)
             b.save()
             buildings[r["building"]] = b
     existing = {u.code: u for u in Unit.objects.filter(site=site, code__in=[r["code"] for r in rows])}
-    new, changed = [], []
+    new: list[Unit] = []
+    changed: list[Unit] = []
     for r in rows:
         u = existing.get(r["code"])
         if u is None:
@@ -197,17 +197,18 @@ def _apply_units(site: Site, rows: list[dict], actor: User) -> tuple[int, int]:
     return len(new), len(changed)
 
 
-def _apply_residents(site: Site, rows: list[dict], actor: User) -> tuple[int, int]:
+def _apply_residents(site: Site, rows: list[dict], actor: User | None) -> tuple[int, int]:
     """Residents by (unit, name, phone): re-importing the same file adds nobody."""
 
     rows = [r for r in rows if r.get("resident")]
     if not rows:
         return 0, 0
     unit_ids = dict(Unit.objects.filter(site=site, code__in={r["code"] for r in rows}).values_list("code", "pk"))
-    existing = {}
-    for res in Resident.objects.filter(site=site, unit_id__in=unit_ids.values()):
-        existing.setdefault((res.unit_id, res.name, res.phone), res)
-    new, changed = [], []
+    existing: dict[tuple[int, str, str], Resident] = {}
+    for known in Resident.objects.filter(site=site, unit_id__in=unit_ids.values()):
+        existing.setdefault((known.unit_id, known.name, known.phone), known)
+    new: list[Resident] = []
+    changed: list[Resident] = []
     fields = ["kind", "phone2", "id_number", "move_in_date", "relation"]
     for row in rows:
         r, unit_id = row["resident"], unit_ids[row["code"]]
@@ -243,7 +244,6 @@ def template_csv(kind: str) -> bytes:
 
 
 def template_xlsx(kind: str) -> bytes:
-
     wb = Workbook()
     ws = wb.active
     ws.title = str(ImportJob.Kind(kind).label)
