@@ -109,16 +109,19 @@ def _subject_key(subject: Any) -> tuple[ContentType, int]:
 
 def deadline_start(*, subject: Any, code: str, now: datetime | None = None, site_id: int | None = None,
                    due_at: datetime | None = None, note: str = "", data: dict | None = None,
-                   level: int = 0) -> Deadline:
-    """Start the clock `code` for `subject`. A running clock of the same code is replaced (restart)."""
+                   level: int = 0, fresh: bool = False) -> Deadline:
+    """Start the clock `code` for `subject`. A running clock of the same code is replaced (restart).
+    `fresh`: the subject was created in this transaction, so no clock of it can be running yet (the
+    registration path skips the restart's UPDATE)."""
     now = now or timezone.now()
     if site_id is None:
         site_id = getattr(subject, "site_id", None)
     policy = policy_for(code, site_id)
     due = due_at or compute_due(policy, now, site_id=site_id)
     ct, pk = _subject_key(subject)
-    Deadline.objects.filter(subject_type=ct, subject_id=pk, code=code, state=Deadline.State.RUNNING).update(
-        state=Deadline.State.CANCELLED, stopped_at=now, note="restarted")
+    if not fresh:
+        Deadline.objects.filter(subject_type=ct, subject_id=pk, code=code, state=Deadline.State.RUNNING).update(
+            state=Deadline.State.CANCELLED, stopped_at=now, note="restarted")
     return Deadline.objects.create(policy=policy, code=code, site_id=site_id, subject_type=ct, subject_id=pk,
                                    started_at=now, due_at=due, note=note, data=data or {}, level=level)
 

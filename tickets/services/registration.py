@@ -80,10 +80,12 @@ def check_photo(photo):
     return check_image(photo)
 
 
-def start_completion_clock(order: WorkOrder, now: datetime, due_at: datetime | None = None) -> None:
-    """SPEC T-04: the category's completion policy, computed once by the engine; the order keeps a copy."""
+def start_completion_clock(order: WorkOrder, now: datetime, due_at: datetime | None = None, *,
+                           fresh: bool = False) -> None:
+    """SPEC T-04: the category's completion policy, computed once by the engine; the order keeps a copy.
+    `fresh`: the order was registered in this transaction (no clock to restart)."""
     code = order.completion_policy or order.category.completion_policy
-    deadline = deadline_start(subject=order, code=code, now=now, site_id=order.site_id, due_at=due_at)
+    deadline = deadline_start(subject=order, code=code, now=now, site_id=order.site_id, due_at=due_at, fresh=fresh)
     order.due_at = deadline.due_at
 
 
@@ -142,19 +144,19 @@ def work_order_register(*, site, category: Category, content: str, actor: Actor 
         warranty_route="in_house" if is_warranty else "",
     )
     if unit is not None:
-        order.zone_id = Unit.objects.filter(pk=unit.pk).values_list("building__zone_id", flat=True).first()
+        order.zone_id = unit.building.zone_id  # no query when the form read the unit with its building
     order.save()
     for photo in photos:
         WorkOrderPhoto.objects.create(order=order, file=photo, uploaded_by=user)
     if order.is_emergency:  # SPEC T-03: dispatched within 3 minutes of receipt
-        deadline_start(subject=order, code="ticket.emergency.dispatch", now=received, site_id=site.pk)
+        deadline_start(subject=order, code="ticket.emergency.dispatch", now=received, site_id=site.pk, fresh=True)
     # SPEC T-04: the clock runs from acceptance; supervisor-set and agreement clocks start later with their date
     if category.completion_policy in (CompletionPolicy.SUPERVISOR, CompletionPolicy.AGREEMENT):
         pass
     elif category.completion_policy == CompletionPolicy.CLEANING and due_at is not None:
-        start_completion_clock(order, received, due_at=due_at)  # "as agreed"
+        start_completion_clock(order, received, due_at=due_at, fresh=True)  # "as agreed"
     else:
-        start_completion_clock(order, received)
+        start_completion_clock(order, received, fresh=True)
     kind = WorkOrderEvent.Kind.REGISTERED_LATE if registered_late else WorkOrderEvent.Kind.REGISTERED
     WorkOrderEvent.record(order, actor=user, kind=kind, at=now,
                           data={"channel": channel, "category": category.code, "received_at": received.isoformat(),
