@@ -64,9 +64,11 @@ class RegisterForm(IntakeExtras, OnceFormMixin):
         self.fields["unit"].queryset = Unit.objects.filter(site_id__in=site_ids)
         self.fields["resident"].queryset = Resident.objects.filter(site_id__in=site_ids)
         self.intake_sites(site_ids)  # issue 15: cleaning date, work done first, capability check
-        # issue 20.3: the example is a real unit of the clerk's site; read only when the help text is shown
-        # (a cached form or a successful post never asks: issue 13.12)
-        self.fields["unit_code"].help_text = lazy(self._unit_help, str)()
+        # issue 20.3: the empty form's example is a real unit of the clerk's site, read only when the help text
+        # is shown (a cached form never asks, issue 13.12); a posted form keeps the plain help text (Django's
+        # BoundField reads every help text while cleaning)
+        if not self.is_bound:
+            self.fields["unit_code"].help_text = lazy(self._unit_help, str)()
 
     def _unit_help(self) -> str:
         example = unit_example_code(self.site_ids)
