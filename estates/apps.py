@@ -3,6 +3,7 @@ from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.scope import provide
 
 
 class EstatesConfig(AppConfig):
@@ -11,11 +12,14 @@ class EstatesConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        # models are not loaded when apps.py is imported, so these imports wait for ready()
-        from core.calendar_source import site_hours_changed  # noqa: PLC0415
-        from core.scope import provide  # noqa: PLC0415
-        from estates import auth  # noqa: PLC0415
-        from estates.selectors import site_ids_visible_to, site_list_visible_to, site_office_hours  # noqa: PLC0415
+        # models are not loaded when apps.py is imported: these modules import models, so they wait for ready()
+        from core.calendar_source import site_hours_changed  # noqa: PLC0415 (imports core.models)
+        from estates import auth  # noqa: PLC0415 (imports django.contrib.auth.backends, which imports the models)
+        from estates.selectors import (  # noqa: PLC0415 (imports estates.models)
+            site_ids_visible_to,
+            site_list_visible_to,
+            site_office_hours,
+        )
 
         # core asks, estates answers: which sites a user sees, a site's office hours
         provide(site_ids=site_ids_visible_to, sites=site_list_visible_to, office_hours=site_office_hours)

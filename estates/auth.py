@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.roles import is_company_level, user_roles
 
@@ -89,8 +90,6 @@ def _sites_changed(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Called from EstatesConfig.ready."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save  # noqa: PLC0415
-
     user_model = get_user_model()
     post_save.connect(_user_changed, sender=user_model, dispatch_uid="authcache-user-save")
     post_delete.connect(_user_changed, sender=user_model, dispatch_uid="authcache-user-delete")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from tickets.models import WorkOrder
 
@@ -90,8 +90,6 @@ def _sqlite_triggers(cur) -> None:
 
 def install(using: str = "default") -> None:
     """Create the table and triggers (again) and rebuild the counts from the orders, writes held off."""
-    from django.db import connections  # noqa: PLC0415
-
     conn = connections[using]
     with transaction.atomic(using=using), conn.cursor() as cur:
         _create_table(cur)
