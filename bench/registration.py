@@ -1,12 +1,13 @@
 """Registration under many front-desk clients at once (issue 13.12).
 
-    python -m bench registration [--clients 50] [--rounds 4] [--think 1.0] [--workers 2] [--threads 8]
+    python -m bench registration [--clients 50] [--rounds 4] [--think 1.0] [--workers 3] [--threads 1]
                                  [--redis redis://127.0.0.1:6379/14] [--profile]
 
 Creates a scratch database (default propserv_bench_registration on 127.0.0.1, user postgres; override
-with BENCH_REGISTRATION_DATABASE_URL), starts its own gunicorn on a free port of 127.0.0.1 (the
-options given here, whatever the deployment's settings are) with a scratch filesystem broker (the
-prerender tasks queue up there; no worker runs, so rendering costs the web nothing), and logs in
+with BENCH_REGISTRATION_DATABASE_URL), starts its own gunicorn on a free port of 127.0.0.1 (by default
+production's web command: 3 sync workers; --workers/--threads to try others) with a scratch filesystem
+broker, or the --redis database (the prerender tasks queue up there; no worker runs, so rendering costs
+the web nothing), and logs in
 --clients front-desk users (one session each, before timing: password hashing is the login's cost,
 not registration's). Then every client, in its own thread, does --rounds registrations as the
 front desk does them: GET the form, POST it (unit, category, content), follow nothing; between two
@@ -121,8 +122,9 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=4, help="registrations per client")
     ap.add_argument("--think", type=float, default=1.0, help="seconds a client waits between registrations")
-    ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    ap.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    # the defaults are production's web command (docker-compose.yml, Dockerfile): 3 sync workers
+    ap.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    ap.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
     ap.add_argument("--target", type=float, default=500.0, help="p95 of GET+POST to pass, ms")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", ""),
@@ -172,7 +174,8 @@ def main() -> int:
         port = _free_port()
         web = f"http://127.0.0.1:{port}"
         argv = [sys.executable, "-m", "gunicorn", "propserv.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(args.workers), "--threads", str(args.threads), "--backlog", "256"]
+                "--workers", str(args.workers), "--threads", str(args.threads), "--backlog", "256",
+                "--worker-class", "sync" if args.threads == 1 else "gthread"]
         if args.profile:  # cProfile sees one thread: sync workers handle requests on it
             conf = var / "gunicorn_profile.py"
             conf.write_text(PROFILE_CONF.format(folder=str(var)))
