@@ -1,6 +1,7 @@
 """Navigation by role: each app lists its menu entries in `<app>/nav.py` as `items(user)`, optionally
 `quick_actions(user)` and `landing(user)` (where `/` sends this user: `(rank, url)`, lowest rank wins)."""
 
+import hashlib
 from importlib import import_module
 from types import ModuleType
 from typing import Any
@@ -41,4 +42,9 @@ def navigation(request: HttpRequest) -> dict:
             # one menu per app, titled by its first entry (the app's main screen)
             groups.append({"label": app_items[0]["label"], "icon": app_items[0].get("icon"), "items": app_items})
         quick.extend(nav.quick_actions(user) if hasattr(nav, "quick_actions") else [])
-    return {"nav_items": items, "nav_groups": groups, "nav_quick": quick}
+    # The menu's own content is its cache key (templates/base.html renders it once per distinct menu):
+    # exact whatever changed a user's roles or the apps' rules, and costs no query (issue 13.12)
+    key = hashlib.md5(repr([(str(i["label"]), i["url"], i.get("icon"), i.get("key")) for i in items]
+                           + [(str(q["label"]), q["url"], q.get("icon"), q.get("key")) for q in quick]).encode(),
+                      usedforsecurity=False).hexdigest()
+    return {"nav_items": items, "nav_groups": groups, "nav_quick": quick, "nav_key": key}
