@@ -88,13 +88,6 @@ def callback_queue_counts(*, user: Any, now: datetime | None = None, staff_id: i
     }
 
 
-def callback_overdue(*, site_ids: list[int], now: datetime | None = None) -> QuerySet[Callback]:
-    """CB-07: every overdue callback, for the dashboard."""
-    now = now or timezone.now()
-    return (Callback.objects.filter(site_id__in=site_ids, status__in=OPEN_STATES, due_at__lt=now)
-            .select_related("unit", "assigned_to__staff").order_by("due_at"))
-
-
 def callback_rates(*, site_ids: list[int], start: datetime | date, end: datetime | date) -> dict:
     """CB-07: callback rate (called back / due) and timeliness (done by due) per site, zone and staff.
 

@@ -106,10 +106,6 @@ def can_record_paper(user: Any, request: ApprovalRequest) -> bool:
     return request.is_pending and kind_for(request.kind).can_request(user, request.subject)
 
 
-def can_cancel(user: Any, request: ApprovalRequest) -> bool:
-    return can_record_paper(user, request)
-
-
 # ---- selectors
 
 def approvals_visible_to(user: Any) -> QuerySet[ApprovalRequest]:

@@ -207,11 +207,6 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.code} → {self.due_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.state == self.State.BREACHED or (
-            self.state == self.State.RUNNING and self.due_at <= timezone.now())
-
 
 class Notification(models.Model):
     """Outbox row: written in the event's transaction, delivered after commit (SPEC X-04)."""

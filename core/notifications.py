@@ -174,7 +174,3 @@ def notification_acknowledge(*, user: Any, notification_id: int, now: datetime |
 def notifications_awaiting_ack(user: Any):
     """Escalation notices this user has not acknowledged yet (stay visible until they are)."""
     return Notification.objects.filter(recipient=user, requires_ack=True, acknowledged_at__isnull=True)
-
-
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -82,11 +82,6 @@ def _at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=TZ)
 
 
-def is_working_time(t: datetime, cal: WorkCalendar, hours: OfficeHours = DEFAULT_HOURS) -> bool:
-    t = localtime(t)
-    return cal.is_working_day(t.date()) and hours.opening <= t.time() < hours.closing
-
-
 def next_working_day(day: date, cal: WorkCalendar) -> date:
     day += timedelta(days=1)
     for _ in range(400):  # no calendar has a year without working days

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.roles import COMPANY_ROLES, Role, has_role, is_company_level, user_roles
+from core.roles import COMPANY_ROLES, Role, is_company_level, user_roles
 
 # Keep residents and units up to date: the front line of the service center.
 REGISTRY_EDITORS = (Role.FRONT_DESK, Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR,
@@ -60,7 +60,3 @@ def can_grant_role(user, role: str) -> bool:
     """Company roles are granted only by company-level users."""
 
     return is_company_level(user) or role not in COMPANY_ROLES
-
-
-def may_view_registry(user) -> bool:
-    return has_role(user, *Role.values) or is_company_level(user)

@@ -47,10 +47,6 @@ def incident_list_visible_to(user) -> QuerySet[KeyIncident]:
     return visible(KeyIncident.objects.select_related("site", "deposit__unit", "closed_by"), user)
 
 
-def cabinet_list_visible_to(user) -> QuerySet[KeyCabinet]:
-    return visible(KeyCabinet.objects.select_related("site", "custodian"), user)
-
-
 def cabinet_list_visible_to_site(site_id: int) -> QuerySet[KeyCabinet]:
     """Cabinets of one site (the caller already holds a record of that site it may see)."""
     return KeyCabinet.objects.filter(site_id=site_id).select_related("custodian")

@@ -45,11 +45,6 @@ def report_title(site: Site | None, month: date) -> str:
     return _("%(scope)s monthly report %(month)s") % {"scope": scope, "month": f"{month:%Y-%m}"}
 
 
-def monthly_blocks(*, site_ids: list[int], month: date) -> list[registry.Block]:
-    start, end = month_range(month)
-    return registry.collect("monthly", site_ids=site_ids, start=start, end=end)
-
-
 def _report_row(*, site: Site | None, month: date, now: datetime, actor: User | None = None,
                 start_clock: bool = False) -> tuple[MonthlyReport, bool]:
     """Lock or create the one row of (site, month) and mark it queued. Returns (report, queue_it)."""

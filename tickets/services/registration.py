@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,7 +249,3 @@ def work_order_cancel(*, order: WorkOrder, actor: Actor | None, reason: str, now
     save(order, ["cancel_reason", "closed_at"])
     WorkOrderEvent.record(order, actor=user, kind=WorkOrderEvent.Kind.CANCELLED, note=reason, at=now)
     return order
-
-
-def validation_to_domain(err: ValidationError) -> DomainError:
-    return DomainError("; ".join(err.messages), code="invalid")
