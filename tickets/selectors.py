@@ -139,10 +139,6 @@ def open_orders_of_unit(unit: Unit, *, exclude_pk: int | None = None) -> QuerySe
     return qs.order_by("-received_at")[:10]
 
 
-def categories_active() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).order_by("sort", "name")
-
-
 def work_order_by_number(site_id: int, number: str) -> WorkOrder | None:
     """A site's work order by its number (another app links one, e.g. a key use, SPEC K-03)."""
     return WorkOrder.objects.filter(site_id=site_id, number=number).first()
