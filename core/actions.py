@@ -21,6 +21,19 @@ key) is one `Action` in its app's `actions.py`, added to that record's `Registry
   `core.once.submit_once`; the record's version travels in the form as before).
 - `core/partials/_action_cards.html` renders the available steps; `{% can_act "app" obj "key" %}`
   lets a template ask the same predicate.
+
+A step on a CHILD ROW of a record (a violation or a change of a renovation, a gate entry) is declared the
+same way in its own registry, whose records are the child rows:
+
+    VIOLATION = Registry("renovation.violation", get_object=_visible_violation,
+                         parent_pk=lambda v: v.renovation_id, page_url=lambda v: v.renovation.get_absolute_url())
+
+- `get_object(request, child_pk)` finds the child as the user may see it; `parent_pk(child)` is the record's
+  pk, the first URL argument: the step's URL is `<int:pk>/…/<int:child>/…` (`pk` the record, `child` the
+  row) and the generic views refuse (404) a child that is not the record's.
+- `page_url(obj)` names the page that shows the steps (default `obj.get_absolute_url()`); a step goes
+  there after success. It also serves a record whose steps live on another record's page (a payment's
+  reversal on the unit's account, a month's appraisal lock on the appraisal page).
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -112,6 +126,8 @@ class Registry:
     form_kwargs: Callable[[Any, Any], dict] | None = None  # arguments every form of this record gets
     error_status: Callable[[HttpRequest], int] = field(default=lambda request: 422)
     saved_message: Callable[[Action], str] | None = None  # the success message when the action has none
+    parent_pk: Callable[[Any], int] | None = None  # child rows: (row) → the record's pk in `<pk>/…/<child>/…`
+    page_url: Callable[[Any], str] | None = None  # the page showing the steps (default obj.get_absolute_url())
     actions: dict[str, Action] = field(default_factory=dict)
     own_urls: dict[str, str] = field(default_factory=dict)  # key → URL name taking (pk) only
 
@@ -181,6 +197,28 @@ class Registry:
             return self.own_urls[key], False
         return self.url_name, True
 
+    def url_args(self, obj: Any) -> list[int]:
+        """The record's URL arguments: `[pk]`, or `[record pk, child pk]` for a child row."""
+        return [self.parent_pk(obj), obj.pk] if self.parent_pk else [obj.pk]
+
+    def post_reverse(self, obj: Any, key: str) -> str:
+        """The URL a step's form posts to."""
+        name, with_key = self.post_url(key)
+        return reverse(name, args=[*self.url_args(obj), key] if with_key else self.url_args(obj))
+
+    def page_of(self, obj: Any) -> str:
+        """The page that shows the record's steps (and where a step goes after success)."""
+        return self.page_url(obj) if self.page_url else obj.get_absolute_url()
+
+    def object_at(self, request: HttpRequest, pk: int, child: int | None = None) -> Any:
+        """The record of a step's URL: `pk`, or the row `child` of the record `pk` (404 if it is another's)."""
+        if child is None:
+            return self.get_object(request, pk)
+        obj = self.get_object(request, child)
+        if self.parent_pk is None or self.parent_pk(obj) != pk:
+            raise Http404
+        return obj
+
 
 def registry(name: str) -> Registry:
     """The registry of an app (its `actions` module is imported on first use)."""
@@ -209,19 +247,20 @@ def run_action(request: HttpRequest, reg: Registry, obj: Any, key: str, page: Pa
         else:
             messages.success(request, str(action.message) if action.message else
                              reg.saved_message(action) if reg.saved_message else _("Saved."))
-            return redirect(action.next(request, obj, result) if action.next else obj)
+            return redirect(action.next(request, obj, result) if action.next else reg.page_of(obj))
     fresh = reg.get_object(request, obj.pk)  # the page shows the record as it is now
     return page(request, fresh, bound={key: form}, status=reg.error_status(request))
 
 
 def action_post_view(reg: Registry, page: PageRenderer, key: str | None = None) -> Callable:
-    """The one view that runs a step: mounted as `<pk>/<action>/` or, with `key`, as the step's own URL."""
+    """The one view that runs a step: mounted as `<pk>/<action>/` or, with `key`, as the step's own URL
+    (`<pk>/…/<child>/…` for a step on a child row, see `Registry.parent_pk`)."""
 
     @login_required
     @require_POST
     @submit_once  # issue 23.2: a step sent twice is done once
-    def view(request: HttpRequest, pk: int, action: str | None = None) -> HttpResponse:
-        obj = reg.get_object(request, pk)
+    def view(request: HttpRequest, pk: int, action: str | None = None, child: int | None = None) -> HttpResponse:
+        obj = reg.object_at(request, pk, child)
         return run_action(request, reg, obj, key or action or "", page)
 
     view.__name__ = f"{reg.name.replace('.', '_')}_{key or 'action'}"
@@ -232,8 +271,8 @@ def action_form_view(reg: Registry, template: str = "core/partials/_action_form.
     """The form of one folded step, fetched by htmx when its card is opened."""
 
     @login_required
-    def view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        obj = reg.get_object(request, pk)
+    def view(request: HttpRequest, pk: int, action: str, child: int | None = None) -> HttpResponse:
+        obj = reg.object_at(request, pk, child)
         act = reg.get(action)
         if not act.available(request.user, obj):
             raise Http404

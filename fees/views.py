@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submission_done, submit_once
 from core.paging import CountlessPage, paginate
@@ -26,7 +27,8 @@ from fees import forms as f
 from fees import permissions as perm
 from fees import selectors as sel
 from fees import services as svc
-from fees.models import BankLine, Bill, LedgerEntry, Meter, MeterReading
+from fees.actions import PAYMENT
+from fees.models import BankLine, Bill, LedgerEntry, Meter, MeterReading, Payment
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -110,21 +112,21 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
                                                       "account": sel.unit_account(unit)})
 
 
+def _reversal_page(request: HttpRequest, payment: Payment, bound: dict | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The reversal's form (F-02), or the message that it is not for this user; declared in fees/actions.py."""
+    form = PAYMENT.forms(request.user, payment, bound).get("reverse")
+    return render(request, "fees/reversal_form.html", {"form": form, "payment": payment}, status=status)
+
+
+_reverse_post = action_post_view(PAYMENT, page=_reversal_page, key="reverse")
+
+
 @login_required
-@submit_once
 def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_object_or_404(sel.payment_list_visible_to(request.user), pk=pk)
-    form = f.ReversalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.payment_reverse(payment=payment, amount=form.cleaned_data["amount"],
-                                reason=form.cleaned_data["reason"], actor=request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Reversal posted."))
-            return redirect("fees:unit_account", pk=payment.unit_id)
-    return render(request, "fees/reversal_form.html", {"form": form, "payment": payment})
+    if request.method == "POST":
+        return _reverse_post(request, pk)
+    return _reversal_page(request, PAYMENT.get_object(request, pk))
 
 
 @login_required

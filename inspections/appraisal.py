@@ -95,7 +95,7 @@ def self_assessment_score(*, sa: SelfAssessment, actor: User, adjustment: Decima
     """A-03: the zone manager of the zone scores (optionally adjusting with a reason)."""
     now = now or timezone.now()
     sa = SelfAssessment.objects.select_for_update(of=("self",)).select_related("zone__manager", "month").get(pk=sa.pk)
-    if sa.zone.manager is None or sa.zone.manager.user_id != actor.pk:
+    if not permissions.can_score_self(actor, sa):
         raise DomainError(_("The zone's own manager scores its self-assessment."), code="not_allowed")
     if sa.reviewed_at is not None:
         raise DomainError(_("This self-assessment is reviewed and locked."), code="locked")

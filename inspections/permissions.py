@@ -59,6 +59,12 @@ def can_adjust_ranking(user: Any, site_id: int) -> bool:
     return at_site(user, site_id) and has_role(user, Role.CS_SUPERVISOR)
 
 
+def can_score_self(user: Any, sa: Any) -> bool:
+    """A-03: the zone's own manager scores its self-assessment."""
+    manager = sa.zone.manager
+    return manager is not None and manager.user_id == user.pk
+
+
 def can_lock_ranking(user: Any, site_id: int) -> bool:
     """A-02: reviewed and locked by the site director."""
     return at_site(user, site_id) and has_role(user, Role.SITE_DIRECTOR)

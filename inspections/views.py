@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,9 +19,9 @@ from core.paging import paginate
 from core.uploads import serve
 from estates.selectors import site_list_visible_to, staff_of
 from inspections import permissions, selectors, services
-from inspections.actions import MONTH, RECTIFICATION
-from inspections.forms import AdjustForm, ChecklistForm, MonthForm, SelfScoreForm, StartForm
-from inspections.models import ChecklistTemplate, Rectification, ZoneScore
+from inspections.actions import MONTH, RECTIFICATION, SELF, ZONE_SCORE
+from inspections.forms import ChecklistForm, MonthForm, StartForm
+from inspections.models import ChecklistTemplate, Rectification
 
 RECT_STATES = ("open", "mine", "verify", "overdue", "closed")
 
@@ -185,40 +184,36 @@ def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _ranking_page(request, MONTH.get_object(request, pk))
 
 
+def say_errors(request: HttpRequest, bound: dict | None) -> None:
+    """A refused step on a page whose forms are one line each: its errors said above the page."""
+    for form in (bound or {}).values():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+
+
 def _ranking_page(request: HttpRequest, month, bound: dict | None = None, status: int = 200) -> HttpResponse:
-    for form in (bound or {}).values():  # the lock has no field: its refusal is said above the page
-        for error in form.non_field_errors():
-            messages.error(request, error)
+    say_errors(request, bound)
+    u = request.user
     selfs = list(month.self_assessments.select_related("zone__manager", "scored_by__staff", "reviewed_by__staff"))
     for sa in selfs:
-        sa.can_score = sa.reviewed_at is None and sa.zone.manager is not None and \
-            sa.zone.manager.user_id == request.user.pk
-        sa.can_review = sa.reviewed_at is None and sa.scored_at is not None and \
-            permissions.can_adjust_ranking(request.user, month.site_id) and sa.scored_by_id != request.user.pk
+        sa.month = month
+        sa.forms = SELF.forms(u, sa)
+    rows = selectors.ranking_rows(month)
+    for row in rows:
+        row.month = month
+        row.forms = ZONE_SCORE.forms(u, row)
     return render(request, "inspections/ranking.html", {
-        "month": month, "rows": selectors.ranking_rows(month), "form": AdjustForm(), "selfs": selfs,
-        "self_form": SelfScoreForm(), "forms": MONTH.forms(request.user, month, bound),
-        "can_adjust": month.locked_at is None and permissions.can_adjust_ranking(request.user, month.site_id)},
-        status=status)
+        "month": month, "rows": rows, "selfs": selfs, "forms": MONTH.forms(u, month, bound)}, status=status)
 
 
-@login_required
-@require_POST
-@submit_once
-def ranking_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    score = get_object_or_404(ZoneScore.objects.filter(
-        month__in=selectors.month_list_visible_to(request.user)).select_related("month"), pk=pk)
-    form = AdjustForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the points and the reason."))
-    else:
-        try:
-            services.ranking_adjust(score=score, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Score adjusted."))
-    return redirect(reverse("inspections:ranking", args=[score.month_id]))
+def _row_page(request: HttpRequest, row, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """The ranking again after a refused step on a zone's score or self-assessment."""
+    say_errors(request, bound)
+    return _ranking_page(request, MONTH.get_object(request, row.month_id), status=status)
 
 
 ranking_lock = action_post_view(MONTH, page=_ranking_page, key="lock")
+ranking_adjust = action_post_view(ZONE_SCORE, page=_row_page, key="adjust")
+self_score = action_post_view(SELF, page=_row_page, key="score")
+self_review = action_post_view(SELF, page=_row_page, key="review")

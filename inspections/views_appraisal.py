@@ -1,5 +1,6 @@
-"""Pages of A-03 (self-assessment), A-05 (monthly appraisal: table, scoring, lock, XLSX, print) and
-A-06 (recognition spot checks). Thin: selector → form → one service call."""
+"""Pages of A-05 (monthly appraisal: table, scoring, lock, XLSX, print) and A-06 (recognition spot checks).
+Thin: selector → form → one service call; the steps (a part's score, the lock) are declared in
+inspections/actions.py and run by core's generic view. A-03's self-assessment steps show on the ranking."""
 
 from __future__ import annotations
 
@@ -16,41 +17,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
-from core.once import submit_once
 from core.pdf import render_pdf
 from core.roles import Role, has_role
 from estates.models import Staff
 from estates.selectors import zone_list_visible_to
 from inspections import appraisal as svc
 from inspections import permissions, selectors
-from inspections.forms import MonthForm, ScoreForm, SelfScoreForm
-from inspections.models import AppraisalPart, AssessmentMonth, Part, SelfAssessment
+from inspections.actions import APPRAISAL, APPRAISAL_PART
+from inspections.forms import MonthForm
+from inspections.models import AppraisalPart, AssessmentMonth, Part
 from inspections.services import month_range
-from inspections.views import _site
+from inspections.views import _site, say_errors
 
 MANAGERS = (Role.CS_SUPERVISOR, Role.SITE_DIRECTOR, Role.CENTER_HEAD, Role.COMPANY_LEADER, Role.EXECUTIVE)
 PARTS = list(Part)
 
 
 def _month(request: HttpRequest, pk: int) -> AssessmentMonth:
-    return get_object_or_404(selectors.month_list_visible_to(request.user), pk=pk)
+    return APPRAISAL.get_object(request, pk)
 
 
 def _rows(request: HttpRequest, month: AssessmentMonth) -> list[dict]:
+    """The appraisals this user sees; each part with `forms` (its score form if this user scores it)."""
     appraisals = month.appraisals.select_related("staff__user", "staff__department").prefetch_related("parts")
     out = []
     everyone = has_role(request.user, *MANAGERS)
     for a in appraisals.order_by("post", "staff__name"):
+        a.month = month
         parts = {p.part: p for p in a.parts.all()}
         for p in parts.values():
             p.appraisal = a
-            p.appraisal.month = month
-        open_ = month.appraisal_locked_at is None
-        scorable = {k: p for k, p in parts.items() if open_ and svc.can_score(request.user, p)}
+            p.forms = APPRAISAL_PART.forms(request.user, p)
+        scorable = [k for k, p in parts.items() if p.forms]
         if not (everyone or a.staff.user_id == request.user.pk or scorable):
             continue
-        out.append({"a": a, "cells": [(k, parts.get(k), k in scorable) for k in PARTS]})
+        out.append({"a": a, "cells": [(k, parts.get(k)) for k in PARTS]})
     return out
 
 
@@ -87,46 +90,28 @@ def appraisal_prepare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    month = _month(request, pk)
+    return _appraisal_page(request, _month(request, pk))
+
+
+def _appraisal_page(request: HttpRequest, month: AssessmentMonth, bound: dict | None = None,
+                    status: int = 200) -> HttpResponse:
+    say_errors(request, bound)
     rows = _rows(request, month)
     if not rows and not has_role(request.user, *MANAGERS):
         raise Http404
     return render(request, "inspections/appraisal.html", {
-        "month": month, "rows": rows, "parts": PARTS, "form": ScoreForm(),
-        "missing": svc.appraisal_missing(month) if has_role(request.user, *MANAGERS) else [],
-        "can_lock": month.appraisal_locked_at is None and permissions.can_lock_ranking(request.user, month.site_id)})
+        "month": month, "rows": rows, "parts": PARTS, "forms": APPRAISAL.forms(request.user, month, bound),
+        "missing": svc.appraisal_missing(month) if has_role(request.user, *MANAGERS) else []}, status=status)
 
 
-@login_required
-@require_POST
-@submit_once
-def appraisal_score(request: HttpRequest, pk: int) -> HttpResponse:
-    part = get_object_or_404(AppraisalPart.objects.filter(
-        appraisal__month__in=selectors.month_list_visible_to(request.user)).select_related("appraisal"), pk=pk)
-    form = ScoreForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A score is between 0 and 100 (two decimals)."))
-    else:
-        try:
-            svc.appraisal_score(part=part, actor=request.user, score=form.cleaned_data["score"])
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Score recorded."))
-    return redirect("inspections:appraisal", pk=part.appraisal.month_id)
+def _part_page(request: HttpRequest, part: AppraisalPart, bound: dict | None = None,
+               status: int = 200) -> HttpResponse:
+    say_errors(request, bound)
+    return _appraisal_page(request, part.appraisal.month, status=status)
 
 
-@login_required
-@require_POST
-def appraisal_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    month = _month(request, pk)
-    try:
-        svc.appraisal_lock(month=month, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Appraisal locked."))
-    return redirect("inspections:appraisal", pk=month.pk)
+appraisal_score = action_post_view(APPRAISAL_PART, page=_part_page, key="score")
+appraisal_lock = action_post_view(APPRAISAL, page=_appraisal_page, key="lock")
 
 
 def _table(month: AssessmentMonth) -> tuple[list[str], list[list]]:
@@ -178,40 +163,6 @@ def appraisal_print(request: HttpRequest, pk: int) -> HttpResponse:
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="appraisal-{month.site.code}-{month.month:%Y-%m}.pdf"'
     return resp
-
-
-# ---------------------------------------------------------------- A-03
-
-@login_required
-@require_POST
-@submit_once
-def self_score(request: HttpRequest, pk: int) -> HttpResponse:
-    sa = get_object_or_404(SelfAssessment.objects.filter(
-        month__in=selectors.month_list_visible_to(request.user)), pk=pk)
-    form = SelfScoreForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.self_assessment_score(sa=sa, actor=request.user, adjustment=form.cleaned_data["adjustment"] or 0,
-                                      reason=form.cleaned_data["reason"])
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Self-assessment scored."))
-    return redirect("inspections:ranking", pk=sa.month_id)
-
-
-@login_required
-@require_POST
-def self_review(request: HttpRequest, pk: int) -> HttpResponse:
-    sa = get_object_or_404(SelfAssessment.objects.filter(
-        month__in=selectors.month_list_visible_to(request.user)), pk=pk)
-    try:
-        svc.self_assessment_review(sa=sa, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Self-assessment reviewed."))
-    return redirect("inspections:ranking", pk=sa.month_id)
 
 
 # ---------------------------------------------------------------- A-06 / O-04

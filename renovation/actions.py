@@ -1,7 +1,9 @@
 """The steps of a renovation (STYLE §3, issue 14.1): one declaration each — the `permissions` predicate the
 service asks too, with the states the step is taken in, the form, the service call. Run by core's generic
 view at the renovation app's own URL names; the page asks for `forms.<key>` instead of comparing the
-status and the role flags. Steps on a violation, a change or a gate entry stay with their own views."""
+status and the role flags. Steps on a row of the renovation (a violation, a change, a gate entry) are declared
+the same way in the row's own registry (`parent_pk`: their URL is `<pk>/…/<child>/…`, the renovation's page
+shows them per row)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from renovation import forms as f
 from renovation import permissions as perm
 from renovation import selectors as sel
 from renovation import services as svc
-from renovation.models import Document, Renovation
+from renovation.models import Change, Document, GateEntry, Renovation, Violation
 
 S = Renovation.Status
 UNDER_WAY = (S.ACTIVE, S.RECTIFICATION)
@@ -96,3 +98,45 @@ _add("inspect", _("Acceptance inspection"), f.ReviewForm, _when((S.ACCEPTANCE_AP
 _add("refund", _("Refund"), f.RefundForm, _when((S.ACCEPTED,), _finance),
      lambda r, u, d: svc.renovation_refund(renovation=r, amount=d["amount"], actor=u), "refund",
      form_kwargs=lambda r, u: {"initial": {"amount": svc.refund_due(r)}})
+
+
+# ---- steps on a row of the renovation, shown on its page next to that row
+
+
+def _rows_of(model: Any) -> Callable[[Any, int], Any]:
+    """The row as this user may see it: a row of a renovation of another site is 404 (SPEC X-02)."""
+    def get(request: Any, pk: int) -> Any:
+        visible = model.objects.filter(renovation__in=sel.renovation_list_visible_to(request.user))
+        return get_object_or_404(visible.select_related("renovation"), pk=pk)
+    return get
+
+
+def _child_registry(name: str, model: Any) -> Registry:
+    return Registry(name, get_object=_rows_of(model), error_status=_page_again,
+                    parent_pk=lambda row: row.renovation_id, page_url=lambda row: row.renovation.get_absolute_url())
+
+
+VIOLATION = _child_registry("renovation.violation", Violation)
+VIOLATION.add(Action(
+    "follow_up", _("Follow up"), f.FollowUpForm,
+    lambda u, v: v.status == Violation.Status.OPEN and perm.can_patrol(u, v.site_id),
+    run=lambda v, u, d: svc.violation_follow_up(violation=v, note=d["note"], closes=d["closes"], actor=u),
+    message=_("Saved.")), url_name="renovation:follow_up")
+VIOLATION.add(Action(
+    "deduct", _("Deduct from the deposit"), f.StepForm,
+    lambda u, v: v.measure == Violation.Measure.DEDUCTION and not v.deducted_at and _finance(u, v.site_id),
+    run=lambda v, u, d: svc.violation_deduct(violation=v, actor=u), style="outline-danger",
+    message=_("Saved.")), url_name="renovation:deduct")
+
+CHANGE = _child_registry("renovation.change", Change)
+CHANGE.add(Action(
+    "decide", _("Decide"), f.DecideForm,
+    lambda u, c: c.status == Change.Status.APPLIED and perm.can_approve(u, c.site_id),
+    run=lambda c, u, d: svc.change_decide(change=c, approve=d["decision"] == "approve", note=d["note"], actor=u),
+    message=_("Saved.")), url_name="renovation:decide")
+
+GATE = _child_registry("renovation.gate", GateEntry)
+GATE.add(Action(
+    "leave", _("Left with the tools"), f.StepForm,
+    lambda u, e: e.left_at is None and perm.can_gate(u, e.site_id),
+    run=lambda e, u, d: svc.gate_leave(entry=e, actor=u), message=_("Saved.")), url_name="renovation:gate_leave")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,11 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core import uploads
-from core.actions import action_post_view
+from core.actions import Registry, action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -27,11 +23,10 @@ from renovation import forms as f
 from renovation import permissions as perm
 from renovation import selectors as sel
 from renovation import services as svc
-from renovation.actions import REGISTRY
-from renovation.models import Change, Renovation, Violation
+from renovation.actions import CHANGE, GATE, REGISTRY, VIOLATION
+from renovation.models import Renovation
 
 S = Renovation.Status
-SAVED = gettext_lazy("Saved.")
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -115,32 +110,36 @@ def renovation_create(request: HttpRequest) -> HttpResponse:
 
 
 # ---- the renovation's page with its timeline; its steps are declared in renovation/actions.py
-def _detail_ctx(request: HttpRequest, ren: Renovation, bound: dict | None = None) -> dict:
-    u, sid = request.user, ren.site_id
+def _with_forms(reg: Registry, rows, user, row_bound: tuple) -> list:
+    """Each row with `forms` (key → form of every step this user may take on it; the failed one kept)."""
+    failed, bound = row_bound
+    rows = list(rows)
+    for row in rows:
+        mine = failed is not None and type(row) is type(failed) and row.pk == failed.pk
+        row.forms = reg.forms(user, row, bound if mine else None)
+    return rows
+
+
+def _detail_ctx(request: HttpRequest, ren: Renovation, bound: dict | None = None,
+                row_bound: tuple = (None, {})) -> dict:
+    u = request.user
     held = svc.refund_due(ren) if ren.deposit_taken_at else None
+    gate_open = _with_forms(GATE, sel.open_gate_entries(ren), u, row_bound)
     return {
         "ren": ren, "setting": svc.setting_for(ren.site),
         "documents": ren.documents.select_related("uploaded_by"), "workers": ren.workers.filter(is_active=True),
         "reviews": ren.reviews.prefetch_related("results__item").select_related("reviewer"),
         "patrols": ren.patrols.prefetch_related("photos").select_related("by"),
-        "violations": ren.violations.prefetch_related("follow_ups", "photos"),
-        "changes": ren.changes.all(), "inspections": ren.inspections.all(),
-        "gate_open": sel.open_gate_entries(ren), "gate_entries": ren.gate_entries.select_related("worker")[:20],
+        "violations": _with_forms(VIOLATION, ren.violations.prefetch_related("follow_ups", "photos"), u, row_bound),
+        "changes": _with_forms(CHANGE, ren.changes.all(), u, row_bound), "inspections": ren.inspections.all(),
+        "gate_open": gate_open, "gate_leave": any("leave" in g.forms for g in gate_open),
+        "gate_entries": ren.gate_entries.select_related("worker")[:20],
         "events": ren.events.select_related("actor"), "deadlines": deadlines_of(ren),
         "missing_documents": svc.missing_documents(ren), "blockers": svc.approval_blockers(ren, u),
         "held": held, "movements": DepositMovement.objects.filter(reference=ren.reference).order_by("at", "id"),
-        "may_approve": perm.can_approve(u, sid), "may_patrol": perm.can_patrol(u, sid),
-        "may_finance": _can_fees(u, sid, "finance"),
         "public_url": request.build_absolute_uri(reverse("renovation:public", args=[ren.public_token])),
         "forms": REGISTRY.forms(u, ren, bound), "open_form": next(iter(bound or {}), ""),
-        "followup_form": f.FollowUpForm(), "decide_form": f.DecideForm(),
     }
-
-
-def _can_fees(user, site_id: int, what: str) -> bool:
-    from fees import permissions as fp  # noqa: PLC0415  (fees' own predicates, shown on the page)
-
-    return fp.can_take_payment(user, site_id) if what == "take" else fp.can_finance(user, site_id)
 
 
 def _detail_page(request: HttpRequest, ren: Renovation, bound: dict | None = None, status: int = 200) -> HttpResponse:
@@ -161,49 +160,17 @@ document_add, worker_add, submit, review, plan_change, approve, reject, deposit,
             "violation", "change", "complete", "acceptance", "inspect", "refund"))
 
 
-def _child_step(model, key: str, form_class: Callable, run: Callable) -> Callable:
-    """A step on a violation or a change of the renovation (its form shows on the renovation's page)."""
-
-    @login_required
-    @require_POST
-    @submit_once
-    def view(request: HttpRequest, pk: int, child: int) -> HttpResponse:
-        ren = _get(request, pk)
-        obj = get_object_or_404(model.objects.filter(renovation=ren), pk=child)
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                run(obj, form.cleaned_data, request.user)
-            except DomainError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, SAVED)
-                return redirect(ren)
+def _row_page(request: HttpRequest, row, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """The renovation's page again after a refused step on one of its rows, the error next to that row."""
+    if bound:
         messages.error(request, _("Not saved: see the message in the form below."))
-        ctx = {**_detail_ctx(request, ren), key: form, "open_form": key}
-        return render(request, "renovation/detail.html", ctx)
-
-    return view
+    ctx = _detail_ctx(request, row.renovation, row_bound=(row, bound or {}))
+    return render(request, "renovation/detail.html", ctx, status=status)
 
 
-follow_up = _child_step(Violation, "followup_form", f.FollowUpForm, lambda v, d, u: svc.violation_follow_up(
-    violation=v, note=d["note"], closes=d["closes"], actor=u))
-deduct = _child_step(Violation, "followup_form", f.StepForm, lambda v, d, u: svc.violation_deduct(
-    violation=v, actor=u))
-decide = _child_step(Change, "decide_form", f.DecideForm, lambda c, d, u: svc.change_decide(
-    change=c, approve=d["decision"] == "approve", note=d["note"], actor=u))
-
-
-@login_required
-@require_POST
-def gate_leave(request: HttpRequest, pk: int, child: int) -> HttpResponse:
-    ren = _get(request, pk)
-    entry = get_object_or_404(ren.gate_entries.all(), pk=child)
-    try:
-        svc.gate_leave(entry=entry, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    return redirect(ren)
+follow_up, deduct = (action_post_view(VIOLATION, page=_row_page, key=key) for key in ("follow_up", "deduct"))
+decide = action_post_view(CHANGE, page=_row_page, key="decide")
+gate_leave = action_post_view(GATE, page=_row_page, key="leave")
 
 
 # ---- files and prints

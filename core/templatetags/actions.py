@@ -22,10 +22,9 @@ def can_act(context: template.Context, registry_name: str, obj: Any, key: str) -
 
 @register.simple_tag
 def action_url(reg: Any, obj: Any, key: str) -> str:
-    name, with_key = reg.post_url(key)
-    return reverse(name, args=[obj.pk, key] if with_key else [obj.pk])
+    return reg.post_reverse(obj, key)
 
 
 @register.simple_tag
 def action_form_url(reg: Any, obj: Any, key: str) -> str:
-    return reverse(reg.form_url_name, args=[obj.pk, key])
+    return reverse(reg.form_url_name, args=[*reg.url_args(obj), key])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.uploads import check_image
+from fees import permissions as fees_perm
 from fees.services import deposit_deduct, deposit_held
 from renovation import permissions as perm
 from renovation.models import Change, FollowUp, GateEntry, Patrol, Photo, Renovation, Violation, Worker
@@ -171,6 +172,7 @@ def violation_deduct(*, violation: Violation, actor: User, now: datetime | None 
     """R-05: finance deducts the recorded amount from the deposit held in fees, with the reason."""
     now = now or timezone.now()
     v = Violation.objects.select_for_update().select_related("renovation__unit").get(pk=violation.pk)
+    fees_perm.check_finance(actor, v.site_id)  # finance takes it, in their own login (asked again by fees)
     if v.measure != Violation.Measure.DEDUCTION or v.deducted_at:
         raise DomainError(_("There is no deduction to take for this violation."), code="bad_state")
     ren = v.renovation

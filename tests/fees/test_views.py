@@ -135,3 +135,20 @@ def test_meter_keyboard_page_records_and_refuses(client, site_a, fees_a):
     assert r.status_code == 200
     assert m[0].readings.get().reading == 100 and not m[1].readings.exists()
     assert "abc" in r.content.decode()  # kept, with the message beside it
+
+
+# SPEC F-02, issue 14.1: the reversal is the payment's declared step; the unit account links it and its page
+# shows the form only to finance; the generic view runs it and goes back to the unit's account
+def test_reversal_is_a_declared_step(client, site_a, billed):
+    pay = billed["pay"]
+    url = reverse("fees:payment_reverse", args=[pay.pk])
+    client.force_login(site_a.users["front_desk"])
+    assert url not in client.get(reverse("fees:unit_account", args=[pay.unit_id])).content.decode()
+    r = client.get(url)
+    assert r.status_code == 200 and r.context["form"] is None and 'data-testid="not-available"' in r.content.decode()
+    client.force_login(site_a.users["finance"])
+    assert url in client.get(reverse("fees:unit_account", args=[pay.unit_id])).content.decode()
+    assert f'action="{url}"' in client.get(url).content.decode()
+    r = client.post(url, {"amount": "10", "reason": "金额录错"})
+    assert r.status_code == 302 and r["Location"] == reverse("fees:unit_account", args=[pay.unit_id])
+    assert pay.reversals.get().amount == 10

@@ -117,6 +117,35 @@ def test_appraisal_pages(client, site_a, time_machine):
     assert site_a.staff["zone_staff"].name not in page
 
 
+
+# SPEC A-05, issue 14.1: the appraisal lock is the month's declared step: the form only for the site director,
+# a refusal (parts still missing) said above the page, the generic view at the same URL
+def test_appraisal_lock_is_a_declared_step(client, site_a, time_machine):
+    from datetime import date
+
+    from django.contrib import messages
+    from django.urls import reverse
+
+    from inspections import appraisal
+    from inspections.models import AssessmentMonth
+    from tests.inspections.conftest import at
+
+    time_machine.move_to(at(2026, 12, 2, 9, 0), tick=False)
+    month = appraisal.appraisal_prepare(site=site_a.site, month=date(2026, 11, 1))
+    url = reverse("inspections:appraisal_lock", args=[month.pk])
+    client.force_login(site_a.users["cs_supervisor"])
+    month_url = reverse("inspections:appraisal", args=[month.pk])
+    assert f'action="{url}"' not in client.get(month_url).content.decode()
+    client.post(url)
+    assert AssessmentMonth.objects.get(pk=month.pk).appraisal_locked_at is None
+    client.force_login(make_staff(site_a.site, Role.SITE_DIRECTOR).user)
+    assert f'action="{url}"' in client.get(month_url).content.decode()
+    r = client.post(url)
+    assert r.status_code == 200  # parts still missing: the page again, the refusal said above it
+    assert [m.level for m in r.context["messages"]] == [messages.ERROR]
+    assert AssessmentMonth.objects.get(pk=month.pk).appraisal_locked_at is None
+
+
 # SPEC A-06: the spot-check page draws residents and records the answers
 def test_recognition_page(client, site_a):
     from inspections.models import RecognitionAnswer

@@ -103,3 +103,53 @@ def test_unit_file_lists_renovations(client, ns):  # issue 17 part 8, O-02
     client.force_login(ns.users["front_desk"])
     r = client.get(reverse("estates:unit_detail", args=[ns.units[0].pk]))
     assert ren.number in r.content.decode()
+
+
+# SPEC R-04, R-05, R-08, issue 14.1: the steps on a renovation's rows (a violation, a change, a gate entry) are
+# declared on core.actions and run by its generic view at their URLs `<renovation>/…/<row>/…`
+def test_row_steps_through_the_generic_view(client, ns):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from renovation import services as svc
+    from renovation.models import Change, Violation
+    from tests.renovation.conftest import later
+
+    ren, other = active(ns), register(ns)
+    v = svc.violation_record(renovation=ren, rule="common_area", description="电梯厅堆放装修材料",
+                             measure="deduction", deduction_amount=Decimal("300"), actor=ns.users["zone_staff"],
+                             now=later(1))
+    follow, deduct = (reverse(f"renovation:{n}", args=[ren.pk, v.pk]) for n in ("follow_up", "deduct"))
+    _client(client, ns, "zone_staff")
+    assert client.post(reverse("renovation:follow_up", args=[other.pk, v.pk]), {"note": "x"}).status_code == 404
+    page = client.get(ren.get_absolute_url()).content.decode()
+    assert f'action="{follow}"' in page and f'action="{deduct}"' not in page  # the page asks the predicates
+    r = client.post(follow, {"note": "已清理完毕", "closes": "on"})  # closed before finance took the deduction
+    assert r.status_code == 200 and "已清理完毕" in r.content.decode()  # the error by the row, typed text kept
+    assert Violation.objects.get(pk=v.pk).status == Violation.Status.OPEN
+    client.post(deduct, {})  # not finance: refused by the predicate and by the service
+    assert Violation.objects.get(pk=v.pk).deducted_at is None
+    _client(client, ns, "finance")
+    r = client.post(deduct, {})
+    assert r.status_code == 302 and r["Location"] == ren.get_absolute_url()
+    assert Violation.objects.get(pk=v.pk).deducted_at is not None
+
+    ch = svc.change_apply(renovation=ren, kind="extension", reason="材料延期到货",
+                          new_end_date=ren.end_date + timedelta(days=10),
+                          actor=ns.users["front_desk"], now=later(1))
+    decide = reverse("renovation:decide", args=[ren.pk, ch.pk])
+    assert f'action="{decide}"' not in client.get(ren.get_absolute_url()).content.decode()  # finance: not theirs
+    _client(client, ns, "center_head")
+    assert f'action="{decide}"' in client.get(ren.get_absolute_url()).content.decode()
+    assert client.post(decide, {"decision": "approve", "note": ""}).status_code == 302
+    assert Change.objects.get(pk=ch.pk).status == Change.Status.APPROVED
+
+    entry = svc.gate_enter(renovation=ren, pass_number=ren.workers.get().pass_number, tools="电锤",
+                           actor=ns.users["security_officer"], now=later(2, 1))
+    leave = reverse("renovation:gate_leave", args=[ren.pk, entry.pk])
+    assert client.post(leave, {}).status_code == 200  # the head does not log the gate
+    _client(client, ns, "security_officer")
+    assert f'action="{leave}"' in client.get(ren.get_absolute_url()).content.decode()
+    assert client.post(leave, {}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.left_at is not None and entry.left_logged_by == ns.users["security_officer"]
