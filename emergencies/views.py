@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
@@ -17,6 +18,7 @@ from emergencies import forms as f
 from emergencies import permissions as perm
 from emergencies import selectors as sel
 from emergencies import services as svc
+from emergencies.actions import REGISTRY
 from emergencies.models import EmergencyEvent
 from estates.selectors import site_ids_visible_to, site_list_visible_to, staff_of
 
@@ -79,61 +81,29 @@ def event_new(request: HttpRequest) -> HttpResponse:
     return render(request, "emergencies/form.html", {"form": form, "title": _("Log an emergency")})
 
 
-def _get(request, pk) -> EmergencyEvent:
-    return get_object_or_404(sel.event_list_visible_to(request.user), pk=pk)
+def _get(request: HttpRequest, pk: int) -> EmergencyEvent:
+    return REGISTRY.get_object(request, pk)
 
 
-STEPS = {
-    "timeline": lambda ev, data: f.TimelineForm(data, initial={
-        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
-    "link": lambda ev, data: f.LinkForm(data),
-    "close": lambda ev, data: f.CloseForm(data),
-}
-
-
-def _ctx(request, ev, **forms):
-    u = request.user
-    ctx = {"ev": ev, "timeline": ev.timeline.select_related("by"), "team": ev.team.all(),
-           "orders": ev.work_orders.all(), "complaints": ev.complaints.all(),
-           "may_record": perm.can_record(u, ev.site_id) and ev.status == EmergencyEvent.Status.OPEN,
-           "may_close": perm.can_close(u, ev) and ev.status == EmergencyEvent.Status.OPEN}
-    for key, make in STEPS.items():
-        ctx[f"{key}_form"] = forms.get(key) or make(ev, None)
-    return ctx
+def _detail_page(request: HttpRequest, ev: EmergencyEvent, bound: dict | None = None,
+                 status: int = 200) -> HttpResponse:
+    for form in (bound or {}).values():  # a refused step is said above as well as in its form
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "emergencies/detail.html", {
+        "ev": ev, "timeline": ev.timeline.select_related("by"), "team": ev.team.all(),
+        "orders": ev.work_orders.all(), "complaints": ev.complaints.all(),
+        # the forms of the steps this user may take now (emergencies/actions.py asks permissions.py)
+        "forms": REGISTRY.forms(request.user, ev, bound)}, status=status)
 
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ev = _get(request, pk)
-    return render(request, "emergencies/detail.html", _ctx(request, ev))
+    return _detail_page(request, _get(request, pk))
 
 
-@login_required
-@require_POST
-@submit_once
-def event_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    ev = _get(request, pk)
-    if step not in STEPS:
-        raise Http404
-    form = STEPS[step](ev, request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            if step == "timeline":
-                svc.emergency_timeline_add(event=ev, at=d["at"], text=d["text"], on_scene=d["on_scene"],
-                                           actor=request.user)
-            elif step == "link":
-                svc.emergency_link(event=ev, order_number=d["order_number"], complaint_number=d["complaint_number"],
-                                   actor=request.user)
-            else:
-                svc.emergency_close(event=ev, followup=d["followup"], actor=request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(ev)
-    return render(request, "emergencies/detail.html", _ctx(request, ev, **{step: form}), status=400)
+# the steps of an event are declared once in emergencies/actions.py; core's generic view runs them (issue 14.1)
+event_step = action_post_view(REGISTRY, page=_detail_page)
 
 
 # ---- E-02 duty list, drills, supplies

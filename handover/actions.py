@@ -1,4 +1,4 @@
-"""The steps of a takeover, a defect and a move-in (STYLE §3, issue 14.1): one declaration each — the
+"""The steps of a takeover, an inspection, a defect and a move-in (STYLE §3, issue 14.1): one declaration each — the
 `permissions` predicate the service asks too (with the state the step needs), the form, the service call.
 Run by core's generic view at the handover app's own URL names; the pages ask for `forms`."""
 
@@ -16,7 +16,7 @@ from handover import forms as f
 from handover import permissions as perm
 from handover import selectors as sel
 from handover import services as svc
-from handover.models import Defect, MoveIn, Scope, Takeover
+from handover.models import Defect, Inspection, MoveIn, Scope, Takeover
 
 
 def _bad_request(request: Any) -> int:
@@ -69,6 +69,21 @@ TAKEOVER.add(Action(
     "accept", _("Sign the takeover as accepted"), f.ConfirmForm, lambda u, t: perm.can_accept(u, t.site_id),
     transition="accept", style="success", run=lambda t, u, d: svc.takeover_accept(takeover=t, actor=u),
     message=_("Takeover accepted.")), url_name="handover:takeover_accept")
+
+
+# ---- H-01 / K-01: a unit that passed its takeover inspection has its keys received into custody
+def _inspection(request: Any, pk: int) -> Inspection:
+    return get_object_or_404(sel.inspection_list_visible_to(request.user), pk=pk)
+
+
+INSPECTION = Registry("handover.inspection", get_object=_inspection, error_status=_bad_request)
+INSPECTION.add(Action(
+    "keys", _("Receive keys into custody"), f.KeysReceiveForm, style="outline-secondary",
+    allowed=lambda u, i: (i.passed and i.unit_id is not None and i.takeover_id is not None
+                          and perm.can_takeover(u, i.site_id)),
+    run=lambda i, u, d: svc.takeover_keys_receive(inspection=i, key_description=d["key_description"],
+                                                  key_count=d["key_count"], actor=u),
+    message=_("Keys registered for custody; they wait for the two approvals.")), url_name="handover:keys_receive")
 
 
 # ---- the defect list

@@ -219,6 +219,14 @@ class Inspection(BaseModel):
         where = self.unit.code if self.unit_id else (self.building or _("public facilities"))
         return f"{self.get_scope_display()} {where}"
 
+    def get_absolute_url(self) -> str:
+        """The page the inspection is shown on: its takeover's, or its move-in's."""
+        if self.takeover_id:
+            return self.takeover.get_absolute_url()
+        if self.move_in_id:
+            return self.move_in.get_absolute_url()
+        return reverse("handover:takeovers")
+
 
 class InspectionResult(models.Model):
     inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT,

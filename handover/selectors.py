@@ -9,11 +9,15 @@ from django.db.models import Count, Q, QuerySet
 
 from estates.models import Building
 from estates.selectors import visible
-from handover.models import Defect, MoveIn, Takeover
+from handover.models import Defect, Inspection, MoveIn, Takeover
 
 
 def takeover_list_visible_to(user: Any) -> QuerySet[Takeover]:
     return visible(Takeover.objects.select_related("site"), user)
+
+
+def inspection_list_visible_to(user: Any) -> QuerySet[Inspection]:
+    return visible(Inspection.objects.select_related("site", "takeover", "move_in", "unit"), user)
 
 
 def defect_list_visible_to(user: Any) -> QuerySet[Defect]:

@@ -6,11 +6,11 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.actions import action_post_view
 from core.errors import DomainError
@@ -22,7 +22,7 @@ from handover import forms as f
 from handover import permissions as perm
 from handover import selectors as sel
 from handover import services as svc
-from handover.actions import DEFECT, MOVE_IN, TAKEOVER
+from handover.actions import DEFECT, INSPECTION, MOVE_IN, TAKEOVER
 from handover.models import Defect, MoveIn, Scope
 
 
@@ -80,15 +80,18 @@ def _takeover(request: HttpRequest, pk: int):
     return TAKEOVER.get_object(request, pk)
 
 
-def _takeover_page(request: HttpRequest, t, bound: dict | None = None, status: int = 200) -> HttpResponse:
+def _takeover_page(request: HttpRequest, t, bound: dict | None = None, status: int = 200,
+                   keys_bound: dict | None = None) -> HttpResponse:
     u = request.user
     if bound:
         messages.error(request, _("Not saved: see the message in the form below."))
+    keys_bound = keys_bound or {}  # inspection pk → {"keys": the form that just failed}
+    inspections = t.inspections.select_related("unit", "building", "inspected_by").prefetch_related("defects")
     return render(request, "handover/takeover.html", {
         "t": t, "documents": t.documents.select_related("item"),
-        "inspections": t.inspections.select_related("unit", "building", "inspected_by").prefetch_related("defects"),
+        # each inspection with the keys form of its passed unit, for whom the predicate allows (handover/actions.py)
+        "inspections": [(i, INSPECTION.forms(u, i, keys_bound.get(i.pk)).get("keys")) for i in inspections],
         "defects": t.defects.select_related("unit"), "events": t.events.select_related("actor"),
-        "may_team": perm.can_takeover(u, t.site_id), "keys_form": f.KeysReceiveForm(),
         "forms": TAKEOVER.forms(u, t, bound)}, status=status)
 
 
@@ -119,26 +122,20 @@ def takeover_reply_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(data, f"{t.number}.pdf")
 
 
-@login_required
-@require_POST
-@submit_once
-def keys_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    from estates.selectors import visible  # noqa: PLC0415
-    from handover.models import Inspection  # noqa: PLC0415
+def _inspection_page(request: HttpRequest, insp, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """A refused or mistyped key receipt: the takeover's page again, the message above and the typed keys kept."""
+    for form in (bound or {}).values():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        if any(name != NON_FIELD_ERRORS for name in form.errors):
+            messages.error(request, _("Not saved: check the keys and their number."))
+    if insp.takeover_id is None:
+        return redirect(insp)
+    return _takeover_page(request, insp.takeover, status=status, keys_bound={insp.pk: bound})
 
-    insp = get_object_or_404(visible(Inspection.objects.select_related("takeover", "unit", "site"), request.user),
-                             pk=pk)
-    form = f.KeysReceiveForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.takeover_keys_receive(inspection=insp, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Keys registered for custody; they wait for the two approvals."))
-    else:
-        messages.error(request, _("Not saved: check the keys and their number."))
-    return redirect(insp.takeover) if insp.takeover_id else redirect("handover:takeovers")
+
+# H-01 / K-01: declared in handover/actions.py (INSPECTION), run by core's generic view
+keys_receive = action_post_view(INSPECTION, page=_inspection_page, key="keys")
 
 
 # ---- the defect list

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
+from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
@@ -19,6 +20,7 @@ from suggestions import forms as f
 from suggestions import permissions as perm
 from suggestions import selectors as sel
 from suggestions import services as svc
+from suggestions.actions import REGISTRY
 from suggestions.models import Suggestion
 
 
@@ -67,64 +69,29 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
     return render(request, "suggestions/form.html", {"form": form, "title": _("New suggestion")})
 
 
-def _get(request, pk) -> Suggestion:
-    return get_object_or_404(sel.suggestion_list_visible_to(request.user), pk=pk)
+def _get(request: HttpRequest, pk: int) -> Suggestion:
+    return REGISTRY.get_object(request, pk)
 
 
-FORMS = {
-    "decide": lambda s, data: f.DecideForm(data, site=s.site),
-    "done": lambda s, data: f.DoneForm(data),
-    "tell": lambda s, data: f.TellForm(data),
-}
-
-
-def _ctx(request, s, **forms):
-    u = request.user
-    from core.deadlines import deadlines_of  # noqa: PLC0415
-
-    ctx = {"s": s, "events": s.events.select_related("actor"), "deadlines": deadlines_of(s),
-           "may_decide": perm.can_decide(u, s.site_id) and s.status == Suggestion.Status.PENDING,
-           "may_done": perm.can_complete(u, s) and s.status == Suggestion.Status.ADOPTED,
-           "may_tell": perm.can_tell(u, s.site_id) and s.status != Suggestion.Status.PENDING and not s.told_at,
-           "notice": svc.notice_allowed(s)}
-    for key, make in FORMS.items():
-        ctx[f"{key}_form"] = forms.get(key) or make(s, None)
-    return ctx
+def _detail_page(request: HttpRequest, s: Suggestion, bound: dict | None = None,
+                 status: int = 200) -> HttpResponse:
+    for form in (bound or {}).values():  # a refused step is said above as well as in its form
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "suggestions/detail.html", {
+        "s": s, "events": s.events.select_related("actor"), "deadlines": deadlines_of(s),
+        "notice": svc.notice_allowed(s),
+        # the forms of the steps this user may take now (suggestions/actions.py asks permissions.py)
+        "forms": REGISTRY.forms(request.user, s, bound)}, status=status)
 
 
 @login_required
 def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _get(request, pk)
-    return render(request, "suggestions/detail.html", _ctx(request, s))
+    return _detail_page(request, _get(request, pk))
 
 
-def _run(s, step, d, user):
-    if step == "decide":
-        return svc.suggestion_decide(suggestion=s, adopt=d["adopt"], reason=d["reason"], action=d["action"],
-                                     owner=d["owner"], due_date=d["due_date"], actor=user)
-    if step == "done":
-        return svc.suggestion_complete(suggestion=s, note=d["note"], actor=user)
-    return svc.suggestion_tell_resident(suggestion=s, how=d["how"], actor=user)
-
-
-@login_required
-@require_POST
-@submit_once
-def suggestion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    s = _get(request, pk)
-    if step not in FORMS:
-        raise Http404
-    form = FORMS[step](s, request.POST)
-    if form.is_valid():
-        try:
-            _run(s, step, form.cleaned_data, request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(s)
-    return render(request, "suggestions/detail.html", _ctx(request, s, **{step: form}), status=400)
+# the steps of a suggestion are declared once in suggestions/actions.py; core's generic view runs them (issue 14.1)
+suggestion_step = action_post_view(REGISTRY, page=_detail_page)
 
 
 @login_required

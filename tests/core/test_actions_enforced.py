@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from core.actions import REGISTRIES, Registry, registry
@@ -254,69 +255,43 @@ POOLS = {"tickets": _ticket_pool, "tickets.referral": _referral_pool, "complaint
          "renovation": _renovation_pool, "fees.reminder": _reminder_pool}
 
 
-# ---- renovation's rows, a payment, and a month's ranking rows and appraisal (issue 14.1: their steps declared)
-def _renovation_row_pools():
-    from renovation import services as svc
-    from tests.renovation.conftest import active, later
+# ---- emergencies, suggestions and a takeover inspection's key receipt (issue 14.1: their steps declared)
+def _emergency_pool(a, b):
+    from emergencies import services
 
-    def violation(a, b):
-        ren = active(a)
-        return [svc.violation_record(renovation=ren, rule="common_area", description="电梯厅堆放装修材料",
-                                     measure="deduction", deduction_amount=Decimal("300"),
-                                     actor=a.users["zone_staff"], now=later(1))]
-
-    def change(a, b):
-        ren = active(a)
-        return [svc.change_apply(renovation=ren, kind="extension", reason="材料延期到货",
-                                 new_end_date=ren.end_date + dt.timedelta(days=10), actor=a.users["front_desk"],
-                                 now=later(1))]
-
-    def gate(a, b):
-        ren = active(a)
-        return [svc.gate_enter(renovation=ren, pass_number=ren.workers.get().pass_number, tools="电锤",
-                               actor=a.users["security_officer"], now=later(2, 1))]
-
-    return {"renovation.violation": violation, "renovation.change": change, "renovation.gate": gate}
+    return [services.emergency_open(site=a.site, kind="fire", title="楼道冒烟", location="3号楼",
+                                    started_at=timezone.now() - dt.timedelta(minutes=10),
+                                    commander=a.staff["center_head"], actor=a.users["front_desk"])]
 
 
-def _payment_pool(a, b):
-    from fees import services
-    from tests.fees.conftest import setup_fees
+def _suggestion_pool(a, b):
+    from suggestions import services
 
-    setup_fees(a)
-    return [services.payment_post(unit=a.units[0], amount="100", method="cash", actor=a.users["front_desk"])]
+    def record():
+        return services.suggestion_record(site=a.site, subject="增设充电桩", content="小区缺少电动车充电桩",
+                                          actor=a.users["front_desk"])
 
-
-def _ranking_row_pools():
-    from inspections import appraisal, services
-    from inspections.models import AppraisalPart, SelfAssessment, ZoneScore
-
-    nov, oct_ = dt.date(2026, 11, 1), dt.date(2026, 10, 1)
-
-    def zone_score(a, b):
-        return list(ZoneScore.objects.filter(month=services.ranking_draft(site=a.site, month=nov)))
-
-    def self_assessment(a, b):
-        waiting = SelfAssessment.objects.get(month=services.ranking_draft(site=a.site, month=nov), zone=a.zone)
-        scored = appraisal.self_assessment_score(
-            sa=SelfAssessment.objects.get(month=services.ranking_draft(site=a.site, month=oct_), zone=a.zone),
-            actor=a.users["zone_manager"])
-        return [waiting, scored]
-
-    def month(a, b):
-        return [appraisal.appraisal_prepare(site=a.site, month=nov)]
-
-    def part(a, b):
-        return list(AppraisalPart.objects.filter(appraisal__month=appraisal.appraisal_prepare(site=a.site, month=nov))
-                    .order_by("pk"))
-
-    return {"inspections.zone_score": zone_score, "inspections.self": self_assessment,
-            "inspections.appraisal": month, "inspections.appraisal_part": part}
+    adopted = services.suggestion_decide(suggestion=record(), adopt=True, reason="可行", action="加装充电桩",
+                                         owner=a.staff["dept_staff"], actor=a.users["site_director"],
+                                         due_date=timezone.localdate() + dt.timedelta(days=7))
+    return [record(), adopted]
 
 
-POOLS.update({**_renovation_row_pools(), "fees.payment": _payment_pool, **_ranking_row_pools()})
-APPS = (*APPS, "renovation.violation", "renovation.change", "renovation.gate", "fees.payment",
-        "inspections.zone_score", "inspections.self", "inspections.appraisal", "inspections.appraisal_part")
+def _inspection_pool(a, b):
+    from handover import services
+    from handover.models import Scope
+    from tests.handover.conftest import results
+
+    cs = a.users["cs_supervisor"]
+    t = services.takeover_register(site=a.site, developer="嘉华地产", notified_on=timezone.localdate(), actor=cs)
+    t = services.takeover_reply(takeover=t, text="资料已核对。", actor=cs)
+    return [services.inspection_record(site=a.site, scope=Scope.UNIT, results=results(Scope.UNIT), actor=cs,
+                                       takeover=t, unit=a.units[1])]
+
+
+APPS = (*APPS, "emergencies", "suggestions", "handover.inspection")
+POOLS.update({"emergencies": _emergency_pool, "suggestions": _suggestion_pool,
+              "handover.inspection": _inspection_pool})
 
 
 # ------------------------------------------------------------------ what a user would type
@@ -375,11 +350,12 @@ def _assert_service_refuses(reg: Registry, action, obj, user, typed_by) -> None:
 
 def _shown(client, reg: Registry, obj, key: str, user) -> bool:
     client.force_login(user)
-    r = client.get(reg.page_of(obj))  # the record's page, or the page its registry names (a child row's record)
+    r = client.get(obj.get_absolute_url())
     if r.status_code == 404:
         return False
     html = r.content.decode()
-    url = reg.post_reverse(obj, key) if reg.post_url(key)[0] else ""
+    name, with_key = reg.post_url(key)
+    url = reverse(name, args=[obj.pk, key] if with_key else [obj.pk]) if name else ""
     return f'data-testid="action-{key}"' in html or (bool(url) and f'action="{url}"' in html)
 
 

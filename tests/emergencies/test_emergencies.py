@@ -197,3 +197,35 @@ def test_event_link_on_emergency_complaint_page(client, site_a):
     client.force_login(site_a.users["front_desk"])
     page = client.get(reverse("complaints:complaint_detail", args=[c.pk])).content.decode()
     assert reverse("emergencies:new") + f"?complaint={c.number}" in page
+
+
+# SPEC E-01, issue 14.1: the event's steps are declared (emergencies/actions.py); the page offers each one to
+# whom its predicate allows, and the one URL per step runs it or shows the page again with the refusal
+def test_event_steps_through_the_page(client, site_a, time_machine):
+    time_machine.move_to(T0, tick=False)
+    ev = _event(site_a)
+    url = {key: reverse("emergencies:step", args=[ev.pk, key]) for key in ("timeline", "link", "close")}
+
+    def offered(user):
+        client.force_login(user)
+        html = client.get(ev.get_absolute_url()).content.decode()
+        return {key for key, u in url.items() if f'action="{u}"' in html}
+
+    assert offered(site_a.users["front_desk"]) == {"timeline", "link"}
+    assert offered(site_a.users["center_head"]) == {"timeline", "link", "close"}  # the commander closes
+    assert offered(site_a.users["dept_staff"]) == set()
+    client.force_login(site_a.users["security_officer"])
+    resp = client.post(url["timeline"], {"at": "2026-11-23T10:00", "text": "保安到场", "on_scene": "on"})
+    assert resp.status_code == 302 and resp.url == ev.get_absolute_url()
+    assert EmergencyEvent.objects.get(pk=ev.pk).responded_at == T0
+    client.force_login(site_a.users["front_desk"])  # not the commander: refused, still open
+    resp = client.post(url["close"], {"followup": "电梯维保"})
+    assert resp.status_code == 400 and "close" not in offered(site_a.users["front_desk"])
+    assert EmergencyEvent.objects.get(pk=ev.pk).status == EmergencyEvent.Status.OPEN
+    client.force_login(site_a.users["center_head"])
+    resp = client.post(url["close"], {"followup": ""})  # the follow-up is required: the form says so
+    assert resp.status_code == 400
+    resp = client.post(url["close"], {"followup": "联系电梯维保公司检修"})
+    assert resp.status_code == 302
+    assert EmergencyEvent.objects.get(pk=ev.pk).status == EmergencyEvent.Status.CLOSED
+    assert offered(site_a.users["center_head"]) == set()  # nothing more to do on a closed event

@@ -210,3 +210,35 @@ def test_reinspect_view_refuses_unrectified(client, site_a, takeover_a):
     assert resp.status_code == 400
     assert "re-inspection" in resp.content.decode() or "复验" in resp.content.decode()
     assert Defect.objects.get(pk=d.pk).status == Defect.Status.OPEN
+
+
+# SPEC H-01, K-01, issue 14.1: the key receipt is a declared step of the inspection (handover/actions.py):
+# offered on the takeover page for a passed unit to the acceptance team only, run by the generic view
+def test_keys_received_from_the_takeover_page(client, site_a, takeover_a):
+    cs = site_a.users["cs_supervisor"]
+    passed = svc.inspection_record(site=site_a.site, scope=UNIT, results=results(UNIT), actor=cs,
+                                   takeover=takeover_a, unit=site_a.units[1], now=T0)
+    failed = svc.inspection_record(site=site_a.site, scope=UNIT, results=results(UNIT, fail=0), actor=cs,
+                                   takeover=takeover_a, unit=site_a.units[2], due_at=at(2026, 12, 3, 18, 0),
+                                   reinspect_on=at(2026, 12, 4).date(), now=T0)
+    url = {i: reverse("handover:keys_receive", args=[i.pk]) for i in (passed, failed)}
+
+    def offered(user):
+        client.force_login(user)
+        html = client.get(takeover_a.get_absolute_url()).content.decode()
+        return {i for i, u in url.items() if f'action="{u}"' in html}
+
+    assert offered(cs) == {passed}
+    assert offered(site_a.users["front_desk"]) == set()
+    client.force_login(site_a.users["front_desk"])  # not of the acceptance team: refused, nothing registered
+    assert client.post(url[passed], {"key_description": "入户门钥匙", "key_count": 2}).status_code == 400
+    assert not KeyDeposit.objects.filter(unit=site_a.units[1]).exists()
+    client.force_login(cs)
+    resp = client.post(url[passed], {"key_description": "入户门钥匙", "key_count": 0})  # the number is checked
+    assert resp.status_code == 400 and not KeyDeposit.objects.exists()
+    resp = client.post(url[passed], {"key_description": "入户门钥匙", "key_count": 2})
+    assert resp.status_code == 302 and resp.url == takeover_a.get_absolute_url()
+    assert KeyDeposit.objects.get(unit=site_a.units[1]).reason == KeyDeposit.Reason.DEVELOPER_HANDOVER
+    resp = client.post(url[passed], {"key_description": "入户门钥匙", "key_count": 2})  # held already
+    assert resp.status_code == 400 and KeyDeposit.objects.filter(unit=site_a.units[1]).count() == 1
+    assert client.post(url[failed], {"key_description": "入户门钥匙", "key_count": 2}).status_code == 400

@@ -122,3 +122,26 @@ def test_decide_view_refuses_non_director(client, site_a):
     client.force_login(site_a.users["site_director"])
     resp = client.post(reverse("suggestions:step", args=[s.pk, "decide"]), {"adopt": "0", "reason": "不行"})
     assert resp.status_code == 302
+
+
+# SPEC C-15, issue 14.1: the page offers each declared step (suggestions/actions.py) to whom its predicate
+# allows: the director decides a pending suggestion; then the responsible person finishes and the desk tells
+def test_steps_offered_by_their_predicate(client, site_a):
+    s = _record(site_a)
+    url = {key: reverse("suggestions:step", args=[s.pk, key]) for key in ("decide", "done", "tell")}
+
+    def offered(user):
+        client.force_login(user)
+        html = client.get(s.get_absolute_url()).content.decode()
+        return {key for key, u in url.items() if f'action="{u}"' in html}
+
+    assert offered(site_a.users["site_director"]) == {"decide"}
+    assert offered(site_a.users["center_head"]) == set() and offered(site_a.users["front_desk"]) == set()
+    owner = site_a.staff["dept_staff"]
+    client.force_login(site_a.users["site_director"])
+    resp = client.post(url["decide"], {"adopt": "1", "reason": "可行", "action": "安装快递柜", "owner": owner.pk,
+                                       "due_date": "2099-12-20"})
+    assert resp.status_code == 302 and Suggestion.objects.get(pk=s.pk).status == Suggestion.Status.ADOPTED
+    assert offered(owner.user) == {"done", "tell"}
+    assert offered(site_a.users["front_desk"]) == {"tell"}
+    assert offered(site_a.users["site_director"]) == {"done", "tell"}
