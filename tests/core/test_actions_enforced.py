@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.urls import reverse
 from django.utils import timezone
 
 from core.actions import REGISTRIES, Registry, registry
@@ -294,6 +293,71 @@ POOLS.update({"emergencies": _emergency_pool, "suggestions": _suggestion_pool,
               "handover.inspection": _inspection_pool})
 
 
+# ---- renovation's rows, a payment, and a month's ranking rows and appraisal (issue 14.1: their steps declared)
+def _renovation_row_pools():
+    from renovation import services as svc
+    from tests.renovation.conftest import active, later
+
+    def violation(a, b):
+        ren = active(a)
+        return [svc.violation_record(renovation=ren, rule="common_area", description="电梯厅堆放装修材料",
+                                     measure="deduction", deduction_amount=Decimal("300"),
+                                     actor=a.users["zone_staff"], now=later(1))]
+
+    def change(a, b):
+        ren = active(a)
+        return [svc.change_apply(renovation=ren, kind="extension", reason="材料延期到货",
+                                 new_end_date=ren.end_date + dt.timedelta(days=10), actor=a.users["front_desk"],
+                                 now=later(1))]
+
+    def gate(a, b):
+        ren = active(a)
+        return [svc.gate_enter(renovation=ren, pass_number=ren.workers.get().pass_number, tools="电锤",
+                               actor=a.users["security_officer"], now=later(2, 1))]
+
+    return {"renovation.violation": violation, "renovation.change": change, "renovation.gate": gate}
+
+
+def _payment_pool(a, b):
+    from fees import services
+    from tests.fees.conftest import setup_fees
+
+    setup_fees(a)
+    return [services.payment_post(unit=a.units[0], amount="100", method="cash", actor=a.users["front_desk"])]
+
+
+def _ranking_row_pools():
+    from inspections import appraisal, services
+    from inspections.models import AppraisalPart, SelfAssessment, ZoneScore
+
+    nov, oct_ = dt.date(2026, 11, 1), dt.date(2026, 10, 1)
+
+    def zone_score(a, b):
+        return list(ZoneScore.objects.filter(month=services.ranking_draft(site=a.site, month=nov)))
+
+    def self_assessment(a, b):
+        waiting = SelfAssessment.objects.get(month=services.ranking_draft(site=a.site, month=nov), zone=a.zone)
+        scored = appraisal.self_assessment_score(
+            sa=SelfAssessment.objects.get(month=services.ranking_draft(site=a.site, month=oct_), zone=a.zone),
+            actor=a.users["zone_manager"])
+        return [waiting, scored]
+
+    def month(a, b):
+        return [appraisal.appraisal_prepare(site=a.site, month=nov)]
+
+    def part(a, b):
+        return list(AppraisalPart.objects.filter(appraisal__month=appraisal.appraisal_prepare(site=a.site, month=nov))
+                    .order_by("pk"))
+
+    return {"inspections.zone_score": zone_score, "inspections.self": self_assessment,
+            "inspections.appraisal": month, "inspections.appraisal_part": part}
+
+
+POOLS.update({**_renovation_row_pools(), "fees.payment": _payment_pool, **_ranking_row_pools()})
+APPS = (*APPS, "renovation.violation", "renovation.change", "renovation.gate", "fees.payment",
+        "inspections.zone_score", "inspections.self", "inspections.appraisal", "inspections.appraisal_part")
+
+
 # ------------------------------------------------------------------ what a user would type
 
 def _value(field: forms.Field, obj):
@@ -350,12 +414,11 @@ def _assert_service_refuses(reg: Registry, action, obj, user, typed_by) -> None:
 
 def _shown(client, reg: Registry, obj, key: str, user) -> bool:
     client.force_login(user)
-    r = client.get(obj.get_absolute_url())
+    r = client.get(reg.page_of(obj))  # the record's page, or the page its registry names (a child row's record)
     if r.status_code == 404:
         return False
     html = r.content.decode()
-    name, with_key = reg.post_url(key)
-    url = reverse(name, args=[obj.pk, key] if with_key else [obj.pk]) if name else ""
+    url = reg.post_reverse(obj, key) if reg.post_url(key)[0] else ""
     return f'data-testid="action-{key}"' in html or (bool(url) and f'action="{url}"' in html)
 
 
