@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Page
 from weasyprint.text.fonts import FontConfiguration
 
 # What the printed forms use of WeasyPrint's html5_ua.css (tables, blocks, <br>, bold, hidden head).
@@ -83,10 +84,98 @@ def _document(html: str, base_url: str, lean: bool) -> HTML:
     return (LeanHTML if lean else HTML)(string=html, base_url=base_url)
 
 
+# Copies of a page that differ only in a few captions (the 一式三联 form: the dispatch copy is the stub
+# with its own part name, note and footer label) are laid out once. The page to copy says which
+# copies follow it (`data-copies="dispatch"`); a "copy sheet" at the end of the document
+# (`<div class="page" data-copy-sheet="dispatch">`, its own page, dropped from the output) holds each
+# copy's captions in elements marked `data-slot="<name>"`, styled like the page's own slots. After
+# layout, each copy is the page's box tree with every slot box replaced by the sheet's box of that
+# slot, moved to where the page's slot box is; nothing else is laid out again and the boxes that did
+# not change are shared (drawing only reads them). A slot must not change the layout around it: the
+# same width whatever its text (or at the end of its line) and one line (`white-space: nowrap`).
+COPIES = "data-copies"
+COPY_SHEET = "data-copy-sheet"
+SLOT = "data-slot"
+
+
+def _attr(box: Any, name: str) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get(name) if element is not None and hasattr(element, "get") else None
+
+
+def _slots(box: Any, found: dict[str, Any]) -> dict[str, Any]:
+    """The outermost box of each slot under `box`."""
+    name = _attr(box, SLOT)
+    if name:
+        found.setdefault(name, box)
+        return found
+    for child in getattr(box, "children", ()):
+        _slots(child, found)
+    return found
+
+
+def _with_slots(box: Any, sheet: dict[str, Any]) -> Any:
+    """`box` with its slot boxes replaced by the sheet's (moved into place); only the boxes on the way
+    to a slot are copied. Returns `box` itself when it holds no slot."""
+    name = _attr(box, SLOT)
+    if name:
+        if name not in sheet:
+            return box
+        new = sheet[name].deepcopy()
+        new.translate(box.position_x - new.position_x, box.position_y - new.position_y)
+        return new
+    children = getattr(box, "children", None)
+    if not children:
+        return box
+    new_children = [_with_slots(child, sheet) for child in children]
+    if all(a is b for a, b in zip(new_children, children, strict=True)):
+        return box
+    copy = box.copy()
+    copy.children = new_children
+    return copy
+
+
+def _page_attr(page: Any, name: str) -> str | None:
+    """`name` of the page's own element (a <div> child of <body>), looked for down to that depth."""
+    level = [page._page_box]
+    for _depth in range(4):  # page, <html>, <body>, the page's <div>
+        for box in level:
+            value = _attr(box, name)
+            if value is not None:
+                return value
+        level = [child for box in level for child in getattr(box, "children", ())]
+    return None
+
+
+def expand_copies(doc: Any) -> list[Any]:
+    """The document's pages with each page marked `data-copies` followed by its copies, and without
+    the copy sheets."""
+    marks = [(_page_attr(page, COPY_SHEET), _page_attr(page, COPIES)) for page in doc.pages]
+    sheets = {sheet: _slots(page._page_box, {}) for page, (sheet, _c) in zip(doc.pages, marks, strict=True)
+              if sheet}
+    pages = []
+    for page, (sheet, copies) in zip(doc.pages, marks, strict=True):
+        if sheet:
+            continue
+        pages.append(page)
+        for name in (copies or "").split():
+            copy = Page(_with_slots(page._page_box, sheets[name]))
+            copy.anchors = {}  # the page's ids (its anchor) stay with the page itself
+            pages.append(copy)
+    return pages
+
+
+def _render(html: str, base_url: str, lean: bool) -> Any:
+    doc = _document(html, base_url, lean).render(font_config=font_config())
+    if COPY_SHEET in html:
+        doc.pages = expand_copies(doc)
+    return doc
+
+
 def html_to_pdf(html: str, *, base_url: str, lean: bool = False) -> bytes:
     buf = io.BytesIO()
     with gc_off():
-        _document(html, base_url, lean).write_pdf(buf, font_config=font_config())
+        _render(html, base_url, lean).write_pdf(buf)
     return buf.getvalue()
 
 
@@ -94,7 +183,7 @@ def html_to_pdfs_by_anchor(html: str, starts: list[str], *, base_url: str, lean:
     """Lay out `html` once and write one PDF per document it holds: document i runs from the page
     holding the anchor (element id) `starts[i]` to the page before the next one."""
     with gc_off():
-        doc = _document(html, base_url, lean).render(font_config=font_config())
+        doc = _render(html, base_url, lean)
         first: dict[str, int] = {}
         for number, page in enumerate(doc.pages):
             for anchor in page.anchors:

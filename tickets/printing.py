@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.notifications import ENQUEUE_RETRY_POLICY
+from core.pdf import batch as gc_off
 from core.pdf import html_to_pdf, html_to_pdfs_by_anchor, html_to_pdfs_parallel, merge_pdfs, pdf_processes, render_html
 from core.pdf import qr_png_data_uri as _qr_png
 from core.worktime import TZ
@@ -142,6 +143,11 @@ def work_orders_pdf(orders: list[WorkOrder], progress=None) -> bytes:
         if progress:
             progress(1, 1)
         return pdf
+    with gc_off():  # many short-lived objects, most in the pypdf merge (issue 21.4: merge ~0.55 -> ~0.3 s)
+        return _batch_pdf(ids, by_id, progress)
+
+
+def _batch_pdf(ids: list[int], by_id: dict, progress) -> bytes:
     forms = {pk: _form(by_id[pk]) for pk in dict.fromkeys(ids)}
     parts = {pk: _read(name) for pk, (_item, _html, name) in forms.items()}
     missing = [pk for pk, data in parts.items() if data is None]
@@ -149,7 +155,7 @@ def work_orders_pdf(orders: list[WorkOrder], progress=None) -> bytes:
     if progress and done:
         progress(done, len(ids))
     chunks = _chunks(missing)
-    htmls = [render_html(TEMPLATE, {"items": [forms[pk][0] for pk in chunk], "parts": PARTS}) for chunk in chunks]
+    htmls = [_joined([forms[pk] for pk in chunk]) for chunk in chunks]
     starts = [[f"wo-{pk}-{PARTS[0][0]}" for pk in chunk] for chunk in chunks]
     if len(chunks) > 1:  # laid out in worker processes at once, results arriving in chunk order
         results = html_to_pdfs_parallel(list(zip(htmls, starts, strict=True)), lean=True)
@@ -163,6 +169,22 @@ def work_orders_pdf(orders: list[WorkOrder], progress=None) -> bytes:
         if progress:
             progress(done, len(ids))
     return merge_pdfs([parts[pk] or b"" for pk in ids])
+
+
+SHEET_START = '<div class="page" data-copy-sheet='  # the template's copy sheet, right after the last form
+
+
+def _joined(forms: list[tuple[dict, str, str]]) -> str:
+    """One document holding the given forms' pages in order: their own HTML joined (the same text as the
+    template rendered with all their items, without rendering it again: issue 21.4), the head and the
+    dispatch copy's caption sheet once."""
+    htmls = [html for _item, html, _name in forms]
+    first = htmls[0]
+    body = first.index("<body>") + len("<body>")
+    head, tail = first[:body], first[first.index(SHEET_START):]
+    if not all(html.startswith(head) and html.endswith(tail) for html in htmls):  # not one language
+        return render_html(TEMPLATE, {"items": [item for item, _html, _name in forms], "parts": PARTS})
+    return head + "".join(html[body:-len(tail)] for html in htmls) + tail
 
 
 def _chunks(pks: list[int]) -> list[list[int]]:

@@ -152,3 +152,35 @@ def test_batch_rendered_in_parallel_holds_every_order_once_in_order(site_a, rend
     # each order stored as one form of its own, read back by the next print without a render
     assert all(len(stored(o)) == 1 for o in orders)
     assert printing.work_orders_pdf(asked) == data and len(jobs) == 4
+
+
+# SPEC T-02 (issue 21.4): the dispatch copy is the stub page printed again with its own captions; each
+# of the three parts names itself (part, note, footer) and carries no other part's caption
+def test_each_part_prints_its_own_caption(site_a, renders, tmp_path):
+    order = dispatch(site_a, register(site_a))
+    pages = pdftotext_pages(printing.work_orders_pdf([order]), tmp_path)
+    captions = {"stub": ("存根联", "前台留存", "第一联 · 存根联"), "dispatch": ("派工联", "交部门", "第二联 · 派工联"),
+                "receipt": ("回执联", "业主签字后交回前台", "第三联 · 回执联")}
+    assert len(pages) == 3 and len(renders) == 1
+    for text, (key, own) in zip(pages, captions.items(), strict=True):
+        assert order.number in text and "报事单" in text
+        assert all(c in text for c in own), key
+        assert not any(c in text for other, cs in captions.items() if other != key for c in cs), key
+    # the stub and its copy say the same apart from the captions
+    def without_captions(text: str) -> list[str]:
+        for caption in sorted((c for cs in captions.values() for c in cs), key=len, reverse=True):
+            text = text.replace(caption, "")
+        return text.split()
+
+    assert without_captions(pages[0]) == without_captions(pages[1])
+
+
+# issue 21.4: a batch's document is the forms' own HTML joined: the same text as the template rendered
+# with all of them, so stored forms and a batch's forms are laid out from the same HTML
+def test_batch_document_is_the_forms_html_joined(site_a):
+    orders = printing.print_queryset().filter(pk__in=[dispatch(site_a, register(site_a, unit=i)).pk
+                                                      for i in range(3)]).order_by("pk")
+    forms = [printing._form(o) for o in orders]
+    rendered = printing.render_html(printing.TEMPLATE, {"items": [f[0] for f in forms], "parts": printing.PARTS})
+    assert printing._joined(forms) == rendered
+    assert rendered.count('data-copies="dispatch"') == 3 and rendered.count("data-copy-sheet") == 1
