@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.worktime import TZ
-from estates.models import Resident, Unit
+from estates.models import Department, Resident, Site, Unit, Zone
 from estates.selectors import site_ids_visible_to
 from tickets.models import Category, Charge, Extension, Material, WorkOrder, WorkOrderPhoto
 
@@ -22,9 +22,12 @@ PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
 # a number qualified by its site code: numbers are unique per site only (SPEC T-02, issue 23.8)
 SITE_NUMBER_RE = re.compile(r"^(?P<site>[0-9A-Za-z]+)[\s/·:-]*(?P<number>[Bb][Ss]-[0-9-]*)$")
 
-LIST_FIELDS = ("id", "site", "site__code", "number", "unit__code", "location", "reporter_name", "phone", "status",
-               "is_emergency", "registered_late", "received_at", "due_at", "category__name", "department__name",
-               "zone__name", "rework_count", "content")
+# the list's own columns only, no join (issue 21.2): at 1,000,000 orders PostgreSQL spent 3–30 ms *planning*
+# the five-join page query (0.2 ms without joins; executing either is ~0.3 ms); the names come from the
+# filter choices the page loads anyway and the units from one query by key (`work_order_list_attach`)
+LIST_FIELDS = ("id", "site_id", "number", "unit_id", "location", "reporter_name", "phone", "status",
+               "is_emergency", "registered_late", "received_at", "due_at", "category_id", "department_id",
+               "zone_id", "rework_count", "content")
 
 
 def work_order_list_visible_to(user) -> QuerySet[WorkOrder]:
@@ -127,8 +130,28 @@ def work_order_filter(qs: QuerySet[WorkOrder], params, *, now: datetime | None =
 
 def work_order_list(user, params, *, now: datetime | None = None) -> QuerySet[WorkOrder]:
     qs = work_order_filter(work_order_list_visible_to(user), params, now=now)
-    return (qs.select_related("site", "unit", "category", "department", "zone").only(*LIST_FIELDS)
-            .order_by("-received_at", "-id"))
+    return qs.only(*LIST_FIELDS).order_by("-received_at", "-id")
+
+
+def work_order_list_attach(orders: list[WorkOrder], known: dict[str, list]) -> list[WorkOrder]:
+    """Give a page of `work_order_list` its site, category, department and zone from rows already read
+    (`known`: for each kind given, a list of such objects, e.g. the filter choices; one missing there, such as
+    an inactive category, is read in one query per kind) and its units in one query by key."""
+    related = {"site": Site, "category": Category, "department": Department, "zone": Zone}
+    for name, model in ((name, model) for name, model in related.items() if name in known):
+        by_pk = {obj.pk: obj for obj in known.get(name, [])}
+        missing = {getattr(o, f"{name}_id") for o in orders} - set(by_pk) - {None}
+        if missing:
+            fields = ("id", "code", "name") if model is Site else ("id", "name")
+            by_pk |= {obj.pk: obj for obj in model._default_manager.filter(pk__in=missing).only(*fields)}
+        for o in orders:
+            pk = getattr(o, f"{name}_id")
+            o._state.fields_cache[name] = by_pk.get(pk) if pk is not None else None
+    unit_ids = {o.unit_id for o in orders if o.unit_id is not None}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).only("id", "code").order_by()}
+    for o in orders:
+        o._state.fields_cache["unit"] = units.get(o.unit_id) if o.unit_id is not None else None
+    return orders
 
 
 def open_orders_of_unit(unit: Unit, *, exclude_pk: int | None = None) -> QuerySet[WorkOrder]:

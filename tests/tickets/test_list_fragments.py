@@ -1,0 +1,116 @@
+"""Issue 21.2: the front-desk list renders its rows and filter choices once per content.
+
+The fragments are cached under a digest of what they show, so a change of any order shows on the very
+next request, another site's change neither re-renders nor leaks into this site's list, and the overdue
+marker follows the clock. `response.templates` tells a render (the template is listed) from a cache hit.
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.tickets.helpers import T0, register
+from tickets.models import Category, WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "tickets/partials/_order_table.html"
+FILTERS = "tickets/partials/_order_filters.html"
+
+
+def _get(client, **params):
+    r = client.get(reverse("tickets:order_list"), params)
+    assert r.status_code == 200
+    return r, r.content.decode(), {t.name for t in r.templates}
+
+
+def test_changed_order_shows_on_next_request(client, site_a):
+    # SPEC T-01 (the front desk finds what was registered), issue 21.2: no stale row after any kind of write
+    order = register(site_a, now=T0)
+    client.force_login(site_a.users["front_desk"])
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        _r, html, rendered = _get(client)
+        assert TABLE in rendered and order.number in html
+        _r, html, rendered = _get(client)
+        assert TABLE not in rendered and FILTERS not in rendered  # same content: read from the cache
+        assert order.number in html
+
+        WorkOrder.objects.filter(pk=order.pk).update(location="二号楼大堂东侧")  # raw update, no service
+        _r, html, rendered = _get(client)
+        assert TABLE in rendered and "二号楼大堂东侧" in html
+
+        Category.objects.filter(pk=order.category_id).update(name="下水道疏通改名")  # a name the row shows
+        _r, html, _rendered = _get(client)
+        assert "下水道疏通改名" in html
+
+        second = register(site_a, now=T0 + timedelta(minutes=1), unit=1)
+        _r, html, _rendered = _get(client)
+        assert second.number in html
+
+        WorkOrder.objects.filter(pk=second.pk).delete()
+        _r, html, _rendered = _get(client)
+        assert second.number not in html and order.number in html
+
+
+def test_other_site_change_neither_invalidates_nor_leaks(client, site_a, site_b):
+    # SPEC X-02: a site's staff see their own site's orders only; issue 21.2: B's writes leave A's cache alone
+    a_order = register(site_a, now=T0, location="A区三号楼门厅")  # numbers are per site: told apart by place
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        client.force_login(site_a.users["front_desk"])
+        _get(client)
+        b_order = register(site_b, now=T0 + timedelta(minutes=2))
+        WorkOrder.objects.filter(pk=b_order.pk).update(location="B区门岗")
+        r, html, rendered = _get(client)
+        assert TABLE not in rendered  # still A's cached rows: nothing of A changed
+        assert [o.pk for o in r.context["orders"]] == [a_order.pk]
+        assert "A区三号楼门厅" in html and "B区门岗" not in html
+
+        client.force_login(site_b.users["front_desk"])
+        r, html, rendered = _get(client)
+        assert TABLE in rendered and [o.pk for o in r.context["orders"]] == [b_order.pk]
+        assert "B区门岗" in html and "A区三号楼门厅" not in html
+
+
+def test_overdue_marker_follows_the_clock(client, site_a):
+    # SPEC T-11: an order past its deadline is marked on the list for the front desk to chase
+    order = register(site_a, now=T0)
+    client.force_login(site_a.users["front_desk"])
+    due = WorkOrder.objects.get(pk=order.pk).due_at
+    with time_machine.travel(due - timedelta(seconds=1), tick=False):
+        _r, html, _rendered = _get(client)
+        assert "text-danger fw-bold" not in html
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):  # same minute, one instant later
+        _r, html, rendered = _get(client)
+        assert TABLE in rendered and "text-danger fw-bold" in html
+
+
+def test_htmx_table_and_filters_match_the_page(client, site_a):
+    # issue 21.2: the fragment the filters fetch is the page's own table; a filter shows as selected
+    order = register(site_a, now=T0)
+    client.force_login(site_a.users["front_desk"])
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        _r, page, _rendered = _get(client, zone=site_a.zone.pk)
+        part = client.get(reverse("tickets:order_list"), {"zone": site_a.zone.pk},
+                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="order-table").content.decode()
+        assert order.number in part and part in page
+        assert f'<option value="{site_a.zone.pk}" selected>' in page
+        _r, page, _rendered = _get(client)
+        assert f'<option value="{site_a.zone.pk}" selected>' not in page
+
+
+def test_row_names_without_joins(client, site_a, django_assert_max_num_queries):
+    # issue 21.2: the page query has no join; an inactive category (not among the filter choices) is read apart
+    order = register(site_a, now=T0)
+    Category.objects.filter(pk=order.category_id).update(is_active=False)
+    client.force_login(site_a.users["front_desk"])
+    _get(client)
+    with django_assert_max_num_queries(6) as ctx:
+        r, html, _rendered = _get(client)
+    assert not any("JOIN" in q["sql"] and "tickets_workorder" in q["sql"].split("FROM")[1][:40]
+                   for q in ctx.captured_queries)
+    row = r.context["orders"][0]
+    assert (row.category.name, row.unit.code, row.zone.name) == (order.category.name, order.unit.code,
+                                                                 order.zone.name)
+    assert order.category.name in html
