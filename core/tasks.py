@@ -1,13 +1,14 @@
 from celery import shared_task
+from django.utils import timezone
+
+from core.health import SWEEP, heartbeat_record
+from core.once import submission_keys_purge
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def deadline_sweep_task() -> int:
     """Beat, every 30 s, on the "deadlines" queue; records its heartbeat for the health view."""
-    from django.utils import timezone  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     from core.deadlines import deadline_breach_due  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from core.health import SWEEP, heartbeat_record  # noqa: PLC0415 (cycle: the services enqueue these tasks)
 
     now = timezone.now()
     handled = deadline_breach_due(now=now)
@@ -55,8 +56,6 @@ def notification_resend_pending_task() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def submission_keys_purge_task() -> int:
     """Issue 23.2: one-time form keys older than a week are of no use."""
-    from core.once import submission_keys_purge  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     return submission_keys_purge()
 
 

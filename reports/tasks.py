@@ -5,6 +5,9 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -37,10 +40,6 @@ def monthly_report_generate_task(report_id: int) -> int:
 def email_send_task(message: dict) -> int:
     """Superseded by mailing_message_send_task (outbox rows); kept so messages queued by an older
     release still go out (retried on SMTP/network errors)."""
-    from django.conf import settings  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from django.core.files.storage import default_storage  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from django.core.mail import EmailMultiAlternatives  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     mail = EmailMultiAlternatives(subject=message["subject"], body=message["text"],
                                   from_email=settings.DEFAULT_FROM_EMAIL, to=message["to"])
     mail.attach_alternative(message["html"], "text/html")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from tickets.open_counts import compact
 
 
 @shared_task(bind=True, acks_late=True)
 def batch_print_task(self, *, user_id: int, day: str, department: str | None = None) -> str:
     """A large day's dispatches into one PDF, reporting progress for the status page."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
-    from tickets.printing import batch_file_store, batch_queryset, set_batch_progress, work_orders_pdf  # noqa: PLC0415 (cycle: the services enqueue these tasks)
+    from tickets.printing import batch_file_store, batch_queryset, set_batch_progress, work_orders_pdf  # noqa: PLC0415 (cycle: printing enqueues these tasks)
 
     task_id = self.request.id or "local"
     user = get_user_model().objects.get(pk=user_id)
@@ -51,6 +52,4 @@ def prune_stored_forms_task() -> int:
 @shared_task
 def open_counts_compact_task() -> int:
     """Issue 21.1: fold the open-order counts the triggers appended into one row per key (every minute)."""
-    from tickets.open_counts import compact  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     return compact()
