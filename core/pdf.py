@@ -121,6 +121,12 @@ def pdf_processes() -> int:
     return int(getattr(settings, "PROPSERV_PDF_PROCESSES", 0) or min(4, os.cpu_count() or 1))
 
 
+def start_pdf_workers() -> None:
+    """Have the batch's worker processes' server get ready meanwhile (see `pdf_worker.start_server`)."""
+    if pdf_processes() > 1:
+        pdf_worker.start_server()
+
+
 def html_to_pdfs_parallel(jobs: list[tuple[str, list[str]]], *, lean: bool = False) -> Iterator[list[bytes]]:
     """Several `html_to_pdfs_by_anchor` jobs at once in worker processes (issue 21.4); results in job order."""
     base_url = _base_url(None)

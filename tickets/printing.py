@@ -21,7 +21,15 @@ from openpyxl.styles import Font
 
 from core.notifications import ENQUEUE_RETRY_POLICY
 from core.pdf import batch as gc_off
-from core.pdf import html_to_pdf, html_to_pdfs_by_anchor, html_to_pdfs_parallel, merge_pdfs, pdf_processes, render_html
+from core.pdf import (
+    html_to_pdf,
+    html_to_pdfs_by_anchor,
+    html_to_pdfs_parallel,
+    merge_pdfs,
+    pdf_processes,
+    render_html,
+    start_pdf_workers,
+)
 from core.pdf import qr_png_data_uri as _qr_png
 from core.worktime import TZ
 from tickets.models import WorkOrder
@@ -148,6 +156,8 @@ def work_orders_pdf(orders: list[WorkOrder], progress=None) -> bytes:
 
 
 def _batch_pdf(ids: list[int], by_id: dict, progress) -> bytes:
+    if len(ids) >= PARALLEL_MIN_FORMS:
+        start_pdf_workers()  # the first batch in a process: WeasyPrint imported while the forms are made
     forms = {pk: _form(by_id[pk]) for pk in dict.fromkeys(ids)}
     parts = {pk: _read(name) for pk, (_item, _html, name) in forms.items()}
     missing = [pk for pk, data in parts.items() if data is None]
