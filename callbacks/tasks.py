@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
+
+from callbacks.hooks import sampling_candidates
+from callbacks.services import sampling_draw, visit_plan_generate
+from estates.models import Site
 
 
 @shared_task(acks_late=True)
@@ -11,11 +18,6 @@ def visit_plans_monthly_task() -> int:
 
     Idempotent: plans already made for a visitor this month are kept, so a doubled beat is harmless.
     """
-    from django.utils import timezone  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
-    from callbacks.services import visit_plan_generate  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from estates.models import Site  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     now = timezone.now()
     made = 0
     for site in Site.objects.all().order_by("pk"):
@@ -28,14 +30,6 @@ def sampling_monthly_task() -> int:
     """SPEC CB-06: at the start of every month draw last month's closed complaints for quality re-visits
     (beat: 1st of the month, 01:00). Candidates come from `@sampling_candidates_provider` functions
     (registered by complaints). Idempotent: one draw per site and period."""
-    from datetime import timedelta  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
-    from django.utils import timezone  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
-    from callbacks.hooks import sampling_candidates  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from callbacks.services import sampling_draw  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-    from estates.models import Site  # noqa: PLC0415 (cycle: the services enqueue these tasks)
-
     now = timezone.now()
     end = timezone.localdate(now).replace(day=1) - timedelta(days=1)
     start = end.replace(day=1)

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from core.pdf import pdf_system_check
 
 
 class TicketsConfig(AppConfig):
@@ -9,9 +12,6 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Work orders")
 
     def ready(self) -> None:
-        from django.core.checks import Tags, register  # noqa: PLC0415 (models load after apps.py)
-
-        from core.pdf import pdf_system_check  # noqa: PLC0415 (models load after apps.py)
         from tickets import approvals, callback_handlers, deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
 
         post_migrate.connect(_install_open_counts, sender=self)  # issue 21.1: triggers + counts rebuilt
