@@ -1,5 +1,6 @@
 """Root fixtures: two sites (A and B) with departments, a zone, units, and staff in every role."""
 
+import copy
 import os
 from types import SimpleNamespace
 
@@ -10,6 +11,7 @@ from core.roles import Role
 from estates.models import Department
 from tests.factories import (
     BuildingFactory,
+    CompanyFactory,
     DepartmentFactory,
     ResidentFactory,
     SiteFactory,
@@ -30,6 +32,48 @@ def pytest_runtest_setup(item):
     if os.environ.get("CI"):
         pytest.fail("CI must run PostgreSQL-only tests on PostgreSQL; DATABASE_URL is not PostgreSQL")
     pytest.skip("needs PostgreSQL (set DATABASE_URL); runs in CI")
+
+
+# The longest tests (measured with --durations, issue 14.8), started first: xdist hands tests out in
+# collection order, so these spread over the workers from the start instead of ending the run on one.
+STARTED_FIRST = (
+    "tests/project/test_migrations.py::test_migration_history",
+    "tests/project/test_no_english.py",
+    "tests/tickets/test_demo_approvals.py",
+    "tests/core/test_actions_enforced.py",
+    "tests/fees/test_demo.py",
+    "tests/e2e/",
+    "tests/project/test_deployment.py",
+    "tests/core/test_workers.py",
+    "tests/reports/test_annual.py",
+    "tests/fees/test_bank_and_property.py",
+)
+
+
+def _django_order(item) -> int:
+    """pytest-django's grouping, kept: tests in a rolled-back transaction first, then the transactional
+    ones (they end by emptying the tables), then the tests without a database."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+            {"transactional_db", "live_server"} & fixtures):
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def rank(item) -> tuple[int, int]:
+        first = next((i for i, prefix in enumerate(STARTED_FIRST) if item.nodeid.startswith(prefix)),
+                     len(STARTED_FIRST))
+        return _django_order(item), first
+
+    items.sort(key=rank)  # stable: the others keep their order
 
 
 def run_data_migrations() -> int:
@@ -70,9 +114,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Issue 14.8: the test database comes from the models, then the data migrations' seeds run once."""
     from django.conf import settings
 
-    if not settings.DATABASES["default"].get("TEST", {}).get("MIGRATE", True):
-        with django_db_blocker.unblock():
+    with django_db_blocker.unblock():
+        if not settings.DATABASES["default"].get("TEST", {}).get("MIGRATE", True):
             run_data_migrations()
+        _SITES.build()
+
+
+@pytest.fixture
+def small_demo_estates(monkeypatch):
+    """The demo estates at a tenth of their size (3 buildings, 2 entrances, 3 floors, 2 rooms a floor):
+    every kind of record the demo makes, a fraction of the rows (issue 14.8)."""
+    from estates import demo as estates_demo
+
+    monkeypatch.setattr(estates_demo, "SITES", [(*s[:4], 3, 2, 3, 2) for s in estates_demo.SITES])
 
 
 @pytest.fixture(autouse=True)
@@ -88,16 +142,20 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool((marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)))
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test (threads, live server) ends by emptying every table, seeds included; the
     next one gets the seeds back (pytest-django runs these after all the others)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
-        {"transactional_db", "live_server"} & set(request.fixturenames))
-    if transactional:
+    if _transactional(request):
         request.getfixturevalue("transactional_db")
         run_data_migrations()
+        _SITES.templates.clear()  # the seeds have new ids now: sites are built row by row again
 
 
 def _make_site(label: str):
@@ -129,14 +187,157 @@ def _make_site(label: str):
                            depts=depts, staff=staff, users={k: s.user for k, s in staff.items()})
 
 
-@pytest.fixture
-def site_a(db):
-    return _make_site("A")
+class _SiteTemplates:
+    """Sites A and B are built once per test database (issue 14.8): in the session's setup, inside a
+    transaction that is rolled back, their rows (every row of every table the build made) are read
+    back; a test asking for site_a inserts those rows again (a handful of INSERTs instead of ~300
+    queries) and gets its own copies of the objects. The ids are the same in every test (sequences
+    never hand them out again), so the caches keyed by id are emptied first. Time-dependent defaults
+    (created, joined…) are taken again at insert time, as a build under a frozen clock would. After a
+    transactional test has flushed the tables, or when a build made rows this cannot replay, the
+    sites are built with the factories as before."""
+
+    def __init__(self) -> None:
+        self.templates: dict[str, tuple[list, list, SimpleNamespace]] = {}
+
+    @staticmethod
+    def _models() -> list:
+        from django.apps import apps
+
+        return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+    def _marks(self, models) -> dict | None:
+        from django.db.models import Max
+
+        marks = {}
+        for model in models:
+            pk = model._meta.pk
+            if pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField"):
+                marks[model] = model._base_manager.aggregate(m=Max(pk.attname))["m"] or 0
+            else:
+                marks[model] = ("count", model._base_manager.count())
+        return marks
+
+    def _rows_since(self, models, before: dict) -> list | None:
+        rows = []
+        for model in models:
+            mark = before[model]
+            if isinstance(mark, tuple):
+                if model._base_manager.count() != mark[1]:
+                    return None  # rows without an integer id: not replayable
+                continue
+            new = list(model._base_manager.filter(pk__gt=mark).order_by("pk"))
+            if new:
+                rows.append((model, new))
+        return rows
+
+    def build(self) -> None:
+        from django.contrib.auth.models import Group
+        from django.db import transaction
+
+        self.templates.clear()
+        models = self._models()
+        built: dict[str, tuple[list, list, SimpleNamespace]] = {}
+        with transaction.atomic():
+            marks = self._marks(models)
+            CompanyFactory()
+            for role in Role:
+                Group.objects.get_or_create(name=str(role))
+            base = self._rows_since(models, marks)
+            for label in ("A", "B"):
+                marks = self._marks(models)
+                ns = _make_site(label)
+                rows = self._rows_since(models, marks)
+                if base is None or rows is None:
+                    transaction.set_rollback(True)
+                    return
+                built[label] = (base, rows, copy.deepcopy(ns))
+            transaction.set_rollback(True)
+        if connection.vendor == "sqlite":  # rolled back: keep autoincrement past the templates' ids
+            with connection.cursor() as cur:
+                for base_rows, rows, _ns in built.values():
+                    for model, objs in base_rows + rows:
+                        top = max(o.pk for o in objs)
+                        cur.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                                    [top, model._meta.db_table])
+                        if not cur.rowcount:
+                            cur.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                                        [model._meta.db_table, top])
+        self.templates.update(built)
+
+    def site(self, label: str) -> SimpleNamespace:
+        from django.core.cache import cache
+        from django.db.models import DateField
+        from django.utils import timezone
+
+        from core.calendar_source import calendar_changed, site_hours_changed
+
+        if label not in self.templates:
+            return _make_site(label)
+        base, rows, template = self.templates[label]
+        fresh: dict[tuple, dict] = {}
+        for shared, (model, objs) in [(True, r) for r in base] + [(False, r) for r in rows]:
+            timed = [f for f in model._meta.local_concrete_fields if isinstance(f, DateField)
+                     and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                          or (f.has_default() and callable(f.default)) or f.name == "history_date")]
+            copies = []
+            for obj in objs:
+                c = copy.copy(obj)
+                c._state = copy.copy(obj._state)
+                c._state.fields_cache = {}
+                for f in timed:
+                    if f.name == "history_date":  # simple-history stamps its rows with the save's time
+                        setattr(c, f.attname, timezone.now())
+                    else:
+                        setattr(c, f.attname, f.get_default() if f.has_default() else f.pre_save(c, True))
+                if timed:
+                    fresh[(model, obj.pk)] = {f.attname: getattr(c, f.attname) for f in timed}
+                copies.append(c)
+            existing = set()
+            if shared:  # the company and the role groups: the other site (or the test) may have them
+                existing = set(model._base_manager.filter(pk__in=[c.pk for c in copies])
+                               .values_list("pk", flat=True))
+            copies = [c for c in copies if c.pk not in existing]
+            if copies:
+                model._base_manager._insert(copies, fields=model._meta.local_concrete_fields, raw=True)
+        cache.clear()  # the auth cache and the calendar's version are keyed by these ids
+        calendar_changed()
+        ns = copy.deepcopy(template)
+        for obj in _instances(ns):
+            for attname, value in fresh.get((type(obj), obj.pk), {}).items():
+                setattr(obj, attname, value)
+        site_hours_changed(instance=ns.site)
+        return ns
+
+
+def _instances(ns: SimpleNamespace) -> list:
+    from django.db.models import Model
+
+    out, seen, todo = [], set(), [v for v in vars(ns).values()]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, list | tuple):
+            todo.extend(v)
+        elif isinstance(v, Model) and id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+            todo.extend(v._state.fields_cache.values())
+    return out
+
+
+_SITES = _SiteTemplates()
 
 
 @pytest.fixture
-def site_b(db):
-    return _make_site("B")
+def site_a(request, db):
+    return _SITES.site("A") if not _transactional(request) else _make_site("A")
+
+
+@pytest.fixture
+def site_b(request, db):
+    return _SITES.site("B") if not _transactional(request) else _make_site("B")
 
 
 @pytest.fixture

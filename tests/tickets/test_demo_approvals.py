@@ -15,7 +15,7 @@ from tickets.models import Material, WorkOrder
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_waiting_and_approved_extensions():
+def test_demo_has_waiting_and_approved_extensions(small_demo_estates):
     now = timezone.now()
     estates_demo.seed(now=now, stdout=None)
     with override_settings(PROPSERV_PDF_PRERENDER=False):
