@@ -32,7 +32,7 @@ class SuggestionSection(Section):
         return self.block(figures=[
             Figure("suggestions_pending", _("Suggestions waiting for the director"), agg["pending"],
                    url=url + "?state=pending"),
-            Figure("suggestions_late", _("Suggestions past the 5 working days"), late, alert=late > 0,
+            Figure("suggestions_late", _("Suggestions past their decision time"), late, alert=late > 0,
                    url=url + "?state=pending"),
             Figure("suggestions_adopted", _("Adopted suggestions being put into effect"), agg["adopted"],
                    url=url + "?state=adopted")])

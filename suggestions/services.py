@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.deadlines import deadline_start, deadline_stop
+from core.deadlines import deadline_start, deadline_stop, policy_limit
 from core.errors import DomainError
 from core.notifications import notification_queue
 from core.numbering import number_take
@@ -120,7 +120,8 @@ def suggestion_decision_overdue(*, suggestion_id: int, now: datetime) -> None:
     s = Suggestion.objects.filter(pk=suggestion_id, status=S.PENDING).first()
     if s is not None:
         SuggestionEvent.record(s, actor=None, kind="decision_overdue", at=now,
-                               note=_("Not decided within 5 working days."))
+                               note=_("Not decided within %(limit)s.")
+                               % {"limit": policy_limit(DECISION_CLOCK, s.site_id)})  # issue 14.6: the policy's amount
 
 
 def notice_allowed(s: Suggestion) -> bool:

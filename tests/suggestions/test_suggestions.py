@@ -106,6 +106,8 @@ def test_decision_overdue_once(site_a, time_machine):
     deadline_breach_due()
     deadline_breach_due()
     assert SuggestionEvent.objects.filter(suggestion=s, kind="decision_overdue").count() == 1
+    # issue 14.6: the note states the policy's current amount, not a number written in the code
+    assert SuggestionEvent.objects.get(suggestion=s, kind="decision_overdue").note == "未在5 个工作日内作出决定。"
     dl = Deadline.objects.get(subject_id=s.pk, code="suggestion.decision")
     assert dl.state == Deadline.State.BREACHED
     assert list(Notification.objects.filter(deadline=dl).values_list("recipient_id", flat=True)) == [
