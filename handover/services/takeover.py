@@ -165,10 +165,10 @@ def takeover_keys_receive(*, inspection: Inspection, key_description: str, key_c
     now = now or timezone.now()
     _need(perm.can_takeover(actor, inspection.site_id), _("Only the acceptance team of this site receives keys."))
     inspection = lock_row(inspection)  # a double post waits here and then finds the keys already held
-    takeover = inspection.takeover
-    if takeover is None or inspection.unit_id is None:
+    takeover, unit = inspection.takeover, inspection.unit
+    if takeover is None or unit is None:
         raise DomainError(_("Keys are received for a unit inspected in a takeover."), code="bad_inspection")
-    unit = lock_row(inspection.unit)  # one custody per unit, whichever inspection receives its keys
+    unit = lock_row(unit)  # one custody per unit, whichever inspection receives its keys
     _need(inspection.passed, _("Only a unit that passed the inspection has its keys received."), "not_passed")
     busy = KeyDeposit.objects.filter(unit=unit).exclude(
         status__in=[KeyDeposit.Status.RETURNED, KeyDeposit.Status.CANCELLED]).exists()
