@@ -1,6 +1,6 @@
 """Work-order benchmark (SPEC §2 at scale): one site with 1,000,000 orders on a scratch PostgreSQL DB.
 
-    python -m bench tickets [--orders 1000000] [--runs 15] [--keep]
+    python -m bench tickets [--orders 1000000] [--runs 15] [--keep] [--pdf-only]
 
 Creates the database (default propserv_bench_tickets on 127.0.0.1, user postgres; override with
 BENCH_DATABASE_URL), migrates it, bulk-inserts the orders with generate_series (one every 2 minutes
@@ -224,6 +224,8 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="only the PDF part (issue 21.4): no list, detail or query timings, no web process")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     dbname = url.rsplit("/", 1)[1]
@@ -278,7 +280,7 @@ def _run(args) -> int:
 
     rows: list = []
     floor_ms = 0.0
-    for label, fn in [
+    for label, fn in [] if args.pdf_only else [
         ("request floor: trivial logged-in page (session, user, middleware)", lambda: get("/bench/floor/")),
         ("front-desk list, first page", lambda: get("/tickets/")),
         ("filtered page (status+category+zone)",
@@ -330,22 +332,23 @@ def _run(args) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for label, url in [("list", "/tickets/"), ("detail", order.get_absolute_url())]:
+    for label, url in [] if args.pdf_only else [("list", "/tickets/"), ("detail", order.get_absolute_url())]:
         with CaptureQueriesContext(connection) as ctx:
             get(url)
         slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
         print(f"slowest queries of {label}: " + "; ".join(f"{q['time']} s {q['sql'][:160]}" for q in slow))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ids = [o.pk for o in pdf_orders]
-    web_rss = _in_child("web", ids, staff.user.username)
+    web_rss = 0.0 if args.pdf_only else _in_child("web", ids, staff.user.username)
     worker_wall, worker_cpu, worker_rss = _in_child("worker", ids, staff.user.username)
     print(f"\n| measurement ({args.orders:,} orders, median of {args.runs}) | time | queries |")
     print("|---|---|---|")
     for label, value, q in rows:
         print(f"| {label} | {value} | {q} |")
     print(f"\nbatch PDF size {len(batch) / 1024:.0f} KiB; peak RSS of this benchmark process {rss:.0f} MiB")
-    print(f"peak RSS of a fresh web process serving lists, details and stored forms: {web_rss:.0f} MiB"
-          " (budget 300 MiB)")
+    if not args.pdf_only:
+        print(f"peak RSS of a fresh web process serving lists, details and stored forms: {web_rss:.0f} MiB"
+              " (budget 300 MiB)")
     print(f"a fresh worker process rendering the batch of 50 from nothing: {worker_wall:.2f} s, CPU {worker_cpu:.1f} s,"
           f" peak RSS of its process tree {worker_rss:.0f} MiB (budget 1,024 MiB)")
     print("load average {:.2f} {:.2f} {:.2f} on {} CPUs".format(*os.getloadavg(), os.cpu_count()))
