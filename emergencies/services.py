@@ -101,14 +101,6 @@ def emergency_timeline_add(*, event: EmergencyEvent, at: datetime, text: str, ac
 
 
 @transaction.atomic
-def emergency_team_set(*, event: EmergencyEvent, team, actor: User) -> EmergencyEvent:
-    ev = _lock(EmergencyEvent, event)
-    _need(perm.can_record(actor, ev.site_id), _("You may not change the team."))
-    ev.team.set(_staff_here(team, ev.site_id))
-    return ev
-
-
-@transaction.atomic
 def emergency_link(*, event: EmergencyEvent, actor: User, order_number: str = "", complaint_number: str = "",
                    now: datetime | None = None) -> EmergencyEvent:
     """E-01: the orders and complaints the emergency caused, found by number at this site."""

@@ -75,9 +75,6 @@ class ItemResultsMixin(forms.Form):
         d = self.cleaned_data
         return {i: {"passed": d[f"r_{i}"] == "pass", "note": d[f"n_{i}"]} for i in self.item_ids}
 
-    def item_fields(self):
-        return [(self[f"r_{i}"], self[f"n_{i}"]) for i in self.item_ids]
-
 
 class InspectionForm(OnceFormMixin, ItemResultsMixin):
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from estates.selectors import visible
 from inspections.models import (
     AssessmentMonth,
-    ChecklistTemplate,
     Inspection,
     InspectionDuty,
     InspectionPhoto,
@@ -47,10 +46,6 @@ def rectification_filter(qs: QuerySet[Rectification], *, state: str, user: Any,
     return qs.exclude(status=Rectification.Status.VERIFIED)
 
 
-def active_templates() -> QuerySet[ChecklistTemplate]:
-    return ChecklistTemplate.objects.filter(is_active=True).prefetch_related("items")
-
-
 def duty_list_visible_to(user: Any) -> QuerySet[InspectionDuty]:
     return visible(InspectionDuty.objects.select_related("site", "zone", "department", "inspection"), user)
 
@@ -71,22 +66,3 @@ def month_list_visible_to(user: Any) -> QuerySet[AssessmentMonth]:
 def ranking_rows(month: AssessmentMonth) -> list[ZoneScore]:
     return list(ZoneScore.objects.filter(month=month).select_related("zone").prefetch_related(
         "adjustments__by__staff").order_by("rank", "zone_id"))
-
-
-def latest_rankings(*, site_ids: list[int]) -> list[AssessmentMonth]:
-    """The newest ranking month per site (locked or draft)."""
-    out = []
-    seen: set[int] = set()
-    for m in AssessmentMonth.objects.filter(site_id__in=site_ids).select_related("site").order_by("-month", "site_id"):
-        if m.site_id not in seen:
-            seen.add(m.site_id)
-            out.append(m)
-    return out
-
-
-def month_for(*, site_ids: list[int], month) -> QuerySet[AssessmentMonth]:
-    return AssessmentMonth.objects.filter(site_id__in=site_ids, month=month)
-
-
-def zone_filter_q(zone_id: int | None) -> Q:
-    return Q(zone_id=zone_id) if zone_id else Q()

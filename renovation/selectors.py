@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from core.scope import visible
-from renovation.models import Change, GateEntry, Renovation, Violation, Worker
+from renovation.models import GateEntry, Renovation
 
 S = Renovation.Status
 # the board's columns: (key, label source, filter)
@@ -34,17 +34,5 @@ def filter_board(qs: QuerySet[Renovation], key: str) -> QuerySet[Renovation]:
     return qs.filter(BOARD[key]) if key in BOARD else qs
 
 
-def worker_by_pass(site_id: int, pass_number: str) -> Worker | None:
-    return Worker.objects.filter(site_id=site_id, pass_number__iexact=pass_number).first()
-
-
 def open_gate_entries(ren: Renovation) -> QuerySet[GateEntry]:
     return ren.gate_entries.filter(left_at__isnull=True).select_related("worker")
-
-
-def violation_list_visible_to(user) -> QuerySet[Violation]:
-    return visible(Violation.objects.select_related("renovation__unit"), user)
-
-
-def change_list_visible_to(user) -> QuerySet[Change]:
-    return visible(Change.objects.select_related("renovation__unit"), user)
