@@ -71,14 +71,6 @@ def can_finance(user, site_id: int) -> bool:
     return allows(check_finance, user, site_id)
 
 
-def can_read_meters(user, site_id: int) -> bool:
-    return allows(check_read_meters, user, site_id)
-
-
-def can_manage_reminders(user, site_id: int) -> bool:
-    return allows(check_manage_reminders, user, site_id)
-
-
 def can_view_fees(user) -> bool:
     return is_company_level(user) or has_role(user, *VIEWERS)
 

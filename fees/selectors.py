@@ -40,7 +40,6 @@ from fees.models import (
     BillRun,
     DepositMovement,
     LedgerEntry,
-    Meter,
     MeterReading,
     Payment,
     Receipt,
@@ -91,10 +90,6 @@ def bank_batch_list_visible_to(user) -> QuerySet[BankBatch]:
     return _visible(BankBatch.objects.select_related("site"), user)
 
 
-def meter_list_visible_to(user) -> QuerySet[Meter]:
-    return _visible(Meter.objects.select_related("unit", "building"), user)
-
-
 def _sum_of(qs: QuerySet, expr) -> Subquery:
     return Subquery(qs.order_by().values("unit_id").annotate(s=Sum(expr, output_field=M)).values("s")[:1],
                     output_field=M)
@@ -113,10 +108,6 @@ def unit_account(unit: Unit) -> dict:
     return {"balance": fen(sums.get("balance")), "deposit": fen(sums.get("deposit")),
             "outstanding": fen(sums.get("outstanding")),
             "open_bills": Bill.objects.filter(unit=unit, status=Bill.Status.OPEN).order_by("period", "pk")}
-
-
-def months_between(period: date, as_of: date) -> int:
-    return (as_of.year - period.year) * 12 + as_of.month - period.month
 
 
 def _age_expr(as_of: date):
@@ -251,15 +242,6 @@ def arrears_aging(user, *, as_of: date, group: str = "unit", site_id: int | None
         if as_of >= timezone.localdate().replace(day=1) or not _open_after(user, as_of):
             return _UnitArrears(user, **kw)
     return _from_bills(user, group=group, **kw)
-
-
-def arrears_units_of_zone(*, site_id: int, zone_id: int | None, min_months: int, as_of: date) -> list[int]:
-    """Units with a bill open for at least `min_months` months (candidates for reminders)."""
-    oldest = _shift(as_of, -min_months)
-    qs = Bill.objects.filter(site_id=site_id, status=Bill.Status.OPEN, period__lte=oldest)
-    if zone_id:
-        qs = qs.filter(unit__building__zone_id=zone_id)
-    return list(qs.values_list("unit_id", flat=True).distinct())
 
 
 def collection_rate(*, site_ids: list[int], period: date) -> list[dict]:
