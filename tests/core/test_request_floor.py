@@ -4,6 +4,7 @@ to them is seen on the next request."""
 import pytest
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.urls import reverse
 
 from core.roles import Role
 from estates.models import Site
@@ -62,3 +63,26 @@ def test_password_change_ends_other_sessions(client, site_a):
     user.set_password("new-secret-1234")
     user.save()
     assert client.get(FLOOR).status_code == 302
+
+
+def test_menu_computed_once_per_user_state_and_follows_a_role_change(client, site_a):
+    # issue 21.2: the menu is kept per process under a digest of the user object (roles, staff, sites),
+    # language and URLs; SPEC X-01: a role given or taken changes the menu on the very next request
+    from unittest import mock
+
+    from core import context_processors
+
+    user = site_a.users["front_desk"]
+    client.force_login(user)
+    board = reverse("tickets:dispatch_board")
+    assert board not in client.get(reverse("tickets:order_list")).content.decode()
+    with mock.patch.object(context_processors, "_navigation", wraps=context_processors._navigation) as computed:
+        assert board not in client.get(reverse("tickets:order_list")).content.decode()
+        assert computed.call_count == 0  # the same user: the kept menu
+        user.groups.add(Group.objects.get(name=Role.DEPT_SUPERVISOR))
+        assert board in client.get(reverse("tickets:order_list")).content.decode()
+        assert computed.call_count == 1
+        english = client.get(reverse("tickets:order_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Dispatch board" in english and computed.call_count == 2
+    user.groups.remove(Group.objects.get(name=Role.DEPT_SUPERVISOR))
+    assert board not in client.get(reverse("tickets:order_list")).content.decode()

@@ -11,7 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from estates.models import Department, Site, Zone
 from tests.tickets.helpers import T0, register
+from tickets import selectors
 from tickets.models import Category, WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,48 @@ def test_row_names_without_joins(client, site_a, django_assert_max_num_queries):
     assert (row.category.name, row.unit.code, row.zone.name) == (order.category.name, order.unit.code,
                                                                  order.zone.name)
     assert order.category.name in html
+
+
+def _orm_names(site_ids, sites):
+    def rows(qs, *fields):
+        return [tuple(getattr(o, f) for f in fields) for o in qs]
+
+    return {"categories": rows(Category.objects.filter(is_active=True).order_by("sort", "name", "pk"), "pk", "name"),
+            "departments": rows(Department.objects.filter(site_id__in=site_ids).order_by("site", "kind", "name", "pk"),
+                                "pk", "name"),
+            "zones": rows(Zone.objects.filter(site_id__in=site_ids).order_by("site", "name", "pk"), "pk", "name"),
+            "sites": rows(Site.objects.filter(pk__in=site_ids).order_by("name", "pk"), "pk", "name", "code")
+            if sites else []}
+
+
+def test_filter_choices_in_one_query_match_the_models_order(site_a, site_b, django_assert_num_queries):
+    # issue 21.2: the choices and the page's units in one statement, the same rows in the same order as the
+    # models' own querysets (Meta.ordering; departments and zones by their site's name), ties by id
+    Zone.objects.create(site=site_b.site, name="A一片区")  # same name as A's zone, at the other site
+    Department.objects.create(site=site_a.site, kind="engineering", name="工程部")  # a tie broken by id
+    Category.objects.filter(code="lamp").update(is_active=False)
+    ids = [site_a.site.pk, site_b.site.pk]
+    units = [site_a.units[0].pk, site_b.units[1].pk]
+    with django_assert_num_queries(1):
+        got = selectors.work_order_list_names(ids, units, sites=True)
+    expect = _orm_names(ids, True)
+    assert {k: [tuple(getattr(o, f) for f in (("pk", "name", "code") if k == "sites" else ("pk", "name")))
+                for o in got[k]] for k in expect} == expect
+    assert {pk: u.code for pk, u in got["units"].items()} == {site_a.units[0].pk: site_a.units[0].code,
+                                                             site_b.units[1].pk: site_b.units[1].code}
+    one = selectors.work_order_list_names([site_a.site.pk], [], sites=False)
+    assert [o.pk for o in one["zones"]] == [site_a.zone.pk] and one["sites"] == [] and one["units"] == {}
+    assert [(o.pk, o.name) for o in one["departments"]] == _orm_names([site_a.site.pk], False)["departments"]
+    assert selectors.work_order_list_names([], [], sites=False)["departments"] == []
+
+
+def test_list_page_from_its_fragments_is_two_queries(client, site_a, django_assert_num_queries):
+    # issue 21.2: the page query and one for the filter choices with the page's units; nothing else once the
+    # rows and the menu are cached (the session and the user come from the cache too)
+    order = register(site_a, now=T0)
+    client.force_login(site_a.users["front_desk"])
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        _get(client)
+        with django_assert_num_queries(2):
+            r, html, rendered = _get(client)
+    assert TABLE not in rendered and order.number in html and order.unit.code in html
