@@ -289,3 +289,14 @@ def deadline_rows(c: Complaint) -> list[dict]:
         rows.append({"deadline": d, "name": gettext(policy.name), "role": role, "people": cache.get(key, ""),
                      "then": then, "running": d.state == Deadline.State.RUNNING})
     return rows
+
+
+def complaint_by_number(site_id: int, number: str) -> Complaint | None:
+    """A site's complaint by its number (another app links one, e.g. an emergency, SPEC E-01)."""
+    return Complaint.objects.filter(site_id=site_id, number=number).first()
+
+
+def complaints_of_unit(site_id: int, unit_id: int) -> QuerySet[Complaint]:
+    """A household's complaints, newest first, praise left out (the resident pages, SPEC P-02)."""
+    return (Complaint.objects.filter(site_id=site_id, unit_id=unit_id)
+            .exclude(kind=Complaint.Kind.PRAISE).order_by("-received_at", "-id"))

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.selectors import complaint_by_number
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.notifications import notification_queue
@@ -24,7 +25,9 @@ from emergencies.models import (
     SupplyItem,
     TimelineEntry,
 )
+from estates.models import Site
 from estates.selectors import users_with_roles
+from tickets.selectors import work_order_by_number
 
 DRILL_CLOCK = "drill.plan"
 
@@ -61,9 +64,7 @@ def emergency_open(*, site, kind: str, title: str, location: str, started_at: da
         _need(order.site_id == site.pk and order.is_emergency, _("Only an emergency work order of this site opens an "
                                                                    "emergency event."), "order")
     if complaint is not None:
-        from complaints.models import Severity  # noqa: PLC0415
-
-        _need(complaint.site_id == site.pk and complaint.severity == Severity.EMERGENCY,
+        _need(complaint.site_id == site.pk and complaint.is_emergency,
               _("Only an emergency complaint of this site opens an emergency event."), "complaint")
     ev = EmergencyEvent(site=site, kind=kind, title=title.strip()[:200], location=location.strip()[:200],
                         started_at=started_at, reported_at=now, commander=commander, created_by=actor)
@@ -104,20 +105,17 @@ def emergency_timeline_add(*, event: EmergencyEvent, at: datetime, text: str, ac
 def emergency_link(*, event: EmergencyEvent, actor: User, order_number: str = "", complaint_number: str = "",
                    now: datetime | None = None) -> EmergencyEvent:
     """E-01: the orders and complaints the emergency caused, found by number at this site."""
-    from complaints.models import Complaint  # noqa: PLC0415
-    from tickets.models import WorkOrder  # noqa: PLC0415
-
     now = now or timezone.now()
     ev = _lock(EmergencyEvent, event)
     _need(perm.can_record(actor, ev.site_id), _("You may not link records to this emergency."))
     _need(bool(order_number.strip() or complaint_number.strip()), _("Enter a work order or complaint number."),
           "number")
     if order_number.strip():
-        order = WorkOrder.objects.filter(site_id=ev.site_id, number=order_number.strip()).first()
+        order = work_order_by_number(ev.site_id, order_number.strip())
         _need(order is not None, _("No work order %(n)s at this site.") % {"n": order_number.strip()}, "order")
         ev.work_orders.add(order)
     if complaint_number.strip():
-        c = Complaint.objects.filter(site_id=ev.site_id, number=complaint_number.strip()).first()
+        c = complaint_by_number(ev.site_id, complaint_number.strip())
         _need(c is not None, _("No complaint %(n)s at this site.") % {"n": complaint_number.strip()}, "complaint")
         ev.complaints.add(c)
     return ev
@@ -183,8 +181,6 @@ def drill_period_ensure(*, site, now: datetime | None = None) -> DrillPeriod:
 
 
 def drill_periods_ensure_all(*, now: datetime | None = None) -> int:
-    from estates.models import Site  # noqa: PLC0415
-
     return len([s for s in Site.objects.all() if drill_period_ensure(site=s, now=now)])
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from complaints.selectors import complaint_by_number
 from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
@@ -21,6 +22,7 @@ from emergencies import services as svc
 from emergencies.actions import REGISTRY
 from emergencies.models import EmergencyEvent
 from estates.selectors import site_ids_visible_to, site_list_visible_to, staff_of
+from tickets.selectors import work_order_by_number
 
 
 def _user_site(request: HttpRequest):
@@ -45,12 +47,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "may_record": site is not None and perm.can_record(request.user, site.pk)})
 
 
-def _find(model_path: str, site, number: str):
-    from django.apps import apps  # noqa: PLC0415
-
+def _find(by_number, site, number: str):
+    """The work order or complaint that opens the emergency, read through its app's selector."""
     if not number.strip():
         return None
-    obj = apps.get_model(model_path).objects.filter(site=site, number=number.strip()).first()
+    obj = by_number(site.pk, number.strip())
     if obj is None:
         raise DomainError(_("No record %(n)s at this site.") % {"n": number.strip()}, code="number")
     return obj
@@ -70,8 +71,8 @@ def event_new(request: HttpRequest) -> HttpResponse:
         try:
             ev = svc.emergency_open(site=site, kind=d["kind"], title=d["title"], location=d["location"],
                                     started_at=d["started_at"], commander=d["commander"], team=d["team"],
-                                    order=_find("tickets.WorkOrder", site, d["order_number"]),
-                                    complaint=_find("complaints.Complaint", site, d["complaint_number"]),
+                                    order=_find(work_order_by_number, site, d["order_number"]),
+                                    complaint=_find(complaint_by_number, site, d["complaint_number"]),
                                     actor=request.user)
         except DomainError as err:
             form.add_error(None, err.message)

@@ -347,3 +347,18 @@ def deposit_summary(unit: Unit) -> list[dict]:
 def deposit_movements(unit: Unit) -> QuerySet[DepositMovement]:
     return (DepositMovement.objects.filter(unit_id=unit.pk).select_related("actor", "payment__receipt")
             .order_by("-at", "-id"))
+
+
+def deposit_movements_of(reference: str) -> QuerySet[DepositMovement]:
+    """The movements of one deposit by its reference (e.g. a renovation permit, SPEC R-07), oldest first."""
+    return DepositMovement.objects.filter(reference=reference).order_by("at", "id")
+
+
+def deposit_movements_before(*, site_ids: list[int], reference_prefix: str, end) -> QuerySet[DepositMovement]:
+    """The sites' movements of the deposits whose reference starts so (a dashboard's totals), before `end`."""
+    return DepositMovement.objects.filter(site_id__in=site_ids, reference__startswith=reference_prefix, at__lt=end)
+
+
+def payment_method_choices() -> list[tuple[str, Any]]:
+    """How a payment may be made, for another app's form that takes one (e.g. the move-in fees, H-02)."""
+    return list(Payment.Method.choices)

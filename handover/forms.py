@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.once import OnceFormMixin
 from estates.models import Building, Resident, Unit
-from fees.models import Payment
+from fees.selectors import payment_method_choices
 from handover.models import MoveInDocument, Scope
 from handover.services import items_of
 
@@ -145,7 +145,7 @@ class FeesForm(OnceFormMixin):
     amount2 = forms.CharField(label=_("Amount (yuan)"), max_length=20, required=False)
     desc3 = forms.CharField(label=_("Charge"), max_length=120, required=False)
     amount3 = forms.CharField(label=_("Amount (yuan)"), max_length=20, required=False)
-    method = forms.ChoiceField(label=_("Paid by"), choices=Payment.Method.choices)
+    method = forms.ChoiceField(label=_("Paid by"), choices=payment_method_choices)
 
     def lines(self) -> list[tuple[str, str]]:
         d = self.cleaned_data

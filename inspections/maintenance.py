@@ -22,15 +22,20 @@ from django.utils.translation import gettext as _
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.roles import Role, has_role
+from core.uploads import DOCUMENT_KINDS, check_file
 from estates.models import Department
 from inspections import permissions
 from inspections.models import (
     Cadence,
+    Equipment,
+    EquipmentDocument,
     MaintenanceOccurrence,
     MaintenancePlan,
     MaintenancePlanLine,
     MaintenanceTemplateLine,
 )
+from tickets.selectors import category_by_code
+from tickets.services import work_order_dispatch, work_order_register
 
 LEAD_DAYS = 30  # the work order is issued this many days before the due date
 CATEGORY_CODE = "internal-work"  # tickets' internal category ("set by the department", T-04)
@@ -89,11 +94,8 @@ def _due_at(site: Any, day: date) -> datetime:
 @transaction.atomic
 def occurrences_generate(*, site: Any, today: date, now: datetime | None = None) -> list[MaintenanceOccurrence]:
     """Issue the work orders of occurrences due within LEAD_DAYS (beat: daily). Idempotent."""
-    from tickets.models import Category  # noqa: PLC0415 (inspections uses tickets; never the reverse)
-    from tickets.services import work_order_dispatch, work_order_register  # noqa: PLC0415
-
     now = now or timezone.now()
-    category = Category.objects.filter(code=CATEGORY_CODE).first()
+    category = category_by_code(CATEGORY_CODE)
     if category is None:
         raise DomainError(_("The internal work-order category is missing."), code="category")
     made = []
@@ -160,9 +162,6 @@ def year_view(plan: MaintenancePlan, *, today: date) -> list[dict]:
 def equipment_save(*, site: Any, actor: User, data: dict, equipment: Any = None, document: Any = None,
                    document_title: str = "") -> Any:
     """Register or edit a piece of equipment (O-05); an attached document goes through core.uploads."""
-    from core.uploads import DOCUMENT_KINDS, check_file  # noqa: PLC0415
-    from inspections.models import Equipment, EquipmentDocument  # noqa: PLC0415
-
     if not can_manage(actor, site.pk):
         raise DomainError(_("Only the department supervisor, the head or the director keeps the plan."),
                           code="not_allowed")

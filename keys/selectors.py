@@ -97,3 +97,14 @@ def key_monthly_summary(*, site_ids: list[int], start: datetime, end: datetime) 
         "incidents_opened": incidents.filter(opened_at__gte=start, opened_at__lt=end).count(),
         "incidents_open": incidents.filter(status=KeyIncident.Status.OPEN).count(),
     }
+
+
+def unit_keys_held(unit_id: int) -> bool:
+    """A deposit of the unit is registered and not yet returned or cancelled (one custody per unit, K-01)."""
+    return KeyDeposit.objects.filter(unit_id=unit_id).exclude(
+        status__in=[KeyDeposit.Status.RETURNED, KeyDeposit.Status.CANCELLED]).exists()
+
+
+def unit_key_in_cabinet(unit_id: int) -> KeyDeposit | None:
+    """The unit's first deposit stored in the cabinet (the keys returned at the move-in, H-02 / K-07)."""
+    return KeyDeposit.objects.filter(unit_id=unit_id, status=KeyDeposit.Status.STORED).order_by("id").first()

@@ -8,7 +8,7 @@ from core.once import OnceFormMixin
 from core.uploads import IMAGE_ACCEPT
 from portal.models import USERNAME_PREFIX, Notice, OnlineEvaluation, OnlineReport
 from portal.services import MAX_PHOTOS
-from tickets.models import Category
+from tickets.selectors import categories_active
 
 
 class Styled:
@@ -97,7 +97,7 @@ class ConfirmForm(OnceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("pk")
+        self.fields["category"].queryset = categories_active()
 
 
 class DeclineForm(OnceFormMixin, forms.Form):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from complaints.models import Complaint
+from complaints.selectors import complaints_of_unit
 from core.models import Notification
 from estates.selectors import visible
 from portal.models import Notice, OnlineReport, ResidentAccount
-from tickets.models import WorkOrder, WorkOrderEvent
+from tickets.selectors import work_order_by_public_token, work_order_history, work_orders_of_unit
+
+if TYPE_CHECKING:  # types only: the rows are read through the tickets and complaints selectors
+    from complaints.models import Complaint
+    from tickets.models import WorkOrder
 
 
 def account_of(user) -> ResidentAccount:
@@ -23,8 +29,7 @@ def account_of(user) -> ResidentAccount:
 
 
 def my_orders(account: ResidentAccount):
-    return (WorkOrder.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
-            .select_related("category", "department", "assignee").order_by("-received_at", "-id"))
+    return work_orders_of_unit(account.site_id, account.unit_id)
 
 
 def my_order(account: ResidentAccount, pk: int) -> WorkOrder:
@@ -32,8 +37,7 @@ def my_order(account: ResidentAccount, pk: int) -> WorkOrder:
 
 
 def my_complaints(account: ResidentAccount):
-    return (Complaint.objects.filter(site_id=account.site_id, unit_id=account.unit_id)
-            .exclude(kind=Complaint.Kind.PRAISE).order_by("-received_at", "-id"))
+    return complaints_of_unit(account.site_id, account.unit_id)
 
 
 def my_complaint(account: ResidentAccount, pk: int) -> Complaint:
@@ -50,7 +54,7 @@ def my_report(account: ResidentAccount, pk: int) -> OnlineReport:
 
 
 def order_history(order: WorkOrder):
-    return WorkOrderEvent.objects.filter(order=order).order_by("at", "pk")
+    return work_order_history(order)
 
 
 def my_notices(account: ResidentAccount):
@@ -60,7 +64,10 @@ def my_notices(account: ResidentAccount):
 def order_by_public_token(token: str) -> WorkOrder:
     if not token or len(token) < 16:
         raise Http404
-    return get_object_or_404(WorkOrder.objects.select_related("category"), public_token=token)
+    order = work_order_by_public_token(token)
+    if order is None:
+        raise Http404
+    return order
 
 
 def desk_queue(user):

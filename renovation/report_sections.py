@@ -9,6 +9,9 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fees.selectors import deposit_movements_before
+from renovation.models import Renovation, Violation
+from renovation.selectors import BOARD
 from reports.registry import MONEY, Figure, Section, Table, register
 
 
@@ -18,9 +21,7 @@ def _list(state: str = "") -> str:
 
 
 def _deposits(site_ids: list[int], start: datetime | None, end: datetime) -> dict:
-    from fees.models import DepositMovement  # noqa: PLC0415  (fees only when the section runs)
-
-    qs = DepositMovement.objects.filter(site_id__in=site_ids, reference__startswith="ZX:", at__lt=end)
+    qs = deposit_movements_before(site_ids=site_ids, reference_prefix="ZX:", end=end)
     taken = qs.filter(kind="taken").aggregate(s=Sum("amount"))["s"] or 0
     out = qs.exclude(kind="taken").aggregate(s=Sum("amount"))["s"] or 0
     period = qs.filter(at__gte=start) if start else qs
@@ -37,9 +38,6 @@ class RenovationSection(Section):
     requires = ("renovation.Renovation", "renovation.Violation")
 
     def monthly(self, *, site_ids: list[int], start: datetime, end: datetime):
-        from renovation.models import Renovation, Violation  # noqa: PLC0415
-        from renovation.selectors import BOARD  # noqa: PLC0415
-
         rens = Renovation.objects.filter(site_id__in=site_ids)
         accepted = rens.filter(acceptance_applied_at__gte=start, acceptance_applied_at__lt=end)
         money = _deposits(site_ids, start, end)
@@ -63,9 +61,6 @@ class RenovationSection(Section):
         return self.block(figures=figures, tables=[table])
 
     def dashboard(self, *, site_ids: list[int], now: datetime):
-        from renovation.models import Renovation  # noqa: PLC0415
-        from renovation.selectors import BOARD  # noqa: PLC0415
-
         counts = Renovation.objects.filter(site_id__in=site_ids).aggregate(
             **{k: Count("id", filter=q) for k, q in BOARD.items() if k != "closed"},
             open_violations=Count("violations", filter=Q(violations__status="open")))

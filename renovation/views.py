@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from core.once import submit_once
 from core.paging import paginate
 from core.pdf import qr_png_data_uri, render_pdf
 from estates.selectors import site_list_visible_to, staff_of
-from fees.models import DepositMovement
+from fees.selectors import deposit_movements_of
 from renovation import forms as f
 from renovation import permissions as perm
 from renovation import selectors as sel
@@ -136,7 +138,7 @@ def _detail_ctx(request: HttpRequest, ren: Renovation, bound: dict | None = None
         "gate_entries": ren.gate_entries.select_related("worker")[:20],
         "events": ren.events.select_related("actor"), "deadlines": deadlines_of(ren),
         "missing_documents": svc.missing_documents(ren), "blockers": svc.approval_blockers(ren, u),
-        "held": held, "movements": DepositMovement.objects.filter(reference=ren.reference).order_by("at", "id"),
+        "held": held, "movements": deposit_movements_of(ren.reference),
         "public_url": request.build_absolute_uri(reverse("renovation:public", args=[ren.public_token])),
         "forms": REGISTRY.forms(u, ren, bound), "open_form": next(iter(bound or {}), ""),
     }
@@ -209,8 +211,6 @@ def permit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _data_uri(field_file) -> str:
-    import base64  # noqa: PLC0415
-
     try:
         with field_file.open("rb") as fh:
             body = fh.read()
@@ -234,8 +234,8 @@ def passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def refund_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """R-07: the refund receipt (退还凭证) of the deposit movements in fees."""
     ren = _get(request, pk)
-    moves = list(DepositMovement.objects.filter(reference=ren.reference).order_by("at", "id"))
-    if not any(m.kind == DepositMovement.Kind.REFUNDED for m in moves):
+    moves = list(deposit_movements_of(ren.reference))
+    if not any(m.kind == "refunded" for m in moves):  # fees' kind of a movement paid back
         raise Http404
     data = render_pdf("renovation/print/refund.html", {"ren": ren, "moves": moves, "now": timezone.now()})
     return _pdf(data, f"refund-{ren.number}.pdf")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.worktime import TZ
 from estates.models import Department, Resident, Site, Unit, Zone
 from estates.selectors import site_ids_visible_to
-from tickets.models import Category, Charge, Extension, Material, WorkOrder, WorkOrderPhoto
+from tickets.models import Category, Charge, Extension, Material, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
 UNIT_RE = re.compile(r"^[0-9A-Za-z]+-[0-9A-Za-z]+-[0-9A-Za-z]+$")
 PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
@@ -271,3 +271,29 @@ def orders_with_approved_charges(site_ids: list[int]) -> QuerySet[WorkOrder]:
             .exclude(status=WorkOrder.Status.CANCELLED)
             .filter(charges__isnull=False, charges__voided_at__isnull=True).distinct()  # X-01: voided rows are history
             .select_related("unit").prefetch_related("charges"))
+
+
+def work_orders_of_unit(site_id: int, unit_id: int) -> QuerySet[WorkOrder]:
+    """A household's work orders, newest first (the resident pages, SPEC P-02)."""
+    return (WorkOrder.objects.filter(site_id=site_id, unit_id=unit_id)
+            .select_related("category", "department", "assignee").order_by("-received_at", "-id"))
+
+
+def work_order_history(order: WorkOrder) -> QuerySet[WorkOrderEvent]:
+    """The order's events, oldest first (what the resident pages show of its progress)."""
+    return WorkOrderEvent.objects.filter(order=order).order_by("at", "pk")
+
+
+def work_order_by_public_token(token: str) -> WorkOrder | None:
+    """The order behind a printed form's QR code (SPEC P-03), with its category."""
+    return WorkOrder.objects.select_related("category").filter(public_token=token).first()
+
+
+def categories_active() -> QuerySet[Category]:
+    """The categories a new order may take (another app's intake form, e.g. the resident pages)."""
+    return Category.objects.filter(is_active=True).order_by("pk")
+
+
+def category_by_code(code: str) -> Category | None:
+    """A category by its code (another app registers an order of a set kind, e.g. the move-in defects, T-16)."""
+    return Category.objects.filter(code=code).first()

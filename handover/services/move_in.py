@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -18,6 +18,8 @@ from core.service_kit import lock_row, require_value
 from core.validators import normalize_id_number
 from estates.models import Resident, Unit, UnitDocument
 from estates.selectors import users_with_roles
+from estates.services import unit_document_add
+from fees.services import one_off_bill_issue, payment_post
 from handover import permissions as perm
 from handover.models import (
     Defect,
@@ -28,6 +30,14 @@ from handover.models import (
 )
 from handover.services._common import Step, _need
 from handover.services.takeover import inspection_record
+from keys.selectors import unit_key_in_cabinet
+from keys.services import key_deposit_return_to_resident
+from tickets.permissions import can_route_to_developer
+from tickets.selectors import category_by_code, work_order_channel
+from tickets.services import work_order_register, work_order_route_developer
+
+if TYPE_CHECKING:  # the type only: the deposit is read through the keys selector
+    from keys.models import KeyDeposit
 
 
 @transaction.atomic
@@ -94,8 +104,6 @@ def move_in_identity(*, move_in: MoveIn, resident: Resident, id_number: str, ide
 def move_in_fees(*, move_in: MoveIn, lines: list[tuple[str, Any]], method: str, actor: User,
                  now: datetime | None = None) -> MoveIn:
     """Step 2: the move-in fees billed and paid through `fees` (one bill, one payment with its receipt)."""
-    from fees.services import one_off_bill_issue, payment_post  # noqa: PLC0415
-
     now = now or timezone.now()
     mi = _step(move_in, actor, Step.FEES)
     bill = one_off_bill_issue(unit=mi.unit, title=_("Move-in fees"), lines=lines, actor=actor, now=now)
@@ -108,8 +116,6 @@ def move_in_fees(*, move_in: MoveIn, lines: list[tuple[str, Any]], method: str, 
 @transaction.atomic
 def move_in_documents(*, move_in: MoveIn, scans: dict[str, Any], actor: User, now: datetime | None = None) -> MoveIn:
     """Step 3: the agreement, management rules and fire-safety pledge signed; scans go to the resident file."""
-    from estates.services import unit_document_add  # noqa: PLC0415
-
     now = now or timezone.now()
     mi = _step(move_in, actor, Step.DOCUMENTS)
     kinds = MoveInDocument.Kind
@@ -125,23 +131,18 @@ def move_in_documents(*, move_in: MoveIn, scans: dict[str, Any], actor: User, no
     return _advance(mi, actor, ["documents_at"], now)
 
 
-def key_in_custody(unit: Unit):
-    from keys.models import KeyDeposit  # noqa: PLC0415
-
-    return KeyDeposit.objects.filter(unit=unit, status=KeyDeposit.Status.STORED).order_by("id").first()
+def key_in_custody(unit: Unit) -> KeyDeposit | None:
+    return unit_key_in_cabinet(unit.pk)
 
 
 @transaction.atomic
 def move_in_keys(*, move_in: MoveIn, signer_name: str, signed_on_paper: bool, actor: User, signature: str = "",
                  now: datetime | None = None) -> MoveIn:
     """Step 4: the keys received at the takeover are returned against signature (K-07, by the custodian)."""
-    from keys.services import key_deposit_return_to_resident  # noqa: PLC0415
-
     now = now or timezone.now()
     mi = _step(move_in, actor, Step.KEYS)
-    deposit = key_in_custody(mi.unit)
-    _need(deposit is not None, _("No key of this unit is in the cabinet: receive the developer's keys into custody "
-                                 "first (takeover)."), "no_key")
+    deposit = require_value(key_in_custody(mi.unit), _("No key of this unit is in the cabinet: receive the "
+                                                       "developer's keys into custody first (takeover)."), "no_key")
     key_deposit_return_to_resident(deposit=deposit, signer_name=signer_name, signed_on_paper=signed_on_paper,
                                    signature=signature, actor=actor, now=now)
     mi.key_deposit, mi.keys_at = deposit, now
@@ -164,20 +165,16 @@ def move_in_inspect(*, move_in: MoveIn, results: dict[int, dict], actor: User, d
 def move_in_defects_report(*, move_in: MoveIn, actor: User, now: datetime | None = None) -> MoveIn:
     """Step 6 (T-16): each defect found becomes a warranty work order routed to the developer with the agreed
     deadline; if the desk may not route, the order waits registered for the CS supervisor."""
-    from tickets.models import Category, WorkOrder  # noqa: PLC0415
-    from tickets.permissions import can_route_to_developer  # noqa: PLC0415
-    from tickets.services import work_order_register, work_order_route_developer  # noqa: PLC0415
-
     now = now or timezone.now()
     mi = _step(move_in, actor, Step.DEFECTS)
     defects = list(Defect.objects.select_for_update().filter(move_in=mi, work_order__isnull=True))
-    category = Category.objects.filter(code="repair").first()
+    category = category_by_code("repair")
     routed = 0
     for d in defects:
         category = require_value(category, _("The work-order category “repair” is missing."), "no_category")
         order = work_order_register(site=mi.site, category=category, unit=mi.unit, resident=mi.resident,
                                     content=f"{d.number} {d.location}: {d.description}", actor=actor, now=now,
-                                    is_warranty=True, channel=WorkOrder.Channel.VISIT)
+                                    is_warranty=True, channel=work_order_channel("visit"))
         if can_route_to_developer(actor, order):
             work_order_route_developer(order=order, actor=actor, due_at=d.due_at, note=d.number, now=now)
             routed += 1

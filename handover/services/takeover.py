@@ -26,6 +26,10 @@ from handover.models import (
 )
 from handover.services._common import _check_dates, _need, items_of
 from handover.services.defects import defect_list
+from keys.selectors import unit_keys_held
+from keys.services import key_deposit_register
+
+DEVELOPER_HANDOVER = "developer"  # the keys app's reason for keys the developer hands over (K-01)
 
 
 # ---- H-01 takeover
@@ -159,9 +163,6 @@ def takeover_keys_receive(*, inspection: Inspection, key_description: str, key_c
                           now: datetime | None = None):
     """H-01 / K-01: a unit that passed has its keys received into custody (a developer-handover deposit,
     approved and stored by the key app's dual control)."""
-    from keys.models import KeyDeposit  # noqa: PLC0415
-    from keys.services import key_deposit_register  # noqa: PLC0415
-
     now = now or timezone.now()
     _need(perm.can_takeover(actor, inspection.site_id), _("Only the acceptance team of this site receives keys."))
     inspection = lock_row(inspection)  # a double post waits here and then finds the keys already held
@@ -170,11 +171,9 @@ def takeover_keys_receive(*, inspection: Inspection, key_description: str, key_c
         raise DomainError(_("Keys are received for a unit inspected in a takeover."), code="bad_inspection")
     unit = lock_row(unit)  # one custody per unit, whichever inspection receives its keys
     _need(inspection.passed, _("Only a unit that passed the inspection has its keys received."), "not_passed")
-    busy = KeyDeposit.objects.filter(unit=unit).exclude(
-        status__in=[KeyDeposit.Status.RETURNED, KeyDeposit.Status.CANCELLED]).exists()
-    _need(not busy, _("The keys of this unit are already registered in custody."), "keys_held")
+    _need(not unit_keys_held(unit.pk), _("The keys of this unit are already registered in custody."), "keys_held")
     deposit = key_deposit_register(site=inspection.site, unit=unit,
-                                   reason=KeyDeposit.Reason.DEVELOPER_HANDOVER, key_description=key_description,
+                                   reason=DEVELOPER_HANDOVER, key_description=key_description,
                                    key_count=key_count, actor=actor,
                                    depositor_name=takeover.developer[:60], now=now)
     HandoverEvent.log(takeover, actor=actor, kind="keys_received", at=now, note=unit.code,
