@@ -8,4 +8,4 @@ class EmergenciesConfig(AppConfig):
     verbose_name = _("Emergencies")
 
     def ready(self) -> None:
-        from emergencies import deadline_handlers  # noqa: F401, PLC0415 (registers handlers)
+        from emergencies import deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from core.deadlines import breach_handler
+from emergencies.services import drill_period_missed
 
 
 @breach_handler("drill.plan")
 def drill_missing(deadline, now) -> None:
-    from emergencies.services import drill_period_missed  # noqa: PLC0415
-
     drill_period_missed(period_id=deadline.subject_id)

@@ -8,4 +8,4 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover and move-in")
 
     def ready(self) -> None:
-        from handover import deadline_handlers  # noqa: F401, PLC0415 (registers handlers)
+        from handover import deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)

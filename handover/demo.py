@@ -12,6 +12,8 @@ from core.errors import DomainError
 from estates.models import Site, Staff
 from handover import services as svc
 from handover.models import Scope, Takeover
+from keys import services as key_svc
+from keys.models import KeyApproval, KeyCabinet, KeyDeposit
 
 SITE_CODES = ("SSTY", "LYXQ")
 
@@ -79,9 +81,6 @@ def _seed_site(site: Site, *, now: datetime) -> None:
 
 
 def _keys_and_move_in(site: Site, passed, units, *, now: datetime, t1: datetime) -> None:
-    from keys import services as key_svc  # noqa: PLC0415
-    from keys.models import KeyApproval, KeyCabinet, KeyDeposit  # noqa: PLC0415
-
     c = site.code
     cs, head, desk = _staff(c, "cs_supervisor"), _staff(c, "center_head"), _staff(c, "front_desk")
     sec, officer = _staff(c, "security_supervisor"), _staff(c, "security_officer")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from core.actions import action_post_view
 from core.errors import DomainError
@@ -182,8 +183,6 @@ def defect_export(request: HttpRequest, fmt: str) -> HttpResponse:
                                                                "now": timezone.now()}), "defects.pdf")
     if fmt != "xlsx":
         raise Http404
-    from openpyxl import Workbook  # noqa: PLC0415
-
     wb = Workbook()
     ws = wb.active
     ws.title = _("Defect list")[:31]

@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callbacks.selectors import unsatisfied_routine_by_zone
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from core.roles import Role, has_role
@@ -68,8 +69,6 @@ def _stop_clock_if_done(month: AssessmentMonth, now: datetime) -> None:
 
 def self_assessments_draft(month: AssessmentMonth) -> None:
     """Per zone: 100 − 1 per unsatisfied routine callback of the month; reviewed rows stay as they are."""
-    from callbacks.selectors import unsatisfied_routine_by_zone  # noqa: PLC0415 (read through its selector)
-
     start, end = month_range(month.month)
     unsatisfied = unsatisfied_routine_by_zone(site_ids=[month.site_id], start=start, end=end)
     own = {r["zone_id"]: r for r in Inspection.objects.filter(

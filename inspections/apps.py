@@ -8,6 +8,6 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections and assessment")
 
     def ready(self) -> None:
-        from inspections import deadline_handlers, ticket_steps  # noqa: F401, PLC0415 (registers handlers)
+        from inspections import deadline_handlers, ticket_steps  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)
 
         ticket_steps.register()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.deadlines import breach_handler
+from inspections.maintenance import occurrence_missed
 from inspections.services import duty_missed
 
 
@@ -18,6 +19,4 @@ def cadence_missed(deadline, now) -> None:
 @breach_handler("maintenance.plan")
 def maintenance_missed(deadline, now) -> None:
     """O-05: the occurrence's due date passed without the work done: overdue on the dashboard."""
-    from inspections.maintenance import occurrence_missed  # noqa: PLC0415
-
     occurrence_missed(deadline.subject_id)

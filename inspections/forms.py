@@ -11,6 +11,7 @@ from core.once import OnceFormMixin
 from core.uploads import IMAGE_ACCEPT, MultiImageUploadField, _MultiInput
 from estates.models import Building, Department, Staff, Zone
 from inspections.models import ChecklistTemplate, Kind
+from inspections.services import ItemEntry
 
 PASS, FAIL = "pass", "fail"
 
@@ -73,8 +74,6 @@ class ChecklistForm(OnceFormMixin, forms.Form):
                                   ("result", "score", "note", "photos", "owner", "due_at")}} for item in self.items]
 
     def entries(self) -> list:
-        from inspections.services import ItemEntry  # noqa: PLC0415
-
         d = self.cleaned_data
         return [ItemEntry(item_id=item.pk, passed=d[f"i{item.pk}_result"] == PASS, score=d[f"i{item.pk}_score"],
                           note=d[f"i{item.pk}_note"], photos=d[f"i{item.pk}_photos"] or [],

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import AssessmentMonth, Rectification, ZoneScore
+from estates.models import Zone
+from inspections.appraisal import recognition_rates
+from inspections.maintenance import overdue_occurrences
+from inspections.models import AssessmentMonth, Inspection, Rectification, ZoneScore
 from inspections.selectors import duties_missed, rectifications_overdue
 from inspections.services import rank_key, zone_scores_compute
 from reports.registry import NUMBER, RATE, Figure, Section, Table, register
@@ -35,8 +38,6 @@ def ranking_table(*, site_ids: list[int], month) -> tuple[Table, bool]:
         urls.append(reverse("inspections:ranking", args=[s.month_id]))
     live_sites = [sid for sid in site_ids if sid not in months]
     if live_sites:
-        from estates.models import Zone  # noqa: PLC0415
-
         names = {z.pk: (f"{z.site.code} {z.name}" if multi else z.name)
                  for z in Zone.objects.filter(site_id__in=live_sites).select_related("site")}
         figures = zone_scores_compute(site_ids=live_sites, month=month)
@@ -74,8 +75,6 @@ class InspectionSection(Section):
             Figure("rectifications_overdue", _("Rectifications overdue"), overdue, alert=overdue > 0,
                    url=reverse("inspections:rectifications") + "?state=overdue"),
         ]
-        from inspections.maintenance import overdue_occurrences  # noqa: PLC0415
-
         maintenance = overdue_occurrences(site_ids=site_ids).count()
         figures.append(Figure("maintenance_overdue", _("Overdue planned maintenance"), maintenance,
                               alert=maintenance > 0, url=reverse("inspections:plans")))
@@ -84,8 +83,6 @@ class InspectionSection(Section):
         return self.block(figures=figures, tables=[table])
 
     def monthly(self, *, site_ids: list[int], start: datetime, end: datetime):
-        from inspections.models import Inspection  # noqa: PLC0415
-
         month = timezone.localdate(start).replace(day=1)
         table, locked = ranking_table(site_ids=site_ids, month=month)
         insp = Inspection.objects.filter(site_id__in=site_ids, inspected_at__gte=start, inspected_at__lt=end)
@@ -109,9 +106,6 @@ class InspectionSection(Section):
 
 def recognition_table(*, site_ids: list[int], start: datetime, end: datetime) -> Table:
     """A-06 / O-04: each zone's recognition rate from the spot checks, against the 90 % target."""
-    from estates.models import Zone  # noqa: PLC0415
-    from inspections.appraisal import recognition_rates  # noqa: PLC0415
-
     rates = recognition_rates(site_ids=site_ids, start=start, end=end)
     zones = Zone.objects.filter(pk__in=list(rates)).select_related("site").order_by("site_id", "name")
     multi = len(site_ids) > 1

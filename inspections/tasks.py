@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
+
+from estates.models import Site
+from inspections.maintenance import occurrences_generate
+from inspections.models import AssessmentMonth
+from inspections.services import duties_open, ranking_draft
 
 
 @shared_task(acks_late=True)
 def inspection_duties_task() -> int:
     """A-01 / A-04: open today's cadence duties (beat: daily 00:10). Idempotent."""
-    from django.utils import timezone  # noqa: PLC0415 (cycle: services may enqueue tasks)
-
-    from estates.models import Site  # noqa: PLC0415
-    from inspections.services import duties_open  # noqa: PLC0415
-
     now = timezone.now()
     return sum(duties_open(site=site, day=timezone.localdate(now), now=now) for site in Site.objects.order_by("pk"))
 
@@ -22,14 +25,6 @@ def ranking_draft_task() -> int:
     """A-02: at month start draft last month's zone ranking of every site (beat: the 1st, 02:00).
 
     Idempotent: a re-run re-drafts an unlocked month and leaves a locked one alone."""
-    from datetime import timedelta  # noqa: PLC0415
-
-    from django.utils import timezone  # noqa: PLC0415
-
-    from estates.models import Site  # noqa: PLC0415
-    from inspections.models import AssessmentMonth  # noqa: PLC0415
-    from inspections.services import ranking_draft  # noqa: PLC0415
-
     now = timezone.now()
     month = (timezone.localdate(now).replace(day=1) - timedelta(days=1)).replace(day=1)
     locked = set(AssessmentMonth.objects.filter(month=month, locked_at__isnull=False).values_list("site_id", flat=True))
@@ -43,11 +38,6 @@ def ranking_draft_task() -> int:
 @shared_task(acks_late=True)
 def maintenance_generate_task() -> int:
     """O-05: issue the work orders of plan occurrences due within 30 days (beat: daily 00:20). Idempotent."""
-    from django.utils import timezone  # noqa: PLC0415
-
-    from estates.models import Site  # noqa: PLC0415
-    from inspections.maintenance import occurrences_generate  # noqa: PLC0415
-
     now = timezone.now()
     return sum(len(occurrences_generate(site=site, today=timezone.localdate(now), now=now))
                for site in Site.objects.order_by("pk"))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from core.actions import action_post_view
 from core.errors import DomainError
@@ -132,8 +133,6 @@ def _table(month: AssessmentMonth) -> tuple[list[str], list[list]]:
 
 @login_required
 def appraisal_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    from openpyxl import Workbook  # noqa: PLC0415
-
     month = _month(request, pk)
     if not has_role(request.user, *MANAGERS):
         raise Http404

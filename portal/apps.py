@@ -8,6 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Resident pages")
 
     def ready(self) -> None:
-        from portal import ticket_steps  # noqa: PLC0415 — AppConfig.ready wires the hooks
+        from portal import ticket_steps  # noqa: PLC0415 (models load after apps.py)
 
         ticket_steps.register()

@@ -8,4 +8,4 @@ class RenovationConfig(AppConfig):
     verbose_name = _("Renovation")
 
     def ready(self) -> None:
-        from renovation import deadline_handlers  # noqa: F401, PLC0415  (registers the breach handlers)
+        from renovation import deadline_handlers  # noqa: F401, PLC0415 (registers the breach handlers; models load after apps.py)

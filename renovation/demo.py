@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from core.deadlines import deadline_breach_due
+from core.validators import id_check_char
 from estates.models import Resident, Site, Staff
 from renovation import services as svc
 from renovation.models import ChecklistItem, Document, Renovation, SiteRenovationSetting
@@ -37,8 +38,6 @@ def _pdf(label: str) -> SimpleUploadedFile:
 
 
 def _id(body17: str) -> str:
-    from core.validators import id_check_char  # noqa: PLC0415  (demo only)
-
     return body17 + id_check_char(body17)
 
 

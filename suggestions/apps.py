@@ -8,4 +8,4 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("Suggestions")
 
     def ready(self) -> None:
-        from suggestions import deadline_handlers  # noqa: F401, PLC0415 (registers handlers)
+        from suggestions import deadline_handlers  # noqa: F401, PLC0415 (registers handlers; models load after apps.py)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.roles import Role, has_role, is_company_level
+from core.roles import Role, has_role, is_company_level, user_roles
 from estates.selectors import site_ids_visible_to
 
 RECORDERS = (Role.FRONT_DESK, Role.ZONE_STAFF, Role.ZONE_MANAGER, Role.CS_SUPERVISOR, Role.CENTER_HEAD,
@@ -28,13 +28,7 @@ def can_decide(user: Any, site_id: int) -> bool:
     """C-15: the site director of this site decides, nobody else (not even a company leader)."""
     if getattr(user, "is_superuser", False):
         return True
-    return site_id in site_ids_visible_to(user) and Role.SITE_DIRECTOR in _roles(user)
-
-
-def _roles(user: Any) -> frozenset[str]:
-    from core.roles import user_roles  # noqa: PLC0415
-
-    return user_roles(user)
+    return site_id in site_ids_visible_to(user) and Role.SITE_DIRECTOR in user_roles(user)
 
 
 def can_complete(user: Any, suggestion: Any) -> bool:

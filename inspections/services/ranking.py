@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.selectors import zone_evaluation_counts
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 from estates.models import Zone
@@ -42,10 +44,6 @@ def zone_scores_compute(*, site_ids: list[int], month: date) -> dict[int, dict]:
     resident evaluation = 100 − 5 × valid complaints + 2 × praise (not below 0);
     computed = 30 % × inspection + 70 % × resident evaluation, each rounded to 0.01.
     """
-    from django.db.models import Avg, Count  # noqa: PLC0415
-
-    from complaints.selectors import zone_evaluation_counts  # noqa: PLC0415 (read through its selector)
-
     start, end = month_range(month)
     zones = dict(Zone.objects.filter(site_id__in=site_ids).values_list("pk", "site_id"))
     insp = {r["zone_id"]: r for r in Inspection.objects.filter(
@@ -107,7 +105,7 @@ def ranking_draft(*, site: Any, month: date, now: datetime | None = None) -> Ass
     row.drafted_at = now
     row.save(update_fields=["drafted_at", "updated_at"])
     _rerank(row)
-    from inspections.appraisal import self_assessments_draft  # noqa: PLC0415 (it builds on these services)
+    from inspections.appraisal import self_assessments_draft  # noqa: PLC0415 (cycle: appraisal imports inspections.services)
 
     self_assessments_draft(row)  # A-03 is drafted with the ranking
     if created:
