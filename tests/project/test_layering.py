@@ -1,5 +1,6 @@
 """Issue 14.3 / 14.4: the layering tells the truth. Imports point down: domain apps → reports (the
-section registry) → estates → core; core knows no domain app, reports holds no domain section."""
+section registry) → estates → core; core knows no domain app, reports holds no domain section; a domain
+app reads another through its selectors (and writes through its services), never its models."""
 
 import ast
 from pathlib import Path
@@ -63,6 +64,63 @@ def test_no_domain_app_names_in_core_code():
                     node.value, domain):
                 offenders.append(f"{path.name}: {node.value}")
     assert offenders == []
+
+
+# the foundation every app may read directly: roles and site scope (core), sites, units and staff (estates)
+FOUNDATION = {"core", "estates"}
+# {file: {app whose models it imports}}: the justified exceptions, each with its reason
+MODEL_IMPORTS_ALLOWED = {
+    # P-03 the online evaluation writes the order's evaluation and history itself: its permission (the
+    # resident's own household) is the portal's, and tickets has no service a resident may call
+    "portal/services.py": {"tickets"},
+}
+
+
+def _type_checking_only(tree: ast.Module) -> set[ast.AST]:
+    """The imports under `if TYPE_CHECKING:` (a type named in an annotation, nothing run)."""
+    return {node for block in ast.walk(tree) if isinstance(block, ast.If)
+            and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+            for stmt in block.body for node in ast.walk(stmt)}
+
+
+def _models_of_other_apps(app: str, path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = _type_checking_only(tree)
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if node in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from tickets import models`
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return {m.split(".")[0] for m in modules if len(m.split(".")) > 1 and m.split(".")[1] == "models"
+            and m.split(".")[0] in PROJECT_APPS and m.split(".")[0] not in FOUNDATION | {app}}
+
+
+def test_apps_read_each_other_through_selectors():
+    # issue 14.3: no app imports another domain app's models outside its own models (a ForeignKey target),
+    # migrations, demo data and tests; it reads through the owner's selectors, writes through its services
+    found = {}
+    for app in PROJECT_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            rel = path.relative_to(ROOT / app)
+            if rel.parts[0] in ("migrations", "models", "tests") or rel.name in ("models.py", "demo.py"):
+                continue
+            apps = _models_of_other_apps(app, path)
+            if apps:
+                found[str(path.relative_to(ROOT))] = apps
+    assert found == MODEL_IMPORTS_ALLOWED
+
+
+def test_the_model_import_rule_sees_what_it_forbids(tmp_path):
+    # the rule above can fail: a model import, plain or aliased, is seen; a TYPE_CHECKING one is not
+    source = tmp_path / "x.py"
+    source.write_text("from typing import TYPE_CHECKING\nfrom tickets.models import WorkOrder\n"
+                      "import complaints.models as cm\nfrom estates.models import Unit\n"
+                      "if TYPE_CHECKING:\n    from keys.models import KeyDeposit\n", encoding="utf-8")
+    assert _models_of_other_apps("portal", source) == {"tickets", "complaints"}
 
 
 @pytest.mark.django_db
