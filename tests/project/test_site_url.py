@@ -42,8 +42,8 @@ def test_settings_read_the_site_url_from_the_environment():
 def test_printed_form_qr_and_links_use_the_site_url(site_a, settings, monkeypatch):
     settings.SITE_URL = "http://127.0.0.1:8103"
     encoded: list[str] = []
-    real_qr = printing.qr_png_data_uri
-    monkeypatch.setattr(printing, "qr_png_data_uri", lambda text: encoded.append(text) or real_qr(text))
+    real_qr = printing.qr_src
+    monkeypatch.setattr(printing, "qr_src", lambda text: encoded.append(text) or real_qr(text))
     order = register(site_a)
     ctx = printing.order_context(order)
     assert ctx["url"] == f"http://127.0.0.1:8103{order.get_absolute_url()}"

@@ -184,3 +184,31 @@ def test_batch_document_is_the_forms_html_joined(site_a):
     rendered = printing.render_html(printing.TEMPLATE, {"items": [f[0] for f in forms], "parts": printing.PARTS})
     assert printing._joined(forms) == rendered
     assert rendered.count('data-copies="dispatch"') == 3 and rendered.count("data-copy-sheet") == 1
+
+
+def printed_qr(data: bytes, page: int) -> list[list[int]]:
+    """The QR code drawn on a page (the one image its content draws; the pages share one resource
+    dictionary) as rows of modules (1 dark), its one-module border left off."""
+    import re
+
+    pdf_page = PdfReader(io.BytesIO(data)).pages[page]
+    (drawn,) = re.findall(rb"/(\w+) Do", pdf_page.get_contents().get_data())
+    image = next(i for i in pdf_page.images if i.name.rsplit(".", 1)[0] == drawn.decode()).image.convert("L")
+    return [[int(image.getpixel((x, y)) < 128) for x in range(1, image.width - 1)] for y in range(1, image.height - 1)]
+
+
+def qr_modules(text: str) -> list[list[int]]:
+    import segno
+
+    return [[int(bool(v)) for v in row] for row in segno.make(text, error="m").matrix]
+
+
+# SPEC T-02 / issue 22.1 (issue 21.4: the QR codes are made where the form is laid out): the stub and
+# the dispatch copy carry the order's QR, the receipt the public status page's, one pixel a module
+def test_printed_qr_codes_encode_the_order_and_its_public_status_page(site_a, renders):
+    order = printing.print_queryset().get(pk=dispatch(site_a, register(site_a)).pk)
+    ctx = printing.order_context(order)
+    data = printing.work_orders_pdf([order])
+    assert printed_qr(data, 0) == printed_qr(data, 1) == qr_modules(ctx["url"])
+    assert printed_qr(data, 2) == qr_modules(ctx["status_url"]) != qr_modules(ctx["url"])
+
