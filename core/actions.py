@@ -81,9 +81,10 @@ class Action:
     transition: str | None = None  # django-fsm transition method this step drives
     inline: bool = False  # shown as an open form; otherwise folded (and, if the registry is lazy, fetched)
     form_kwargs: Callable[[Any, Any], dict] | None = None  # (obj, user) → extra form arguments
-    message: Any = None  # success message; "Saved." when None
+    message: Any = None  # success message ("Saved." when None), or (obj, data, result) → the message
     include: str | None = None  # extra template included in the form (e.g. a signature pad)
     next: Callable[[HttpRequest, Any, Any], Any] | None = None  # (request, obj, result) → where to go after success
+    error_fields: dict[str, str] = field(default_factory=dict)  # DomainError code → the form field it is shown at
 
     def available(self, user: Any, obj: Any) -> bool:
         if self.transition and not can_proceed(getattr(obj, self.transition)):
@@ -95,6 +96,12 @@ class Action:
         if hasattr(form, "service_kwargs"):
             d.update(form.service_kwargs())
         return d
+
+    def done_message(self, obj: Any, data: dict, result: Any) -> str | None:
+        """The success message, None when the action names none."""
+        if callable(self.message):
+            return str(self.message(obj, data, result))
+        return str(self.message) if self.message else None
 
 
 @dataclass
@@ -239,14 +246,15 @@ def run_action(request: HttpRequest, reg: Registry, obj: Any, key: str, page: Pa
         form.add_error(None, str(NOT_AVAILABLE))
     elif form.is_valid():
         try:
-            result = action.run(obj, request.user, action.data(form))
+            data = action.data(form)
+            result = action.run(obj, request.user, data)
         except PermissionDenied:
             form.add_error(None, str(NOT_AVAILABLE))
         except DomainError as err:
-            form.add_error(None, err.message)
+            form.add_error(action.error_fields.get(err.code), err.message)
         else:
-            messages.success(request, str(action.message) if action.message else
-                             reg.saved_message(action) if reg.saved_message else _("Saved."))
+            messages.success(request, action.done_message(obj, data, result) or (
+                reg.saved_message(action) if reg.saved_message else _("Saved.")))
             return redirect(action.next(request, obj, result) if action.next else reg.page_of(obj))
     fresh = reg.get_object(request, obj.pk)  # the page shows the record as it is now
     return page(request, fresh, bound={key: form}, status=reg.error_status(request))

@@ -3,14 +3,17 @@ one-time key (issue 23.2): a payment sent twice is one payment."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.once import OnceFormMixin
 from core.uploads import TABLE_KINDS, DocumentUploadField
+from estates.imports import read_table
 from fees.models import Payment, Reminder
 from fees.money import AMOUNT_HELP, AmountField
 
@@ -71,8 +74,32 @@ class BankBatchForm(OnceFormMixin):
 
 
 class BankResultForm(OnceFormMixin):
+    """The bank's result file, judged by its content (core.uploads) and read into its rows here, so an
+    unreadable sheet is refused next to the field; the service gets the rows below the header."""
+
     file = DocumentUploadField(label=_("Bank's result file (serial number, result, reason)"), accept=TABLE_KINDS,
                                group="table")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[list[str]] = []
+
+    def clean_file(self):
+        checked = self.cleaned_data["file"]
+        try:
+            self.rows = read_table(io.BytesIO(checked.read()), f"x.{checked.ext}")[1:]
+        except DomainError as err:
+            raise forms.ValidationError(err.message, code=err.code) from err
+        return checked
+
+    def service_kwargs(self) -> dict:
+        return {"rows": self.rows}
+
+
+class UnitRerunForm(OnceFormMixin):
+    """The month of the unit's bill to compute again after a correction (F-02)."""
+
+    month = MonthField(label=_("Month"))
 
 
 class DepositForm(OnceFormMixin):

@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from core.actions import action_post_view
+from core.actions import action_post_view, run_action
 from core.errors import DomainError
 from core.once import submission_done, submit_once
 from core.paging import CountlessPage, paginate
@@ -27,8 +26,8 @@ from fees import forms as f
 from fees import permissions as perm
 from fees import selectors as sel
 from fees import services as svc
-from fees.actions import PAYMENT
-from fees.models import BankLine, Bill, LedgerEntry, Meter, MeterReading, Payment
+from fees.actions import BANK_BATCH, PAYMENT, UNIT, bank_report_pop
+from fees.models import BankBatch, BankLine, Bill, LedgerEntry, Meter, MeterReading, Payment
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -74,11 +73,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 # ---- the unit's account
-@login_required
-def unit_account(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = sel.unit_get(request.user, pk)
-    if not perm.can_view_fees(request.user):
-        raise Http404
+def _account_page(request: HttpRequest, unit, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """The unit's account, with its steps (the bill re-run) for whom their predicate allows (fees/actions.py)."""
     account = sel.unit_account(unit)
     ledger = CountlessPage(LedgerEntry.objects.filter(unit=unit).select_related("payment__receipt")
                            .order_by("-at", "-id"), request.GET.get("page"), 30)
@@ -86,8 +82,14 @@ def unit_account(request: HttpRequest, pk: int) -> HttpResponse:
     payments = (sel.payment_list_visible_to(request.user).filter(unit=unit).order_by("-received_at", "-pk")[:20])
     return render(request, "fees/unit_account.html", {
         "unit": unit, **account, "ledger": ledger, "bills": bills, "payments": payments,
+        "forms": UNIT.forms(request.user, unit, bound),
         "can_pay": perm.can_take_payment(request.user, unit.site_id),
-        "can_finance": perm.can_finance(request.user, unit.site_id)})
+        "can_finance": perm.can_finance(request.user, unit.site_id)}, status=status)
+
+
+@login_required
+def unit_account(request: HttpRequest, pk: int) -> HttpResponse:
+    return _account_page(request, UNIT.get_object(request, pk))
 
 
 @login_required
@@ -263,19 +265,8 @@ def bill_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"run": run, "buildings": buildings})
 
 
-@login_required
-@require_POST
-def unit_rerun(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = sel.unit_get(request.user, pk)
-    period = _month(request) if request.GET.get("month") else (
-        f.MonthField().clean(request.POST.get("month")) if request.POST.get("month") else _this_month())
-    try:
-        svc.bill_rerun_unit(unit=unit, period=period, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("The unit's bill for %(m)s is up to date.") % {"m": f"{period:%Y-%m}"})
-    return redirect("fees:unit_account", pk=unit.pk)
+# the re-run of one unit's month (F-02), declared in fees/actions.py; a refusal shows on the account page
+unit_rerun = action_post_view(UNIT, page=_account_page, key="rerun")
 
 
 # ---- arrears, reminders (F-03)
@@ -312,28 +303,24 @@ def bank_batches(request: HttpRequest) -> HttpResponse:
         "form": form, "site": site, "page": paginate(request, sel.bank_batch_list_visible_to(request.user), 20)})
 
 
-@login_required
-@submit_once
-def bank_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch_ = get_object_or_404(sel.bank_batch_list_visible_to(request.user), pk=pk)
-    form = f.BankResultForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-
-        checked = form.cleaned_data["file"]
-        try:
-            rows = read_table(io.BytesIO(checked.read()), f"x.{checked.ext}")
-            report = svc.bank_result_import(batch=batch_, rows=rows[1:], actor=request.user)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            submission_done(request, reverse("fees:bank_batch_detail", args=[batch_.pk]))
+def _batch_page(request: HttpRequest, batch_: BankBatch, bound: dict | None = None, status: int = 200,
+                report: list | None = None) -> HttpResponse:
+    """The batch's lines and, for whom its predicate allows, the import of the bank's result (fees/actions.py)."""
     lines = paginate(request, batch_.lines.select_related("bill__unit").order_by("pk"), 100)
     counts = {s: batch_.lines.filter(status=s).count() for s in BankLine.Status.values}
-    return render(request, "fees/bank_batch_detail.html", {"batch": batch_, "form": form, "report": report,
-                                                           "page": lines, "counts": counts,
-                                                           "can_finance": perm.can_finance(request.user,
-                                                                                           batch_.site_id)})
+    return render(request, "fees/bank_batch_detail.html", {
+        "batch": batch_, "form": BANK_BATCH.forms(request.user, batch_, bound).get("import"), "report": report,
+        "page": lines, "counts": counts, "can_finance": perm.can_finance(request.user, batch_.site_id)},
+        status=status)
+
+
+@login_required
+@submit_once  # issue 23.2: the same file sent twice is imported once (and each line takes its result once)
+def bank_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch_ = BANK_BATCH.get_object(request, pk)
+    if request.method == "POST":
+        return run_action(request, BANK_BATCH, batch_, "import", page=_batch_page)
+    return _batch_page(request, batch_, report=bank_report_pop(request, batch_))
 
 
 @login_required

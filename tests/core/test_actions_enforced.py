@@ -358,6 +358,39 @@ APPS = (*APPS, "renovation.violation", "renovation.change", "renovation.gate", "
         "inspections.zone_score", "inspections.self", "inspections.appraisal", "inspections.appraisal_part")
 
 
+# ---- fees: a unit's deposits and bill re-run, a bank collection batch (issue 14.1: their steps declared)
+def _fees_unit_pools():
+    from fees import services
+    from fees.models import BankAccount
+    from tests.fees.conftest import setup_fees
+
+    def deposit(a, b):  # a unit with a deposit held, and one with nothing held (no step to take)
+        setup_fees(a)
+        services.deposit_take(unit=a.units[0], amount="2000", method="cash", reference="ZX-1",
+                              actor=a.users["front_desk"])
+        return [a.units[1], a.units[0]]
+
+    def unit(a, b):
+        setup_fees(a)
+        return [a.units[0]]
+
+    def bank_batch(a, b):
+        setup_fees(a)
+        services.one_off_bill_issue(unit=a.units[0], title="装修垃圾清运费", lines=[("装修垃圾清运费", "300")],
+                                    actor=a.users["front_desk"])
+        BankAccount.objects.create(site=a.site, unit=a.units[0], bank="工商银行", account_no="622200000001",
+                                   holder="业主")
+        return [services.bank_batch_create(site=a.site, bank="工商银行", period=timezone.localdate(),
+                                           actor=a.users["finance"])]
+
+    return {"fees.deposit": deposit, "fees.unit": unit, "fees.bank_batch": bank_batch}
+
+
+POOLS.update(_fees_unit_pools())
+APPS = (*APPS, "fees.deposit", "fees.unit", "fees.bank_batch")
+
+
+
 # ------------------------------------------------------------------ what a user would type
 
 def _value(field: forms.Field, obj):
