@@ -7,11 +7,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from estates.selectors import site_ids_visible_to, site_list_visible_to, staff_of
@@ -19,6 +19,8 @@ from meetings import forms as f
 from meetings import permissions as perm
 from meetings import selectors as sel
 from meetings import services as svc
+from meetings.actions import BOOKING, CHECK
+from meetings.models import Booking, BookingCheck
 
 
 def _user_site(request: HttpRequest):
@@ -87,48 +89,29 @@ def booking_new(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/form.html", {"form": form, "title": _("Book a meeting room")})
 
 
-def _get(request, pk):
-    return get_object_or_404(sel.booking_list_visible_to(request.user), pk=pk)
+def _booking_page(request: HttpRequest, b: Booking, bound: dict | None = None, status: int = 200,
+                  line: tuple[int, dict] | None = None) -> HttpResponse:
+    """The booking with its steps and checklist lines, each step for whom its predicate allows
+    (meetings/actions.py); `line` is (line pk, its failed form) when a tick came back with an error."""
+    checks = list(b.checks.select_related("done_by"))
+    for c in checks:
+        c.booking = b
+        c.forms = CHECK.forms(request.user, c, line[1] if line and line[0] == c.pk else None)
+    return render(request, "meetings/booking.html", {
+        "b": b, "checks": checks, "forms": BOOKING.forms(request.user, b, bound), "now": timezone.now()},
+        status=status)
+
+
+def _line_page(request: HttpRequest, c: BookingCheck, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    return _booking_page(request, c.booking, status=status, line=(c.pk, bound or {}))
 
 
 @login_required
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    b = _get(request, pk)
-    return render(request, "meetings/booking.html", {
-        "b": b, "checks": b.checks.select_related("done_by"), "may_book": perm.can_book(request.user, b.site_id),
-        "may_tick": perm.can_tick(request.user, b), "cancel_form": f.CancelForm(), "now": timezone.now()})
+    return _booking_page(request, BOOKING.get_object(request, pk))
 
 
-@login_required
-@require_POST
-def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    b = _get(request, pk)
-    try:
-        svc.booking_confirm(booking=b, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Confirmed with the organiser."))
-    return redirect(b)
-
-
-@login_required
-@require_POST
-def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    b = _get(request, pk)
-    try:
-        svc.booking_cancel(booking=b, reason=request.POST.get("reason", ""), actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    return redirect(b)
-
-
-@login_required
-@require_POST
-def check_tick(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(sel.check_list_visible_to(request.user), pk=pk)
-    try:
-        svc.booking_check_tick(line=line, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    return redirect(line.booking)
+# the steps (meetings/actions.py), run by core's generic view: a refusal shows on the booking's page
+booking_confirm = action_post_view(BOOKING, page=_booking_page, key="confirm")
+booking_cancel = action_post_view(BOOKING, page=_booking_page, key="cancel")
+check_tick = action_post_view(CHECK, page=_line_page, key="tick")

@@ -390,6 +390,23 @@ POOLS.update(_fees_unit_pools())
 APPS = (*APPS, "fees.deposit", "fees.unit", "fees.bank_batch")
 
 
+# ---- meetings: a booking's confirm and cancel, a checklist line's tick (issue 14.1: their steps declared)
+def _meeting_pools():
+    from meetings import services
+
+    def booked(a):
+        room = services.room_create(site=a.site, name="一楼会议室", capacity=30, actor=a.users["front_desk"])
+        start = timezone.now() + dt.timedelta(days=2)
+        return services.booking_create(room=room, title="业委会例会", organiser="业委会", attendees=12, size="small",
+                                       starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                       staff_on_duty=a.staff["front_desk"], actor=a.users["front_desk"])
+
+    return {"meetings": lambda a, b: [booked(a)], "meetings.check": lambda a, b: [booked(a).checks.first()]}
+
+
+POOLS.update(_meeting_pools())
+APPS = (*APPS, "meetings", "meetings.check")
+
 
 # ------------------------------------------------------------------ what a user would type
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.errors import DomainError
@@ -90,3 +91,29 @@ def test_day_view_and_isolation(client, site_a, site_b, room_a):
     assert client.get(reverse("meetings:booking", args=[b.pk])).status_code == 404
     assert client.post(reverse("meetings:tick", args=[b.checks.first().pk])).status_code == 404
     assert "一楼会议室" not in client.get(reverse("meetings:day") + "?day=2026-11-25").content.decode()
+
+
+# issue 14.1: confirm, cancel and tick are declared steps run by the generic view at the same URLs; a refusal
+# comes back on the booking's page next to its form, nothing changed
+@time_machine.travel(T0, tick=False)
+def test_steps_through_the_page(client, site_a, room_a):
+    b = book(site_a, room_a, at(2026, 11, 25, 14, 0), at(2026, 11, 25, 16, 0))
+    page = reverse("meetings:booking", args=[b.pk])
+    client.force_login(site_a.users["cs_supervisor"])  # may book, is not on duty
+    html = client.get(page).content.decode()
+    assert 'data-testid="action-confirm"' in html and 'data-testid="action-tick"' not in html
+    r = client.post(reverse("meetings:confirm", args=[b.pk]))  # more than a day before (M-01)
+    assert r.status_code == 422 and r.context["forms"]["confirm"].non_field_errors()
+    r = client.post(reverse("meetings:cancel", args=[b.pk]), {"reason": ""})
+    assert r.status_code == 422 and "reason" in r.context["forms"]["cancel"].errors
+    r = client.post(reverse("meetings:tick", args=[b.checks.first().pk]))
+    assert r.status_code == 422 and b.checks.filter(done_at__isnull=False).count() == 0
+    client.force_login(site_a.users["front_desk"])  # the staff on duty
+    assert client.post(reverse("meetings:tick", args=[b.checks.first().pk])).status_code == 302
+    assert b.checks.filter(done_at__isnull=False).count() == 1
+    client.force_login(site_a.users["cs_supervisor"])
+    assert client.post(reverse("meetings:cancel", args=[b.pk]), {"reason": "改期"})["Location"] == page
+    b.refresh_from_db()
+    assert b.status == Booking.Status.CANCELLED and b.cancel_reason == "改期"
+    html = client.get(page).content.decode()
+    assert 'data-testid="action-confirm"' not in html and 'data-testid="action-cancel"' not in html
