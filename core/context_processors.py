@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
@@ -34,11 +35,12 @@ def landing_url(user: Any) -> str | None:
     return min(offers, key=lambda o: o[0])[1] if offers else None
 
 
-# Issue 21.2: the menu was ~2.5 ms of every page (17 navs, ~30 reverse() and the digest below). A nav's
+# Issue 21.2: the menu was ~2.5 ms of every page (17 navs, ~30 reverse(), a digest and a cache read). A nav's
 # answer is a function of the user object alone (its fields, staff record, roles and visible sites, which
 # the auth cache carries; no nav reads anything else or the database), the language and the URL
 # configuration, so it is kept per process under a digest of exactly those: a changed role, staff record
-# or site list gives another digest, so the next request computes the new menu.
+# or site list gives another digest, so the next request computes the new menu (issue 13.12's rule: every
+# user sees exactly their own menu, in their own language).
 _MEMO: dict[tuple, dict] = {}
 _MEMO_SIZE = 256
 
@@ -84,9 +86,9 @@ def _navigation(user: Any) -> dict:
             # one menu per app, titled by its first entry (the app's main screen)
             groups.append({"label": app_items[0]["label"], "icon": app_items[0].get("icon"), "items": app_items})
         quick.extend(nav.quick_actions(user) if hasattr(nav, "quick_actions") else [])
-    # The menu's own content is its cache key (templates/base.html renders it once per distinct menu):
-    # exact whatever changed a user's roles or the apps' rules, and costs no query (issue 13.12)
-    key = hashlib.md5(repr([(str(i["label"]), i["url"], i.get("icon"), i.get("key")) for i in items]
-                           + [(str(q["label"]), q["url"], q.get("icon"), q.get("key")) for q in quick]).encode(),
-                      usedforsecurity=False).hexdigest()
-    return {"nav_items": items, "nav_groups": groups, "nav_quick": quick, "nav_key": key}
+    # rendered here, once per memo entry (the user state, language and URLs it was made for), instead of
+    # reading a cached copy in every page (issue 21.2)
+    shown = {"nav_groups": groups, "nav_quick": quick}
+    return {"nav_items": items, "nav_groups": groups, "nav_quick": quick,
+            "nav_menu": render_to_string("nav/_menu.html", shown),
+            "nav_quick_buttons": render_to_string("nav/_quick.html", shown)}

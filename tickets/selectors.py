@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.base import ModelState
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ SITE_NUMBER_RE = re.compile(r"^(?P<site>[0-9A-Za-z]+)[\s/·:-]*(?P<number>[Bb][S
 
 # the list's own columns only, no join (issue 21.2): at 1,000,000 orders PostgreSQL spent 3–30 ms *planning*
 # the five-join page query (0.2 ms without joins; executing either is ~0.3 ms); the names come from the
-# filter choices the page loads anyway and the units from one query by key (`work_order_list_attach`)
+# filter choices the page loads anyway and the units by key, in one query (`work_order_list_names`)
 LIST_FIELDS = ("id", "site_id", "number", "unit_id", "location", "reporter_name", "phone", "status",
                "is_emergency", "registered_late", "received_at", "due_at", "category_id", "department_id",
                "zone_id", "rework_count", "content")
@@ -135,27 +136,38 @@ def work_order_list(user, params, *, now: datetime | None = None) -> QuerySet[Wo
     return qs.only(*LIST_FIELDS).order_by("-received_at", "-id")
 
 
-def work_order_list_attach(orders: list[WorkOrder], known: dict[str, list],
-                           units: dict[int, Unit] | None = None) -> list[WorkOrder]:
-    """Give a page of `work_order_list` its site, category, department and zone from rows already read
-    (`known`: for each kind given, a list of such objects, e.g. the filter choices; one missing there, such as
-    an inactive category, is read in one query per kind) and its units (`units` by key, e.g. from
-    `work_order_list_names`; else read in one query by key)."""
+def work_order_list_related(rows: list[tuple], known: dict[str, list]) -> dict[str, dict]:
+    """For a page of `work_order_list` rows (tuples of LIST_FIELDS), each kind of `known` (a list of such
+    objects, e.g. the filter choices) by key, completed with those the rows name that are not among them
+    (such as an inactive category: one query per kind, only then)."""
     related = {"site": Site, "category": Category, "department": Department, "zone": Zone}
-    for name, model in ((name, model) for name, model in related.items() if name in known):
-        by_pk = {obj.pk: obj for obj in known.get(name, [])}
-        missing = {getattr(o, f"{name}_id") for o in orders} - set(by_pk) - {None}
+    out = {}
+    for name, objs in known.items():
+        by_pk = {obj.pk: obj for obj in objs}
+        at = LIST_FIELDS.index(f"{name}_id")
+        missing = {row[at] for row in rows} - set(by_pk) - {None}
         if missing:
+            model = related[name]
             fields = ("id", "code", "name") if model is Site else ("id", "name")
             by_pk |= {obj.pk: obj for obj in model._default_manager.filter(pk__in=missing).only(*fields)}
-        for o in orders:
-            pk = getattr(o, f"{name}_id")
-            o._state.fields_cache[name] = by_pk.get(pk) if pk is not None else None
-    if units is None:
-        unit_ids = {o.unit_id for o in orders if o.unit_id is not None}
-        units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).only("id", "code").order_by()}
-    for o in orders:
-        o._state.fields_cache["unit"] = units.get(o.unit_id) if o.unit_id is not None else None
+        out[name] = by_pk
+    return out
+
+
+def work_order_list_orders(rows: list[tuple], related: dict[str, dict], units: dict[int, Unit]) -> list[WorkOrder]:
+    """The rows as WorkOrder instances (the LIST_FIELDS loaded, as `.only()` gives) with their site, category,
+    department, zone (those of `related`) and unit already attached: what the table template reads."""
+    attnames = [f.attname for f in WorkOrder._meta.concrete_fields if f.attname in LIST_FIELDS]
+    at = [LIST_FIELDS.index(name) for name in attnames]
+    orders = []
+    for row in rows:
+        order = WorkOrder.from_db(connection.alias, attnames, [row[i] for i in at])
+        cache = order._state.fields_cache
+        for name, by_pk in related.items():
+            pk = getattr(order, f"{name}_id")
+            cache[name] = by_pk.get(pk) if pk is not None else None
+        cache["unit"] = units.get(order.unit_id) if order.unit_id is not None else None
+        orders.append(order)
     return orders
 
 
@@ -182,9 +194,13 @@ def _list_names_sql(n_sites: int, with_sites: bool, n_units: int) -> str:
 
 
 def _row(model, **values):
-    """A model instance of the given columns only (as `.only()` gives), the others deferred."""
-    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields if f.attname in values],
-                         [values[f.attname] for f in model._meta.concrete_fields if f.attname in values])
+    """A model instance of the given columns only, the others deferred: what `.only()` gives, without the
+    per-field constructor (a few dozen per list page; these models have no init signal receivers)."""
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj._state.adding, obj._state.db = False, connection.alias
+    obj.__dict__.update(values)
+    return obj
 
 
 def work_order_list_names(site_ids: list[int], unit_ids: Iterable[int] = (), *, sites: bool) -> dict:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -67,18 +68,22 @@ def _filter_choices(request, unit_ids=()) -> dict:
 
 
 def _list(request: HttpRequest, template: str, params, title: str, extra: dict | None = None) -> HttpResponse:
-    qs = selectors.work_order_list(request.user, params)
+    """A page of work orders (issue 21.2): the page's rows as tuples, then the filter choices and the rows'
+    units in one query; the rows' names from the choices (the page query has no join). The rows and the
+    choices are shown from fragments cached under a digest of their content; model instances are made only
+    when the rows are rendered. The site column is shown only to who sees several sites."""
+    qs = selectors.work_order_list(request.user, params).values_list(*selectors.LIST_FIELDS)
     page = Pager(qs, _page_number(request))
-    # the filter choices and the page's units in one query; the rows' names from the choices just read (the
-    # page query has no join, issue 21.2); the site column is shown only to who sees several sites
-    choices = _filter_choices(request, (o.unit_id for o in page.object_list if o.unit_id is not None))
+    rows = page.object_list
+    choices = _filter_choices(request, (row[UNIT_AT] for row in rows if row[UNIT_AT] is not None))
     units = choices.pop("units")
-    known = {"category": choices["categories"], "department": choices["departments"], "zone": choices["zones"]}
-    orders = selectors.work_order_list_attach(page.object_list, known | ({"site": choices["sites"]}
-                                                                         if choices["sites"] else {}), units)
+    related = selectors.work_order_list_related(rows, {
+        "category": choices["categories"], "department": choices["departments"], "zone": choices["zones"],
+        **({"site": choices["sites"]} if choices["sites"] else {})})
+    page.object_list = orders = SimpleLazyObject(lambda: selectors.work_order_list_orders(rows, related, units))
     ctx = {"page": page, "orders": orders, "params": params, "title": title, "now": timezone.now(),
            **choices, **(extra or {})}
-    ctx["order_table"] = _fragment(TABLE, ctx, request, _table_state(request, ctx))
+    ctx["order_table"] = _fragment(TABLE, ctx, request, _table_state(request, ctx, rows, related, units))
     if request.htmx and request.htmx.target == "order-table":
         return HttpResponse(ctx["order_table"])
     ctx["order_filters"] = _fragment(FILTERS, ctx, request, _filters_state(ctx))
@@ -98,22 +103,46 @@ def _fragment(name: str, ctx: dict, request: HttpRequest, state: tuple) -> str:
     are those this user's own queries returned."""
     shown = (_template_text(name), get_language(), timezone.get_current_timezone_name(), state)
     key = f"tickets:list:{hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()}"
-    html = cache.get(key)
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        html = cache.get(key)
     if html is None:  # rendered without the request's context processors (the menu is not in a fragment)
         html = render_to_string(name, {**ctx, "request": request})
         cache.set(key, html, FRAGMENT_SECONDS)
+    if len(_FRAGMENTS) >= FRAGMENTS_KEPT:
+        _FRAGMENTS.pop(next(iter(_FRAGMENTS)))  # the oldest
+    _FRAGMENTS[key] = html
     return mark_safe(html)  # noqa: S308 (the template's own escaped output)
 
 
-def _table_state(request: HttpRequest, ctx: dict) -> tuple:
-    """What `_order_table.html` (and its pager) show: keep in step with the templates."""
+# The last fragments this process used, in front of the shared cache (a file read, or a Redis round trip,
+# for each of the two): a key names the content itself, so a copy kept here can never be stale.
+_FRAGMENTS: dict[str, str] = {}
+FRAGMENTS_KEPT = 64
+
+
+_AT = {name: i for i, name in enumerate(selectors.LIST_FIELDS)}
+UNIT_AT, STATUS_AT, DUE_AT = _AT["unit_id"], _AT["status"], _AT["due_at"]
+
+
+def _table_state(request: HttpRequest, ctx: dict, rows: list[tuple], related: dict[str, dict],
+                 units: dict) -> tuple:
+    """What `_order_table.html` (and its pager) show: keep in step with the templates. Each row's listed
+    fields (its status label is the status's in the key's language), its unit code, names and whether it is
+    overdue at this instant."""
     now, page, sites = ctx["now"], ctx["page"], bool(ctx["sites"])
-    rows = [(*(o.__dict__.get(f) for f in selectors.LIST_FIELDS), str(o.status_label),
-             o.unit.code if o.unit else None, o.site.code if sites else None, o.category.name,
-             o.department.name if o.department else None, o.zone.name if o.zone else None,
-             bool(o.is_open and o.due_at and o.due_at < now)) for o in ctx["orders"]]
+    open_states = set(WorkOrder.OPEN_STATES)
+
+    def name(kind: str, row: tuple, attr: str = "name"):
+        obj = related[kind].get(row[_AT[f"{kind}_id"]])
+        return getattr(obj, attr) if obj is not None else None
+
+    state = [(*row, units[row[UNIT_AT]].code if row[UNIT_AT] in units else None,
+              name("site", row, "code") if sites else None, name("category", row), name("department", row),
+              name("zone", row), bool(row[STATUS_AT] in open_states and row[DUE_AT] and row[DUE_AT] < now))
+             for row in rows]
     return (_template_text("tickets/partials/_pager.html"), sites, page.number, page.has_next, page.has_previous,
-            sorted(request.GET.lists()), rows)
+            sorted(request.GET.lists()), state)
 
 
 def _filters_state(ctx: dict) -> tuple:
