@@ -43,7 +43,8 @@ from tickets.services import work_order_register
 
 LINK_LIFETIME = timedelta(hours=72)
 MAX_PHOTOS = 6
-# the channel codes complaints and suggestions give the resident pages (tests/portal pins them)
+# the channel codes complaints and suggestions give the resident pages (tests/portal pins the complaint's;
+# suggestion_record refuses a code it does not know)
 COMPLAINT_CHANNEL, SUGGESTION_CHANNEL = "resident", "online"
 EVALUABLE = (WorkOrder.Status.COMPLETED, WorkOrder.Status.RETURNED, WorkOrder.Status.CALLBACK)
 
