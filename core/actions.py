@@ -85,6 +85,7 @@ class Action:
     include: str | None = None  # extra template included in the form (e.g. a signature pad)
     next: Callable[[HttpRequest, Any, Any], Any] | None = None  # (request, obj, result) → where to go after success
     error_fields: dict[str, str] = field(default_factory=dict)  # DomainError code → the form field it is shown at
+    explain: Callable[[Any, Any], None] | None = None  # (user, obj) → raises the DomainError saying why it is refused
 
     def available(self, user: Any, obj: Any) -> bool:
         if self.transition and not can_proceed(getattr(obj, self.transition)):
@@ -96,6 +97,16 @@ class Action:
         if hasattr(form, "service_kwargs"):
             d.update(form.service_kwargs())
         return d
+
+    def refusal(self, user: Any, obj: Any) -> str:
+        """Why the step is refused: the `explain` check's own message (e.g. "only the security head may give
+        this approval"), else the general "not available"."""
+        if self.explain is not None:
+            try:
+                self.explain(user, obj)
+            except DomainError as err:
+                return err.message
+        return str(NOT_AVAILABLE)
 
     def done_message(self, obj: Any, data: dict, result: Any) -> str | None:
         """The success message, None when the action names none."""
@@ -243,7 +254,7 @@ def run_action(request: HttpRequest, reg: Registry, obj: Any, key: str, page: Pa
     form = reg.make_form(action, obj, request.user, data=request.POST, files=request.FILES)
     if not action.available(request.user, obj):
         form.is_valid()
-        form.add_error(None, str(NOT_AVAILABLE))
+        form.add_error(None, action.refusal(request.user, obj))
     elif form.is_valid():
         try:
             data = action.data(form)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from core.actions import Action, Registry
+from core.actions import Action, ConfirmForm, Registry
 from keys import forms as f
 from keys import permissions as perm
 from keys import selectors as sel
 from keys import services as svc
-from keys.models import KeyDeposit, KeyUse
+from keys.models import KeyApproval, KeyDeposit, KeyUse
 
 D, U = KeyDeposit.Status, KeyUse.Status
 
@@ -100,3 +100,21 @@ USE.add(Action(
     allowed=lambda u, x: x.status in (U.REQUESTED, U.APPROVED) and perm.can_register(u, x.site_id),
     run=lambda x, u, c: svc.key_use_cancel(use=x, reason=c["reason"], actor=u),
     message=_("Use cancelled.")), url_name="keys:use_cancel")
+
+# K-01 / K-03: the two approvals of a deposit and of a use, one step per kind (each its own role, two different
+# people, never the registrar or requester: keys/permissions.py check_approve, which the service asks again).
+# Both kinds post to the record's approve URL naming the kind (keys:deposit_approve, keys:use_approve).
+for _kind in perm.DEPOSIT_KINDS:
+    DEPOSIT.add(Action(
+        str(_kind), KeyApproval.Kind(_kind).label, ConfirmForm, style="success",
+        allowed=lambda u, d, k=_kind: perm.can_approve(u, deposit=d, kind=k),
+        explain=lambda u, d, k=_kind: perm.check_approve(u, deposit=d, kind=k),
+        run=lambda d, u, c, k=_kind: svc.key_deposit_approve(deposit=d, kind=k, actor=u),
+        message=_("Approval recorded.")))
+for _kind in perm.USE_KINDS:
+    USE.add(Action(
+        str(_kind), KeyApproval.Kind(_kind).label, ConfirmForm, style="success",
+        allowed=lambda u, x, k=_kind: perm.can_approve(u, deposit=x.deposit, kind=k, use=x),
+        explain=lambda u, x, k=_kind: perm.check_approve(u, deposit=x.deposit, kind=k, use=x),
+        run=lambda x, u, c, k=_kind: svc.key_use_approve(use=x, kind=k, actor=u),
+        message=_("Approval recorded.")))

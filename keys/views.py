@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
-from core.actions import action_post_view
+from core.actions import action_post_view, run_action
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
@@ -99,16 +99,16 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _deposit_ctx(request: HttpRequest, deposit: KeyDeposit, bound: dict | None = None) -> dict:
     user = request.user
-    approvals = [(k, KeyApproval.Kind(k).label, perm.can_approve(user, deposit=deposit, kind=k))
-                 for k in perm.DEPOSIT_KINDS]
+    forms = DEPOSIT.forms(user, deposit, bound)
     return {
         "deposit": deposit, "approvals": deposit.approvals.filter(use__isnull=True).select_related("approver__staff"),
-        "approval_buttons": approvals, "is_custodian": perm.is_custodian(user, site_id=deposit.site_id),
+        "approval_forms": _approval_forms(forms, perm.DEPOSIT_KINDS),
+        "is_custodian": perm.is_custodian(user, site_id=deposit.site_id),
         "uses": deposit.uses.select_related("requester__staff", "property_staff", "security_staff"),
         "seals": deposit.seals.select_related("sealed_by", "sealed_with"),
         "incidents": deposit.incidents.all(), "events": sel.deposit_history(deposit),
         # the forms of the steps this user may take now (keys/actions.py asks keys/permissions.py)
-        "forms": DEPOSIT.forms(user, deposit, bound),
+        "forms": forms,
         "custodians": _custodians(deposit.site_id),
         "minutes_out": sum(e.data.get("minutes_out", 0) for e in deposit.events.filter(kind="resealed")),
     }
@@ -119,18 +119,20 @@ def _deposit_page(request: HttpRequest, deposit: KeyDeposit, bound: dict | None 
     return render(request, "keys/deposit_detail.html", _deposit_ctx(request, deposit, bound), status=status)
 
 
+def _approval_forms(forms: dict, kinds) -> list[tuple[str, object, object]]:
+    """(kind, label, form) of each approval this user may give now (the K-01/K-03 steps of keys/actions.py)."""
+    return [(str(k), KeyApproval.Kind(k).label, forms[str(k)]) for k in kinds if str(k) in forms]
+
+
 @login_required
 @require_POST
 @submit_once  # issue 23.2: sent twice, done once
 def deposit_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = get_object_or_404(sel.deposit_list_visible_to(request.user), pk=pk)
-    try:
-        svc.key_deposit_approve(deposit=deposit, kind=request.POST.get("kind", ""), actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Approval recorded."))
-    return redirect(deposit)
+    """The approval the form names in `kind`, run by core's generic action (keys/actions.py)."""
+    kind = request.POST.get("kind", "")
+    if kind not in perm.DEPOSIT_KINDS:
+        raise Http404
+    return run_action(request, DEPOSIT, DEPOSIT.get_object(request, pk), kind, page=_deposit_page)
 
 
 # the steps on a key are declared once in keys/actions.py; core's generic view runs them (issue 14.1)
@@ -143,16 +145,16 @@ use_create = action_post_view(DEPOSIT, page=_deposit_page, key="use")
 # ---- uses (K-03..K-06)
 def _use_ctx(request: HttpRequest, use: KeyUse, bound: dict | None = None) -> dict:
     user = request.user
+    forms = USE.forms(user, use, bound)  # keys/actions.py
     return {
         "use": use, "deposit": use.deposit,
         "approvals": use.approvals.select_related("approver__staff"),
-        "approval_buttons": [(k, KeyApproval.Kind(k).label,
-                              perm.can_approve(user, deposit=use.deposit, kind=k, use=use)) for k in perm.USE_KINDS],
+        "approval_forms": _approval_forms(forms, perm.USE_KINDS),
         "is_custodian": perm.is_custodian(user, site_id=use.site_id),
         "custodians": _custodians(use.site_id),
         "items": use.items.select_related("recorded_by__staff", "put_back_by__staff"),
         "deadlines": deadlines_of(use),
-        "forms": USE.forms(user, use, bound),  # keys/actions.py
+        "forms": forms,
     }
 
 
@@ -180,14 +182,11 @@ def use_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @submit_once  # issue 23.2: sent twice, done once
 def use_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    use = get_object_or_404(sel.use_list_visible_to(request.user), pk=pk)
-    try:
-        svc.key_use_approve(use=use, kind=request.POST.get("kind", ""), actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Approval recorded."))
-    return redirect(use)
+    """The approval the form names in `kind`, run by core's generic action (keys/actions.py)."""
+    kind = request.POST.get("kind", "")
+    if kind not in perm.USE_KINDS:
+        raise Http404
+    return run_action(request, USE, USE.get_object(request, pk), kind, page=_use_page)
 
 
 use_take_out = action_post_view(USE, page=_use_page, key="take_out")

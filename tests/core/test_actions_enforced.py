@@ -33,7 +33,8 @@ APPS = ("tickets", "tickets.referral", "complaints", "callbacks", "keys.deposit"
         "handover.takeover", "handover.defect", "handover.move_in", "inspections.rectification",
         "inspections.month", "renovation", "fees.reminder")
 # the codes a service uses when it refuses WHO asks (not what was typed or the record's state)
-REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person"}
+REFUSAL_CODES = {"not_allowed", "other_site", "not_custodian", "no_custodian", "same_person", "wrong_role",
+                 "own_request"}
 
 
 class _Succeeded(Exception):

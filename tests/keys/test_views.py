@@ -182,3 +182,28 @@ def test_sign_entry_in_own_login_page(client, site_a, cab_a, keyflow):
     client.force_login(site_a.users["zone_staff"])
     client.post(reverse("keys:use_sign_own", args=[use.pk]), {})
     assert KeyUse.objects.get(pk=use.pk).entry_signed
+
+
+# SPEC K-01/K-03, issue 14.1: each approval is a declared step posted with its kind to the approve URL — shown
+# and run only for whom may give it, a refusal back on the page next to the form, sent twice → recorded once
+def test_k01_approvals_through_the_page(client, site_a, cab_a, keyflow):
+    from keys.models import KeyApproval
+
+    dep = keyflow.register(site_a)
+    page, url = reverse("keys:deposit_detail", args=[dep.pk]), reverse("keys:deposit_approve", args=[dep.pk])
+    client.force_login(site_a.users["zone_staff"])  # registered it
+    assert 'data-testid="approve-' not in client.get(page).content.decode()
+    r = client.post(url, {"kind": "deposit_property"})
+    assert r.status_code == 422 and not dep.approvals.exists()
+    client.force_login(site_a.users["center_head"])
+    html = client.get(page).content.decode()
+    assert 'data-testid="approve-deposit_property"' in html and 'data-testid="approve-deposit_security"' not in html
+    r = client.post(url, {"kind": "deposit_security"})  # not their role: refused on the page, with the reason
+    forms = {kind: form for kind, _label, form in r.context["approval_forms"]}
+    assert r.status_code == 422 and not forms["deposit_property"].errors
+    assert forms["deposit_security"].non_field_errors()
+    assert client.post(url, {"kind": "store"}).status_code == 404  # only an approval is posted here
+    data = {"kind": "deposit_property", "submission_key": "k-approve-1"}
+    assert client.post(url, data)["Location"] == page and client.post(url, data).status_code == 302
+    assert list(dep.approvals.values_list("kind", flat=True)) == [KeyApproval.Kind.DEPOSIT_PROPERTY]
+    assert 'data-testid="approve-' not in client.get(page).content.decode()  # given; the second is someone else's
