@@ -86,3 +86,16 @@ def test_menu_computed_once_per_user_state_and_follows_a_role_change(client, sit
         assert "Dispatch board" in english and computed.call_count == 2
     user.groups.remove(Group.objects.get(name=Role.DEPT_SUPERVISOR))
     assert board not in client.get(reverse("tickets:order_list")).content.decode()
+
+
+def test_kept_page_parts_follow_the_language_and_settings(client, site_a, settings):
+    # issue 21.2: `{% memo %}` blocks (static links, fixed links and labels) are kept per language; SPEC W-01:
+    # a Chinese user sees no English, an English one no Chinese labels from the kept copy
+    client.force_login(site_a.users["front_desk"])
+    zh = client.get(reverse("tickets:order_list")).content.decode()
+    assert 'title="通知"' in zh and "月末结算" in zh
+    en = client.get(reverse("tickets:order_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'title="Notifications"' in en and "Month-end settlement" in en and "月末结算" not in en
+    assert 'title="通知"' in client.get(reverse("tickets:order_list")).content.decode()
+    settings.STATIC_URL = "/assets/"  # a changed setting is not served from a kept copy
+    assert 'href="/assets/css/propserv.css"' in client.get(reverse("tickets:order_list")).content.decode()
