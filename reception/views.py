@@ -8,17 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from core.actions import action_post_view, run_action
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
-from core.redirects import safe_next
 from estates.selectors import staff_of
 from reception import selectors, services
-from reception.forms import AckForm, EntryForm, ReplyForm, WorkLogForm
-from reception.models import HandoverItem, ReceptionEntry
-from reception.permissions import can_acknowledge
+from reception.actions import ENTRY, HANDOVER
+from reception.forms import EntryForm, WorkLogForm
+from reception.models import HandoverItem, ReceptionEntry, WorkLog
 
 
 def _my_site(request: HttpRequest):
@@ -60,29 +59,29 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                   status=422 if request.method == "POST" else 200)
 
 
+def _entry_page(request: HttpRequest, entry: ReceptionEntry, bound: dict | None = None,
+                status: int = 200) -> HttpResponse:
+    """The entry and, while a reply is pending, the reply step for whom may give it (reception/actions.py)."""
+    return render(request, "reception/entry_detail.html", {
+        "entry": entry, "form": ENTRY.forms(request.user, entry, bound).get("reply"), "now": timezone.now()},
+        status=status)
+
+
 @login_required
 @submit_once  # issue 23.2: sent twice, done once
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(selectors.entry_list_visible_to(request.user), pk=pk)
-    form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reception_entry_reply(entry=entry, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Reply recorded."))
-            return redirect(entry)
-    return render(request, "reception/entry_detail.html", {"entry": entry, "form": form, "now": timezone.now()},
-                  status=422 if request.method == "POST" else 200)
+    entry = ENTRY.get_object(request, pk)
+    if request.method == "POST":
+        return run_action(request, ENTRY, entry, "reply", page=_entry_page)
+    return _entry_page(request, entry)
 
 
 @login_required
 def worklog_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.work_log_list_visible_to(request.user), 20)
-    open_items = [i for i in selectors.handovers_open(request.user)[:50]]
+    open_items = list(selectors.handovers_open(request.user)[:50])
     for i in open_items:
-        i.can_ack = can_acknowledge(request.user, i)
+        i.forms = HANDOVER.forms(request.user, i)  # the acknowledgement, for whom may give it
     return render(request, "reception/worklog_list.html", {"page": page, "open_items": open_items})
 
 
@@ -107,27 +106,24 @@ def worklog_create(request: HttpRequest) -> HttpResponse:
                   status=422 if request.method == "POST" else 200)
 
 
-@login_required
-def worklog_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    log = get_object_or_404(selectors.work_log_list_visible_to(request.user), pk=pk)
+def _log_page(request: HttpRequest, log: WorkLog, bound: dict | None = None, status: int = 200,
+              item_pk: int | None = None) -> HttpResponse:
     items = list(log.handovers.select_related("acknowledged_by__staff"))
     for i in items:
         i.log = log
-        i.can_ack = can_acknowledge(request.user, i)
-    return render(request, "reception/worklog_detail.html", {"log": log, "items": items})
+        i.forms = HANDOVER.forms(request.user, i, bound if i.pk == item_pk else None)
+    return render(request, "reception/worklog_detail.html", {"log": log, "items": items}, status=status)
 
 
 @login_required
-@require_POST
-@submit_once  # issue 23.2: sent twice, done once
-def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(selectors.handover_list_visible_to(request.user), pk=pk)
-    form = AckForm(request.POST)
-    form.is_valid()
-    try:
-        services.handover_acknowledge(item=item, actor=request.user, note=form.cleaned_data.get("note", ""))
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Acknowledged."))
-    return redirect(safe_next(request, item.log.get_absolute_url()))  # issue 13.6
+def worklog_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _log_page(request, get_object_or_404(selectors.work_log_list_visible_to(request.user), pk=pk))
+
+
+def _item_page(request: HttpRequest, item: HandoverItem, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """A refused acknowledgement comes back on the item's log, next to the item."""
+    return _log_page(request, item.log, bound, status, item_pk=item.pk)
+
+
+# RC-02: the acknowledgement declared in reception/actions.py, run by core's generic view (issue 13.6: `next`)
+handover_ack = action_post_view(HANDOVER, page=_item_page, key="ack")

@@ -409,6 +409,27 @@ POOLS.update(_meeting_pools())
 APPS = (*APPS, "meetings", "meetings.check")
 
 
+# ---- reception: an entry's promised reply, a handover item's acknowledgement (issue 14.1: their steps declared)
+def _reception_pools():
+    from reception import services
+
+    def entry(a, b):
+        return [services.reception_entry_register(
+            site=a.site, actor=a.users["front_desk"], channel="call", person_name="王先生", purpose="consultation",
+            content="物业费能否用微信支付？", unit=a.units[0], promised_reply_at=timezone.now() + dt.timedelta(days=1))]
+
+    def handover(a, b):
+        log = services.work_log_create(site=a.site, actor=a.users["front_desk"], shift="day", content="交班",
+                                       handovers=[("3号楼门禁待修", "next_shift"), ("车库照明", "security")])
+        return list(log.handovers.order_by("pk"))
+
+    return {"reception": entry, "reception.handover": handover}
+
+
+POOLS.update(_reception_pools())
+APPS = (*APPS, "reception", "reception.handover")
+
+
 # ------------------------------------------------------------------ what a user would type
 
 def _value(field: forms.Field, obj):

@@ -112,3 +112,33 @@ def test_views_and_isolation(client, site_a, site_b):
     client.force_login(site_a.users["cs_supervisor"])
     r = client.post(reverse("reception:handover_ack", args=[item.pk]))
     assert r.status_code == 302 and HandoverItem.objects.get(pk=item.pk).status == "acknowledged"
+
+
+# issue 14.1: the reply and the acknowledgement are declared steps run by the generic view at the same URLs;
+# a refusal comes back on the page next to its form, what was typed kept
+def test_reply_and_acknowledge_through_the_pages(client, site_a):
+    e = _entry(site_a, promised_reply_at=at(2026, 11, 3, 17, 0))
+    url = reverse("reception:entry_detail", args=[e.pk])
+    client.force_login(site_a.users["security_officer"])  # reads the log, does not register visitors
+    assert client.get(url).context["form"] is None
+    assert client.post(url, {"reply": "已回复"}).status_code == 422
+    client.force_login(site_a.users["front_desk"])
+    r = client.post(url, {"reply": "  "})
+    assert r.status_code == 422 and "reply" in r.context["form"].errors
+    assert client.post(url, {"reply": "已回复：可以"})["Location"] == url
+    assert ReceptionEntry.objects.get(pk=e.pk).status == "replied"
+    assert client.get(url).context["form"] is None
+
+    log = work_log_create(site=site_a.site, actor=site_a.users["front_desk"], shift="day", content="x",
+                          handovers=[("y", "next_shift")])
+    item = log.handovers.get()
+    ack = reverse("reception:handover_ack", args=[item.pk])
+    assert f'data-testid="ack-{item.pk}"' not in client.get(log.get_absolute_url()).content.decode()  # the author
+    r = client.post(ack, {"note": "收到"})
+    assert r.status_code == 422 and r.context["items"][0].forms["ack"]["note"].value() == "收到"
+    assert HandoverItem.objects.get(pk=item.pk).status == "open"
+    client.force_login(site_a.users["zone_staff"])
+    assert f'data-testid="ack-{item.pk}"' in client.get(reverse("reception:worklog_list")).content.decode()
+    r = client.post(ack, {"note": "收到", "next": reverse("reception:worklog_list")})
+    assert r["Location"] == reverse("reception:worklog_list")
+    assert HandoverItem.objects.get(pk=item.pk).ack_note == "收到"
