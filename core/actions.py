@@ -16,6 +16,9 @@ key) is one `Action` in its app's `actions.py`, added to that record's `Registry
   `PermissionDenied`), so no step can be taken past its rule by any door.
 - `run(obj, user, data)` calls the one service; `data` is the form's cleaned data (merged with
   `form.service_kwargs()` when the form shapes its data for the service).
+- Optional: `error_fields` (a DomainError code → the field its message is shown at), `explain(user, obj)`
+  (a check whose DomainError says why the predicate refuses, shown instead of "not available"), `message`
+  as a function `(obj, data, result)`, `next(request, obj, result)` (where to go after success).
 - `action_post_view` / `action_form_view` are the generic views (form → service → message → redirect;
   a `DomainError` becomes a form error and keeps what was typed; one-time submission keys via
   `core.once.submit_once`; the record's version travels in the form as before).
