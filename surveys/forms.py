@@ -127,5 +127,5 @@ class ActionForm(OnceFormMixin):
         self.fields["owner"].queryset = Staff.objects.filter(site_id=campaign.site_id, is_active=True)
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(OnceFormMixin):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))

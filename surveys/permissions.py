@@ -36,3 +36,10 @@ def can_enter(user: Any, campaign: Any) -> bool:
 
 def can_edit_questionnaire(user: Any, questionnaire: Any) -> bool:
     return can_organise(user, questionnaire.site_id)
+
+
+def can_finish_action(user: Any, action: Any) -> bool:
+    """S-06: a corrective action is marked done by its owner or by whoever tracks actions at its site."""
+    owner_user_id = getattr(action.owner, "user_id", None)
+    own = owner_user_id is not None and getattr(user, "pk", None) == owner_user_id
+    return own or can_organise(user, action.site_id)

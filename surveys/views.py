@@ -21,9 +21,9 @@ from core.pdf import qr_svg_data_uri, render_pdf
 from estates.models import Zone
 from estates.selectors import site_ids_visible_to, site_list_visible_to
 from surveys import exports, permissions, selectors, services
-from surveys.actions import REGISTRY
-from surveys.forms import ActionDoneForm, ActionForm, CampaignForm, QuestionnaireForm, ResponseForm
-from surveys.models import DEFAULT_ITEMS, Campaign, Grade, Household
+from surveys.actions import CORRECTIVE, REGISTRY
+from surveys.forms import ActionForm, CampaignForm, QuestionnaireForm, ResponseForm
+from surveys.models import DEFAULT_ITEMS, Campaign, CorrectiveAction, Grade, Household
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -174,14 +174,28 @@ def campaign_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- analysis, actions, exports (S-05, S-06)
 
+def _analysis_page(request: HttpRequest, campaign: Campaign, form: ActionForm | None = None, status: int = 200,
+                   done: tuple[int, dict] | None = None) -> HttpResponse:
+    """The analysis with its corrective actions; each action's "done" step for whom may take it
+    (surveys/actions.py); `done` is (action pk, its failed form) when that step came back with an error."""
+    can_organise = permissions.can_organise(request.user, campaign.site_id)
+    a = selectors.campaign_analysis(campaign)
+    a["actions"] = list(a["actions"])
+    for act in a["actions"]:
+        act.forms = CORRECTIVE.forms(request.user, act, done[1] if done and done[0] == act.pk else None)
+    return render(request, "surveys/analysis.html", {
+        "campaign": campaign, "a": a, "form": form if form is not None else ActionForm(campaign=campaign),
+        "can_organise": can_organise, "grades": Grade.choices, "chart": exports.chart_data(campaign)},
+        status=status)
+
+
 @login_required
 @submit_once  # issue 23.2: sent twice, done once
 def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    can_organise = permissions.can_organise(request.user, campaign.site_id)
     form = ActionForm(request.POST or None, campaign=campaign)
     if request.method == "POST":
-        if not can_organise:
+        if not permissions.can_organise(request.user, campaign.site_id):
             raise PermissionDenied
         if form.is_valid():
             d = form.cleaned_data
@@ -193,27 +207,16 @@ def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Corrective action added."))
                 return redirect("surveys:campaign_analysis", pk=campaign.pk)
-    return render(request, "surveys/analysis.html", {
-        "campaign": campaign, "a": selectors.campaign_analysis(campaign), "form": form,
-        "can_organise": can_organise, "done_form": ActionDoneForm(), "grades": Grade.choices,
-        "chart": exports.chart_data(campaign)})
+    return _analysis_page(request, campaign, form)
 
 
-@login_required
-@require_POST
-def action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(selectors.action_list_visible_to(request.user), pk=pk)
-    form = ActionDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done."))
-    else:
-        try:
-            services.corrective_action_finish(action=action, note=form.cleaned_data["note"], actor=request.user)
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Corrective action done."))
-    return redirect("surveys:campaign_analysis", pk=action.campaign_id)
+def _done_page(request: HttpRequest, act: CorrectiveAction, bound: dict | None = None,
+               status: int = 200) -> HttpResponse:
+    return _analysis_page(request, act.campaign, status=status, done=(act.pk, bound or {}))
+
+
+# S-06: a corrective action marked done, declared in surveys/actions.py and run by core's generic view
+action_done = action_post_view(CORRECTIVE, page=_done_page, key="done")
 
 
 @login_required

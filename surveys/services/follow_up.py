@@ -58,8 +58,7 @@ def corrective_action_finish(*, action: CorrectiveAction, note: str, actor: User
                              now: datetime | None = None) -> CorrectiveAction:
     now = now or timezone.now()
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
-    owner_user_id = getattr(action.owner, "user_id", None)
-    if not (permissions.can_organise(actor, action.site_id) or getattr(actor, "pk", None) == owner_user_id):
+    if not permissions.can_finish_action(actor, action):
         raise _deny(_("Only the owner or a supervisor marks this action done."))
     if not note.strip():
         raise DomainError(_("Say what was done."), code="note")

@@ -430,6 +430,23 @@ POOLS.update(_reception_pools())
 APPS = (*APPS, "reception", "reception.handover")
 
 
+# ---- surveys: a closed campaign's corrective action marked done (issue 14.1: the step declared)
+def _corrective_pool(a, b):
+    from surveys import services
+    from tests.surveys.conftest import T0, add_units, make_campaign, open_campaign
+
+    add_units(a, 4)
+    c = make_campaign(a, title="已结束", sample_size=2)
+    open_campaign(a, c)
+    services.campaign_close(campaign=c, actor=a.users["cs_supervisor"], now=T0 + dt.timedelta(days=1))
+    return [services.corrective_action_create(campaign=c, description="增加保洁频次", owner=a.staff["dept_supervisor"],
+                                              due_date=timezone.localdate(), actor=a.users["cs_supervisor"])]
+
+
+POOLS["surveys.action"] = _corrective_pool
+APPS = (*APPS, "surveys.action")
+
+
 # ------------------------------------------------------------------ what a user would type
 
 def _value(field: forms.Field, obj):

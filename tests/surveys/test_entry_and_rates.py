@@ -131,3 +131,30 @@ def test_corrective_action_tracked_to_done(site_a):
     act.refresh_from_db()
     assert act.status == "done" and act.done_at is not None
     assert c.events.filter(kind="action_done").exists()
+
+
+# SPEC S-06, issue 14.1: "done" is a declared step — shown to the owner and the organisers only, refused on the
+# page to anyone else, an empty note next to its field, done through the page
+def test_s06_corrective_action_done_through_the_page(client, site_a):
+    from datetime import date
+
+    from django.urls import reverse
+
+    c = make_campaign(site_a, sample_size=3)
+    open_campaign(site_a, c)
+    services.campaign_close(campaign=c, actor=site_a.users["cs_supervisor"], now=T0 + timedelta(days=1))
+    act = services.corrective_action_create(campaign=c, description="增加保洁频次",
+                                            owner=site_a.staff["dept_supervisor"], due_date=date(2026, 6, 30),
+                                            actor=site_a.users["cs_supervisor"])
+    page, url = reverse("surveys:campaign_analysis", args=[c.pk]), reverse("surveys:action_done", args=[act.pk])
+    client.force_login(site_a.users["front_desk"])  # neither owner nor organiser
+    r = client.get(page)
+    assert r.status_code == 200 and 'data-testid="action-done"' not in r.content.decode()
+    assert client.post(url, {"note": "已每日两次"}).status_code == 422
+    client.force_login(site_a.users["dept_supervisor"])  # the owner
+    assert 'data-testid="action-done"' in client.get(page).content.decode()
+    r = client.post(url, {"note": ""})
+    assert r.status_code == 422 and "note" in r.context["a"]["actions"][0].forms["done"].errors
+    assert client.post(url, {"note": "已每日两次"})["Location"] == page
+    act.refresh_from_db()
+    assert act.status == "done" and act.done_note == "已每日两次"
