@@ -102,6 +102,25 @@ def test_evaluation_only_after_completion_once_and_own_household(household):
     assert OnlineEvaluation.objects.count() == 1
 
 
+# SPEC P-03; issue 14.3: the order's side of the online evaluation is tickets' own service
+def test_the_order_side_is_checked_by_tickets_and_a_refused_second_evaluation_leaves_no_trace(household):
+    s = household.s
+    done = complete(s, dispatch(s, register(s)))
+    other = open_account(s, 1)
+    with pytest.raises(DomainError):  # another household's order, asked of tickets directly
+        tickets_services.work_order_evaluate_online(order=done, household_unit_id=other.unit_id,
+                                                   site_id=other.site_id, resident_user=other.user,
+                                                   evaluation="satisfied")
+    services.order_evaluate(account=household.account, order=done, value="basic")
+    with pytest.raises(DomainError) as refused:
+        services.order_evaluate(account=household.account, order=done, value="satisfied")
+    assert refused.value.code == "twice"
+    online = done.events.filter(kind="evaluated", data__online=True)
+    assert online.count() == 1  # the refused second one was rolled back with its history row
+    done.refresh_from_db()
+    assert done.evaluation == "basic"
+
+
 def test_evaluation_form_on_the_order_page(household, resident_client):
     s = household.s
     order = complete(s, dispatch(s, register(s)))

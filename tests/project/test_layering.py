@@ -69,11 +69,7 @@ def test_no_domain_app_names_in_core_code():
 # the foundation every app may read directly: roles and site scope (core), sites, units and staff (estates)
 FOUNDATION = {"core", "estates"}
 # {file: {app whose models it imports}}: the justified exceptions, each with its reason
-MODEL_IMPORTS_ALLOWED = {
-    # P-03 the online evaluation writes the order's evaluation and history itself: its permission (the
-    # resident's own household) is the portal's, and tickets has no service a resident may call
-    "portal/services.py": {"tickets"},
-}
+MODEL_IMPORTS_ALLOWED: dict[str, set[str]] = {}
 
 
 def _type_checking_only(tree: ast.Module) -> set[ast.AST]:

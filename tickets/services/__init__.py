@@ -29,9 +29,11 @@ from tickets.services.extension import (
 )
 from tickets.services.late import work_order_register_late
 from tickets.services.receipt import (
+    ONLINE_EVALUABLE,
     receipt_problems,
     work_order_callback_outcome,
     work_order_evaluate,
+    work_order_evaluate_online,
     work_order_receipt_accept,
     work_order_receipt_refuse,
     work_order_rework,
@@ -49,7 +51,8 @@ __all__ = [
     "next_number", "receipt_problems", "work_order_agreement_record", "work_order_agreement_return",
     "work_order_arrive", "work_order_callback_outcome", "work_order_cancel", "work_order_charges_approve",
     "work_order_charges_check", "work_order_complete", "work_order_contractor_review",
-    "work_order_developer_repaired", "work_order_dispatch", "work_order_evaluate", "work_order_extend",
+    "work_order_developer_repaired", "work_order_dispatch", "ONLINE_EVALUABLE", "work_order_evaluate",
+    "work_order_evaluate_online", "work_order_extend",
     "work_order_followup", "work_order_joint_inspection", "work_order_receipt_accept", "work_order_receipt_refuse",
     "work_order_register", "work_order_reinspect", "work_order_return_unresolvable", "work_order_rework",
     "work_order_route_developer", "work_order_status_report",

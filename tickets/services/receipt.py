@@ -73,6 +73,34 @@ def work_order_evaluate(*, order: WorkOrder, actor: Actor | None, evaluation: st
     return order
 
 
+# the states in which a resident may still evaluate the work online (P-03): after completion, also once
+# the receipt is back or the callback is open
+ONLINE_EVALUABLE = (S.COMPLETED, S.RETURNED, S.CALLBACK)
+
+
+@transaction.atomic
+def work_order_evaluate_online(*, order: WorkOrder, household_unit_id: int, site_id: int, resident_user,
+                               evaluation: str, comment: str = "", now: datetime | None = None) -> WorkOrder:
+    """SPEC P-03: the resident's own evaluation from the resident pages, recorded on the order.
+
+    The portal vouches for the account (its own household, its login); this service holds the order's
+    side: the order is that household's, at that site, in a state that is evaluated, and the paper
+    receipt's evaluation, when there is one, stays as signed."""
+    now = now or timezone.now()
+    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("unit", "category").get(pk=order.pk)
+    require(order.unit_id == household_unit_id and order.site_id == site_id, _("Not your order."))
+    require(order.status in ONLINE_EVALUABLE, _("You can evaluate once the work is completed."), "bad_state")
+    require(evaluation in WorkOrder.Evaluation.values, _("Choose your evaluation."), "evaluation")
+    fields = ["updated_at"]
+    if not order.evaluation:
+        order.evaluation, order.evaluation_comment = evaluation, comment
+        fields += ["evaluation", "evaluation_comment"]
+    order.save(update_fields=fields)
+    WorkOrderEvent.record(order, actor=resident_user, kind=E.EVALUATED, at=now, note=comment,
+                          data={"evaluation": evaluation, "online": True})
+    return order
+
+
 def receipt_problems(order: WorkOrder) -> list[str]:
     """SPEC T-08: what makes a returned form incomplete (missing names, times or signatures)."""
     problems = []
