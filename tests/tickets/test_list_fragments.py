@@ -9,9 +9,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models import signals
 from django.urls import reverse
 
-from estates.models import Department, Site, Zone
+from estates.models import Department, Site, Unit, Zone
 from tests.tickets.helpers import T0, register
 from tickets import selectors
 from tickets.models import Category, WorkOrder
@@ -149,6 +150,14 @@ def test_filter_choices_in_one_query_match_the_models_order(site_a, site_b, djan
     assert [o.pk for o in one["zones"]] == [site_a.zone.pk] and one["sites"] == [] and one["units"] == {}
     assert [(o.pk, o.name) for o in one["departments"]] == _orm_names([site_a.site.pk], False)["departments"]
     assert selectors.work_order_list_names([], [], sites=False)["departments"] == []
+    # the rows are made without the model constructor: only sound while no init signal listens to these models,
+    # and they are what `.only()` gives (the other columns deferred, read on access)
+    assert not any(signals.pre_init.has_listeners(m) or signals.post_init.has_listeners(m)
+                   for m in (Category, Department, Zone, Site, Unit))
+    category = got["categories"][0]
+    orm = Category.objects.only("id", "name").get(pk=category.pk)
+    assert category.get_deferred_fields() == orm.get_deferred_fields()
+    assert category.code == Category.objects.get(pk=category.pk).code
 
 
 def test_list_page_from_its_fragments_is_two_queries(client, site_a, django_assert_num_queries):
