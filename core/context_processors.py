@@ -3,6 +3,7 @@
 
 import hashlib
 import pickle
+from contextlib import suppress
 from importlib import import_module
 from types import ModuleType
 from typing import Any
@@ -72,7 +73,8 @@ def navigation(request: HttpRequest) -> dict:
         found = _navigation(user)
         if digest is not None:
             if len(_MEMO) >= _MEMO_SIZE:
-                _MEMO.pop(next(iter(_MEMO)))  # the oldest entry
+                with suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting at once
+                    _MEMO.pop(next(iter(_MEMO)))  # the oldest
             _MEMO[key] = found
     return dict(found)
 

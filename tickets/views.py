@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+from contextlib import suppress
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -113,7 +114,8 @@ def _fragment(name: str, ctx: dict, request: HttpRequest, state: tuple) -> str:
         html = render_to_string(name, {**ctx, "request": request})
         cache.set(key, html, FRAGMENT_SECONDS)
     if len(_FRAGMENTS) >= FRAGMENTS_KEPT:
-        _FRAGMENTS.pop(next(iter(_FRAGMENTS)))  # the oldest
+        with suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting at once
+            _FRAGMENTS.pop(next(iter(_FRAGMENTS)))  # the oldest
     _FRAGMENTS[key] = html
     return mark_safe(html)  # noqa: S308 (the template's own escaped output)
 

@@ -8,6 +8,7 @@ varies: no user, request, CSRF token or message. Cleared when a setting changes 
 from __future__ import annotations
 
 import itertools
+from contextlib import suppress
 from typing import Any
 
 from django import template
@@ -42,7 +43,8 @@ class MemoNode(template.Node):
         if html is None:
             html = self.nodelist.render(context)
             if len(_KEPT) >= _KEPT_SIZE:
-                _KEPT.pop(next(iter(_KEPT)))  # the oldest
+                with suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting at once
+                    _KEPT.pop(next(iter(_KEPT)))  # the oldest
             _KEPT[key] = html
         return mark_safe(html)  # noqa: S308 (the block's own rendered, escaped output)
 
