@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -16,72 +17,74 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='RelationshipPlan',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('month', models.DateField(help_text='First day of the month.', verbose_name='month')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationship_plans', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'relationship plan',
-                'verbose_name_plural': 'relationship plans',
-                'ordering': ['-month', 'site_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RelationshipTask',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('activity', 'Community activity'), ('greeting', 'Holiday greeting'), ('info_update', 'Information update')], max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=120, verbose_name='task')),
-                ('due_date', models.DateField(verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12, verbose_name='status')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('result', models.TextField(blank=True, verbose_name='what was done')),
-                ('households', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='households reached')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='reason cancelled')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='callbacks.relationshipplan', verbose_name='plan')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationship_tasks', to='estates.zone', verbose_name='zone')),
-            ],
-            options={
-                'verbose_name': 'relationship task',
-                'verbose_name_plural': 'relationship tasks',
-                'ordering': ['plan_id', 'zone_id', 'due_date', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RelationshipEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('kind', models.CharField(max_length=40, verbose_name='event')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='callbacks.relationshiptask')),
-            ],
-            options={
-                'verbose_name': 'relationship task event',
-                'verbose_name_plural': 'relationship task events',
-                'ordering': ['at', 'id'],
-                'abstract': False,
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='relationshipplan',
-            constraint=models.UniqueConstraint(fields=('site', 'month'), name='relationship_plan_once'),
-        ),
-        migrations.AddIndex(
-            model_name='relationshiptask',
-            index=models.Index(fields=['site', 'status'], name='rel_task_site_status'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='RelationshipPlan',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('month', models.DateField(help_text='First day of the month.', verbose_name='month')),
+                    ('notes', models.TextField(blank=True, verbose_name='notes')),
+                    ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationship_plans', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'relationship plan',
+                    'verbose_name_plural': 'relationship plans',
+                    'ordering': ['-month', 'site_id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='RelationshipTask',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('kind', models.CharField(choices=[('activity', 'Community activity'), ('greeting', 'Holiday greeting'), ('info_update', 'Information update')], max_length=16, verbose_name='kind')),
+                    ('title', models.CharField(max_length=120, verbose_name='task')),
+                    ('due_date', models.DateField(verbose_name='due')),
+                    ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12, verbose_name='status')),
+                    ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
+                    ('result', models.TextField(blank=True, verbose_name='what was done')),
+                    ('households', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='households reached')),
+                    ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='reason cancelled')),
+                    ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
+                    ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='callbacks.relationshipplan', verbose_name='plan')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationship_tasks', to='estates.zone', verbose_name='zone')),
+                ],
+                options={
+                    'verbose_name': 'relationship task',
+                    'verbose_name_plural': 'relationship tasks',
+                    'ordering': ['plan_id', 'zone_id', 'due_date', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='RelationshipEvent',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                    ('kind', models.CharField(max_length=40, verbose_name='event')),
+                    ('note', models.TextField(blank=True, verbose_name='note')),
+                    ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                    ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                    ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='callbacks.relationshiptask')),
+                ],
+                options={
+                    'verbose_name': 'relationship task event',
+                    'verbose_name_plural': 'relationship task events',
+                    'ordering': ['at', 'id'],
+                    'abstract': False,
+                },
+            ),
+            migrations.AddConstraint(
+                model_name='relationshipplan',
+                constraint=models.UniqueConstraint(fields=('site', 'month'), name='relationship_plan_once'),
+            ),
+            migrations.AddIndex(
+                model_name='relationshiptask',
+                index=models.Index(fields=['site', 'status'], name='rel_task_site_status'),
+            ),
+        ]),
     ]

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 def analyses_written_are_submitted(apps, schema_editor):
@@ -21,57 +22,59 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='ChainDecision',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Front desk'), (1, 'CS supervisor'), (2, 'Site director'), (3, 'Company leader'), (4, 'Executive')], verbose_name='deciding level')),
-                ('chain_started_at', models.DateTimeField(verbose_name='chain started')),
-                ('decision', models.CharField(choices=[('resolvable', 'Resolvable here'), ('escalate', 'Escalate now'), ('automatic', 'No decision in time: escalated by the system')], max_length=10, verbose_name='decision')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('at', models.DateTimeField(verbose_name='decided at')),
-            ],
-            options={
-                'verbose_name': 'emergency decision',
-                'verbose_name_plural': 'emergency decisions',
-                'ordering': ['at', 'level'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ResponsibilityFinding',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('measure', models.CharField(choices=[('no_fault', 'No fault'), ('reminder', 'Talked to / reminded'), ('warning', 'Warning'), ('demerit', 'Demerit'), ('fine', 'Deduction from pay'), ('training', 'Retraining'), ('other', 'Other measure')], max_length=10, verbose_name='finding')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
-            ],
-            options={
-                'verbose_name': 'responsibility finding',
-                'verbose_name_plural': 'responsibility findings',
-                'ordering': ['complaint_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ResponsibilityReview',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('month', models.DateField(help_text='First day of the month reviewed.', verbose_name='month')),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('summary', models.TextField(blank=True, verbose_name='summary for the company')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-            ],
-            options={
-                'verbose_name': 'responsibility review',
-                'verbose_name_plural': 'responsibility reviews',
-                'ordering': ['-month', 'site_id'],
-            },
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='ChainDecision',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('level', models.PositiveSmallIntegerField(choices=[(0, 'Front desk'), (1, 'CS supervisor'), (2, 'Site director'), (3, 'Company leader'), (4, 'Executive')], verbose_name='deciding level')),
+                    ('chain_started_at', models.DateTimeField(verbose_name='chain started')),
+                    ('decision', models.CharField(choices=[('resolvable', 'Resolvable here'), ('escalate', 'Escalate now'), ('automatic', 'No decision in time: escalated by the system')], max_length=10, verbose_name='decision')),
+                    ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                    ('at', models.DateTimeField(verbose_name='decided at')),
+                ],
+                options={
+                    'verbose_name': 'emergency decision',
+                    'verbose_name_plural': 'emergency decisions',
+                    'ordering': ['at', 'level'],
+                },
+            ),
+            migrations.CreateModel(
+                name='ResponsibilityFinding',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('measure', models.CharField(choices=[('no_fault', 'No fault'), ('reminder', 'Talked to / reminded'), ('warning', 'Warning'), ('demerit', 'Demerit'), ('fine', 'Deduction from pay'), ('training', 'Retraining'), ('other', 'Other measure')], max_length=10, verbose_name='finding')),
+                    ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                    ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
+                ],
+                options={
+                    'verbose_name': 'responsibility finding',
+                    'verbose_name_plural': 'responsibility findings',
+                    'ordering': ['complaint_id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='ResponsibilityReview',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('month', models.DateField(help_text='First day of the month reviewed.', verbose_name='month')),
+                    ('opened_at', models.DateTimeField(verbose_name='opened at')),
+                    ('summary', models.TextField(blank=True, verbose_name='summary for the company')),
+                    ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
+                ],
+                options={
+                    'verbose_name': 'responsibility review',
+                    'verbose_name_plural': 'responsibility reviews',
+                    'ordering': ['-month', 'site_id'],
+                },
+            ),
+        ]),
         migrations.AddField(
             model_name='complaint',
             name='action_done_at',

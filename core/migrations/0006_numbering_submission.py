@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -15,30 +16,32 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='NumberCounter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('series', models.CharField(max_length=20)),
-                ('period', models.CharField(max_length=10)),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='estates.site')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('site', 'series', 'period'), name='number_counter_once')],
-            },
-        ),
-        migrations.CreateModel(
-            name='SubmissionKey',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='submission_key_once')],
-            },
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='NumberCounter',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('series', models.CharField(max_length=20)),
+                    ('period', models.CharField(max_length=10)),
+                    ('last', models.PositiveIntegerField(default=0)),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='estates.site')),
+                ],
+                options={
+                    'constraints': [models.UniqueConstraint(fields=('site', 'series', 'period'), name='number_counter_once')],
+                },
+            ),
+            migrations.CreateModel(
+                name='SubmissionKey',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('key', models.CharField(max_length=64)),
+                    ('url', models.CharField(blank=True, max_length=300)),
+                    ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                    ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='submission_key_once')],
+                },
+            ),
+        ]),
     ]

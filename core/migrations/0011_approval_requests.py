@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -16,62 +17,64 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='ApprovalRequest',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60, verbose_name='kind')),
-                ('role', models.CharField(max_length=30, verbose_name='role that decides')),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('summary', models.CharField(max_length=300, verbose_name='what is to be approved')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the decision'), ('approved', 'Approved'), ('declined', 'Declined'), ('cancelled', 'Withdrawn')], default='pending', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('note', models.TextField(blank=True, verbose_name='decision note')),
-                ('on_paper', models.BooleanField(default=False, verbose_name='given on paper')),
-                ('scan', models.FileField(blank=True, upload_to='approvals/%Y/%m/', verbose_name='scan of the signed form')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
-            ],
-            options={
-                'verbose_name': 'approval request',
-                'verbose_name_plural': 'approval requests',
-                'ordering': ['-requested_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ApprovalEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('kind', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved in own login'), ('declined', 'Declined in own login'), ('paper', 'Recorded as signed on paper'), ('cancelled', 'Withdrawn')], max_length=40, verbose_name='event')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='core.approvalrequest')),
-            ],
-            options={
-                'verbose_name': 'approval event',
-                'verbose_name_plural': 'approval events',
-                'ordering': ['at', 'id'],
-                'abstract': False,
-            },
-        ),
-        migrations.AddIndex(
-            model_name='approvalrequest',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['site', 'role', 'requested_at'], name='approval_pending'),
-        ),
-        migrations.AddIndex(
-            model_name='approvalrequest',
-            index=models.Index(fields=['subject_type', 'subject_id'], name='approval_subject'),
-        ),
-        migrations.AddConstraint(
-            model_name='approvalrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('on_paper', False), models.Q(models.Q(('scan', ''), _negated=True), ('recorded_by__isnull', False)), _connector='OR'), name='approval_paper_has_scan'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='ApprovalRequest',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('kind', models.CharField(max_length=60, verbose_name='kind')),
+                    ('role', models.CharField(max_length=30, verbose_name='role that decides')),
+                    ('subject_id', models.PositiveBigIntegerField()),
+                    ('summary', models.CharField(max_length=300, verbose_name='what is to be approved')),
+                    ('reason', models.TextField(blank=True, verbose_name='reason')),
+                    ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                    ('status', models.CharField(choices=[('pending', 'Waiting for the decision'), ('approved', 'Approved'), ('declined', 'Declined'), ('cancelled', 'Withdrawn')], default='pending', max_length=10, verbose_name='status')),
+                    ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
+                    ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
+                    ('note', models.TextField(blank=True, verbose_name='decision note')),
+                    ('on_paper', models.BooleanField(default=False, verbose_name='given on paper')),
+                    ('scan', models.FileField(blank=True, upload_to='approvals/%Y/%m/', verbose_name='scan of the signed form')),
+                    ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                    ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                    ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
+                ],
+                options={
+                    'verbose_name': 'approval request',
+                    'verbose_name_plural': 'approval requests',
+                    'ordering': ['-requested_at', '-id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='ApprovalEvent',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                    ('note', models.TextField(blank=True, verbose_name='note')),
+                    ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                    ('kind', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved in own login'), ('declined', 'Declined in own login'), ('paper', 'Recorded as signed on paper'), ('cancelled', 'Withdrawn')], max_length=40, verbose_name='event')),
+                    ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                    ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='core.approvalrequest')),
+                ],
+                options={
+                    'verbose_name': 'approval event',
+                    'verbose_name_plural': 'approval events',
+                    'ordering': ['at', 'id'],
+                    'abstract': False,
+                },
+            ),
+            migrations.AddIndex(
+                model_name='approvalrequest',
+                index=models.Index(condition=models.Q(('status', 'pending')), fields=['site', 'role', 'requested_at'], name='approval_pending'),
+            ),
+            migrations.AddIndex(
+                model_name='approvalrequest',
+                index=models.Index(fields=['subject_type', 'subject_id'], name='approval_subject'),
+            ),
+            migrations.AddConstraint(
+                model_name='approvalrequest',
+                constraint=models.CheckConstraint(condition=models.Q(('on_paper', False), models.Q(models.Q(('scan', ''), _negated=True), ('recorded_by__isnull', False)), _connector='OR'), name='approval_paper_has_scan'),
+            ),
+        ]),
     ]

@@ -5,6 +5,7 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from decimal import Decimal
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 BACKFILL = """
@@ -33,23 +34,25 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='ArrearsCell',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('owed', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='owed')),
-                ('bills', models.IntegerField(default=0)),
-            ],
-        ),
-        migrations.CreateModel(
-            name='ArrearsUnit',
-            fields=[
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='estates.unit')),
-                ('owed', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='owed')),
-                ('bills', models.IntegerField(default=0)),
-            ],
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='ArrearsCell',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('period', models.DateField()),
+                    ('owed', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='owed')),
+                    ('bills', models.IntegerField(default=0)),
+                ],
+            ),
+            migrations.CreateModel(
+                name='ArrearsUnit',
+                fields=[
+                    ('unit', models.OneToOneField(on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='estates.unit')),
+                    ('owed', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='owed')),
+                    ('bills', models.IntegerField(default=0)),
+                ],
+            ),
+        ]),
         pgtrigger.migrations.AddTrigger(
             model_name='bill',
             trigger=pgtrigger.compiler.Trigger(name='fees_bill_arrears_ins', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    WITH delta AS (SELECT unit_id, site_id, period, total - paid AS owed, 1 AS n FROM new_rows WHERE status = 'open'),\n    by_unit AS (\n        INSERT INTO fees_arrearsunit (unit_id, site_id, owed, bills)\n        SELECT unit_id, min(site_id), sum(owed), sum(n) FROM delta GROUP BY unit_id\n        HAVING sum(owed) <> 0 OR sum(n) <> 0 ORDER BY unit_id\n        ON CONFLICT (unit_id) DO UPDATE SET owed = fees_arrearsunit.owed + EXCLUDED.owed,\n                                            bills = fees_arrearsunit.bills + EXCLUDED.bills\n        RETURNING 1)\n    INSERT INTO fees_arrearscell (site_id, building_id, period, owed, bills)\n    SELECT min(d.site_id), u.building_id, d.period, sum(d.owed), sum(d.n)\n    FROM delta d JOIN estates_unit u ON u.id = d.unit_id GROUP BY u.building_id, d.period\n    HAVING sum(d.owed) <> 0 OR sum(d.n) <> 0 ORDER BY u.building_id, d.period\n    ON CONFLICT (building_id, period) DO UPDATE SET owed = fees_arrearscell.owed + EXCLUDED.owed,\n                                                    bills = fees_arrearscell.bills + EXCLUDED.bills;\n    RETURN NULL;", hash='b4a11a92eeffe584d3061f4d2a9f0a6379cc5ceb', level='STATEMENT', operation='INSERT', pgid='pgtrigger_fees_bill_arrears_ins_015f9', referencing='REFERENCING NEW TABLE AS new_rows ', table='fees_bill', when='AFTER')),

@@ -5,6 +5,7 @@ import django.db.models.deletion
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -26,152 +27,154 @@ class Migration(migrations.Migration):
             name='appraisal_locked_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='appraisal locked by'),
         ),
-        migrations.CreateModel(
-            name='Appraisal',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
-                ('month', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='inspections.assessmentmonth', verbose_name='month')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='estates.staff', verbose_name='staff member')),
-            ],
-            options={
-                'verbose_name': 'monthly appraisal',
-                'verbose_name_plural': 'monthly appraisals',
-                'ordering': ['month_id', 'post', 'staff__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='AppraisalPart',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('part', models.CharField(choices=[('self', 'Self-assessment'), ('zone_team', 'Zone team self-assessment'), ('supervisor', 'Supervisor'), ('director', 'Site director'), ('ranking', 'Zone ranking'), ('inspection', 'Public-area inspection')], max_length=12, verbose_name='part')),
-                ('weight', models.PositiveSmallIntegerField(verbose_name='weight (%)')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored at')),
-                ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parts', to='inspections.appraisal', verbose_name='monthly appraisal')),
-                ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scored by')),
-            ],
-            options={
-                'verbose_name': 'appraisal part',
-                'verbose_name_plural': 'appraisal parts',
-                'ordering': ['appraisal_id', 'part'],
-            },
-        ),
-        migrations.CreateModel(
-            name='AppraisalRule',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
-                ('part', models.CharField(choices=[('self', 'Self-assessment'), ('zone_team', 'Zone team self-assessment'), ('supervisor', 'Supervisor'), ('director', 'Site director'), ('ranking', 'Zone ranking'), ('inspection', 'Public-area inspection')], max_length=12, verbose_name='part')),
-                ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='weight (%)')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'appraisal composition',
-                'verbose_name_plural': 'appraisal composition',
-                'ordering': ['site_id', 'post', 'part'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RecognitionCheck',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('checked_at', models.DateTimeField(db_index=True, verbose_name='checked at')),
-                ('seed', models.CharField(max_length=40, verbose_name='draw')),
-                ('checker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.zone', verbose_name='zone')),
-            ],
-            options={
-                'verbose_name': 'recognition spot check',
-                'verbose_name_plural': 'recognition spot checks',
-                'ordering': ['-checked_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RecognitionAnswer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('knew', models.BooleanField(verbose_name='knew name and unit')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.resident', verbose_name='resident')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='team member')),
-                ('spot_check', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='inspections.recognitioncheck', verbose_name='spot check')),
-            ],
-            options={
-                'verbose_name': 'recognition answer',
-                'verbose_name_plural': 'recognition answers',
-                'ordering': ['spot_check_id', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='SelfAssessment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('inspection_score', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='own public-area inspections')),
-                ('inspections', models.PositiveIntegerField(default=0, verbose_name='inspections counted')),
-                ('unsatisfied', models.PositiveIntegerField(default=0, verbose_name='unsatisfied routine callbacks')),
-                ('computed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='computed score')),
-                ('adjustment', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='adjustment')),
-                ('adjustment_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('score', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='score')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('month', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='inspections.assessmentmonth', verbose_name='month')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scored by')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.zone', verbose_name='zone')),
-            ],
-            options={
-                'verbose_name': 'zone self-assessment',
-                'verbose_name_plural': 'zone self-assessments',
-                'ordering': ['month_id', 'zone_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StaffPost',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
-                ('staff', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='appraisal_post', to='estates.staff', verbose_name='staff member')),
-            ],
-            options={
-                'verbose_name': 'appraisal post',
-                'verbose_name_plural': 'appraisal posts',
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='appraisal',
-            constraint=models.UniqueConstraint(fields=('month', 'staff'), name='appraisal_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='appraisalpart',
-            constraint=models.UniqueConstraint(fields=('appraisal', 'part'), name='appraisal_part_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='appraisalrule',
-            constraint=models.UniqueConstraint(fields=('site', 'post', 'part'), name='appraisal_rule_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='recognitionanswer',
-            constraint=models.UniqueConstraint(fields=('spot_check', 'resident', 'staff'), name='recognition_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.UniqueConstraint(fields=('month', 'zone'), name='self_assessment_once'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='Appraisal',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
+                    ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
+                    ('month', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='inspections.assessmentmonth', verbose_name='month')),
+                    ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='estates.staff', verbose_name='staff member')),
+                ],
+                options={
+                    'verbose_name': 'monthly appraisal',
+                    'verbose_name_plural': 'monthly appraisals',
+                    'ordering': ['month_id', 'post', 'staff__name'],
+                },
+            ),
+            migrations.CreateModel(
+                name='AppraisalPart',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('part', models.CharField(choices=[('self', 'Self-assessment'), ('zone_team', 'Zone team self-assessment'), ('supervisor', 'Supervisor'), ('director', 'Site director'), ('ranking', 'Zone ranking'), ('inspection', 'Public-area inspection')], max_length=12, verbose_name='part')),
+                    ('weight', models.PositiveSmallIntegerField(verbose_name='weight (%)')),
+                    ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
+                    ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored at')),
+                    ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parts', to='inspections.appraisal', verbose_name='monthly appraisal')),
+                    ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scored by')),
+                ],
+                options={
+                    'verbose_name': 'appraisal part',
+                    'verbose_name_plural': 'appraisal parts',
+                    'ordering': ['appraisal_id', 'part'],
+                },
+            ),
+            migrations.CreateModel(
+                name='AppraisalRule',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
+                    ('part', models.CharField(choices=[('self', 'Self-assessment'), ('zone_team', 'Zone team self-assessment'), ('supervisor', 'Supervisor'), ('director', 'Site director'), ('ranking', 'Zone ranking'), ('inspection', 'Public-area inspection')], max_length=12, verbose_name='part')),
+                    ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='weight (%)')),
+                    ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'appraisal composition',
+                    'verbose_name_plural': 'appraisal composition',
+                    'ordering': ['site_id', 'post', 'part'],
+                },
+            ),
+            migrations.CreateModel(
+                name='RecognitionCheck',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('checked_at', models.DateTimeField(db_index=True, verbose_name='checked at')),
+                    ('seed', models.CharField(max_length=40, verbose_name='draw')),
+                    ('checker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.zone', verbose_name='zone')),
+                ],
+                options={
+                    'verbose_name': 'recognition spot check',
+                    'verbose_name_plural': 'recognition spot checks',
+                    'ordering': ['-checked_at', '-id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='RecognitionAnswer',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('knew', models.BooleanField(verbose_name='knew name and unit')),
+                    ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.resident', verbose_name='resident')),
+                    ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='team member')),
+                    ('spot_check', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='inspections.recognitioncheck', verbose_name='spot check')),
+                ],
+                options={
+                    'verbose_name': 'recognition answer',
+                    'verbose_name_plural': 'recognition answers',
+                    'ordering': ['spot_check_id', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='SelfAssessment',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('inspection_score', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='own public-area inspections')),
+                    ('inspections', models.PositiveIntegerField(default=0, verbose_name='inspections counted')),
+                    ('unsatisfied', models.PositiveIntegerField(default=0, verbose_name='unsatisfied routine callbacks')),
+                    ('computed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='computed score')),
+                    ('adjustment', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='adjustment')),
+                    ('adjustment_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                    ('score', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=6, verbose_name='score')),
+                    ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored at')),
+                    ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
+                    ('month', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='inspections.assessmentmonth', verbose_name='month')),
+                    ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                    ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scored by')),
+                    ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.zone', verbose_name='zone')),
+                ],
+                options={
+                    'verbose_name': 'zone self-assessment',
+                    'verbose_name_plural': 'zone self-assessments',
+                    'ordering': ['month_id', 'zone_id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='StaffPost',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('post', models.CharField(choices=[('cs_supervisor', 'CS supervisor'), ('front_desk', 'Front desk'), ('zone_staff', 'Zone customer service'), ('dept_supervisor', 'Department supervisor'), ('team_leader', 'Team leader'), ('dept_staff', 'Department staff')], max_length=20, verbose_name='post')),
+                    ('staff', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='appraisal_post', to='estates.staff', verbose_name='staff member')),
+                ],
+                options={
+                    'verbose_name': 'appraisal post',
+                    'verbose_name_plural': 'appraisal posts',
+                },
+            ),
+            migrations.AddConstraint(
+                model_name='appraisal',
+                constraint=models.UniqueConstraint(fields=('month', 'staff'), name='appraisal_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='appraisalpart',
+                constraint=models.UniqueConstraint(fields=('appraisal', 'part'), name='appraisal_part_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='appraisalrule',
+                constraint=models.UniqueConstraint(fields=('site', 'post', 'part'), name='appraisal_rule_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='recognitionanswer',
+                constraint=models.UniqueConstraint(fields=('spot_check', 'resident', 'staff'), name='recognition_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='selfassessment',
+                constraint=models.UniqueConstraint(fields=('month', 'zone'), name='self_assessment_once'),
+            ),
+        ]),
     ]

@@ -5,6 +5,7 @@ import django.db.models.deletion
 import inspections.models
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -17,126 +18,128 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='MaintenanceTemplateLine',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('item', models.CharField(max_length=200, verbose_name='item')),
-                ('cadence', models.CharField(choices=[('yearly', 'Yearly'), ('half_yearly', 'Every 6 months'), ('two_years', 'Every 2 years'), ('three_years', 'Every 3 years'), ('before_rainy', 'Yearly before the rainy season')], max_length=16, verbose_name='cadence')),
-                ('due_month', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='due month')),
-                ('department_kind', models.CharField(default='engineering', max_length=16, verbose_name='department')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-            ],
-            options={
-                'verbose_name': 'maintenance template line',
-                'verbose_name_plural': 'maintenance template',
-                'ordering': ['position', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Equipment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='item')),
-                ('location', models.CharField(max_length=100, verbose_name='location')),
-                ('category', models.CharField(max_length=40, verbose_name='category')),
-                ('supplier', models.CharField(blank=True, max_length=100, verbose_name='supplier')),
-                ('installed_on', models.DateField(blank=True, null=True, verbose_name='install date')),
-                ('warranty_end', models.DateField(blank=True, null=True, verbose_name='warranty end')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in service')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'equipment',
-                'verbose_name_plural': 'equipment register',
-                'ordering': ['site_id', 'category', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='EquipmentDocument',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('file', models.FileField(max_length=200, upload_to=inspections.models._equipment_doc_path, verbose_name='file')),
-                ('equipment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='inspections.equipment', verbose_name='equipment')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-            ],
-            options={
-                'verbose_name': 'equipment document',
-                'verbose_name_plural': 'equipment documents',
-                'ordering': ['id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='MaintenancePlan',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('rainy_season_month', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(12)], verbose_name='rainy season starts in')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'maintenance plan',
-                'verbose_name_plural': 'maintenance plans',
-                'ordering': ['-year', 'site_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='MaintenancePlanLine',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('item', models.CharField(max_length=200, verbose_name='item')),
-                ('cadence', models.CharField(choices=[('yearly', 'Yearly'), ('half_yearly', 'Every 6 months'), ('two_years', 'Every 2 years'), ('three_years', 'Every 3 years'), ('before_rainy', 'Yearly before the rainy season')], max_length=16, verbose_name='cadence')),
-                ('due_month', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='due month')),
-                ('cycle_start_year', models.PositiveSmallIntegerField(default=2020, verbose_name='cycle counted from')),
-                ('department_kind', models.CharField(default='engineering', max_length=16, verbose_name='department')),
-                ('equipment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan_lines', to='inspections.equipment', verbose_name='equipment')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='inspections.maintenanceplan', verbose_name='maintenance plan')),
-                ('template_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.maintenancetemplateline', verbose_name='template line')),
-            ],
-            options={
-                'verbose_name': 'maintenance plan line',
-                'verbose_name_plural': 'maintenance plan lines',
-                'ordering': ['plan_id', 'due_month', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='MaintenanceOccurrence',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('overdue', models.BooleanField(default=False, verbose_name='overdue')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('work_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.workorder', verbose_name='work order')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='occurrences', to='inspections.maintenanceplanline', verbose_name='plan line')),
-            ],
-            options={
-                'verbose_name': 'maintenance occurrence',
-                'verbose_name_plural': 'maintenance occurrences',
-                'ordering': ['due_on', 'id'],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='maintenanceplan',
-            constraint=models.UniqueConstraint(fields=('site', 'year'), name='maintenance_plan_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='maintenanceoccurrence',
-            constraint=models.UniqueConstraint(fields=('line', 'due_on'), name='maintenance_occurrence_once'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='MaintenanceTemplateLine',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('item', models.CharField(max_length=200, verbose_name='item')),
+                    ('cadence', models.CharField(choices=[('yearly', 'Yearly'), ('half_yearly', 'Every 6 months'), ('two_years', 'Every 2 years'), ('three_years', 'Every 3 years'), ('before_rainy', 'Yearly before the rainy season')], max_length=16, verbose_name='cadence')),
+                    ('due_month', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='due month')),
+                    ('department_kind', models.CharField(default='engineering', max_length=16, verbose_name='department')),
+                    ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                    ('is_active', models.BooleanField(default=True, verbose_name='in use')),
+                ],
+                options={
+                    'verbose_name': 'maintenance template line',
+                    'verbose_name_plural': 'maintenance template',
+                    'ordering': ['position', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='Equipment',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('name', models.CharField(max_length=100, verbose_name='item')),
+                    ('location', models.CharField(max_length=100, verbose_name='location')),
+                    ('category', models.CharField(max_length=40, verbose_name='category')),
+                    ('supplier', models.CharField(blank=True, max_length=100, verbose_name='supplier')),
+                    ('installed_on', models.DateField(blank=True, null=True, verbose_name='install date')),
+                    ('warranty_end', models.DateField(blank=True, null=True, verbose_name='warranty end')),
+                    ('note', models.TextField(blank=True, verbose_name='note')),
+                    ('is_active', models.BooleanField(default=True, verbose_name='in service')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'equipment',
+                    'verbose_name_plural': 'equipment register',
+                    'ordering': ['site_id', 'category', 'name'],
+                },
+            ),
+            migrations.CreateModel(
+                name='EquipmentDocument',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('title', models.CharField(max_length=100, verbose_name='title')),
+                    ('file', models.FileField(max_length=200, upload_to=inspections.models._equipment_doc_path, verbose_name='file')),
+                    ('equipment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='inspections.equipment', verbose_name='equipment')),
+                    ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ],
+                options={
+                    'verbose_name': 'equipment document',
+                    'verbose_name_plural': 'equipment documents',
+                    'ordering': ['id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='MaintenancePlan',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                    ('rainy_season_month', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(12)], verbose_name='rainy season starts in')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'maintenance plan',
+                    'verbose_name_plural': 'maintenance plans',
+                    'ordering': ['-year', 'site_id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='MaintenancePlanLine',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('item', models.CharField(max_length=200, verbose_name='item')),
+                    ('cadence', models.CharField(choices=[('yearly', 'Yearly'), ('half_yearly', 'Every 6 months'), ('two_years', 'Every 2 years'), ('three_years', 'Every 3 years'), ('before_rainy', 'Yearly before the rainy season')], max_length=16, verbose_name='cadence')),
+                    ('due_month', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='due month')),
+                    ('cycle_start_year', models.PositiveSmallIntegerField(default=2020, verbose_name='cycle counted from')),
+                    ('department_kind', models.CharField(default='engineering', max_length=16, verbose_name='department')),
+                    ('equipment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan_lines', to='inspections.equipment', verbose_name='equipment')),
+                    ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='inspections.maintenanceplan', verbose_name='maintenance plan')),
+                    ('template_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.maintenancetemplateline', verbose_name='template line')),
+                ],
+                options={
+                    'verbose_name': 'maintenance plan line',
+                    'verbose_name_plural': 'maintenance plan lines',
+                    'ordering': ['plan_id', 'due_month', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='MaintenanceOccurrence',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('due_on', models.DateField(verbose_name='due')),
+                    ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
+                    ('overdue', models.BooleanField(default=False, verbose_name='overdue')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('work_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.workorder', verbose_name='work order')),
+                    ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='occurrences', to='inspections.maintenanceplanline', verbose_name='plan line')),
+                ],
+                options={
+                    'verbose_name': 'maintenance occurrence',
+                    'verbose_name_plural': 'maintenance occurrences',
+                    'ordering': ['due_on', 'id'],
+                },
+            ),
+            migrations.AddConstraint(
+                model_name='maintenanceplan',
+                constraint=models.UniqueConstraint(fields=('site', 'year'), name='maintenance_plan_once'),
+            ),
+            migrations.AddConstraint(
+                model_name='maintenanceoccurrence',
+                constraint=models.UniqueConstraint(fields=('line', 'due_on'), name='maintenance_occurrence_once'),
+            ),
+        ]),
     ]

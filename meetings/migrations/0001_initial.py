@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -15,80 +16,82 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='Booking',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=200, verbose_name='meeting')),
-                ('organiser', models.CharField(max_length=100, verbose_name='organiser')),
-                ('organiser_phone', models.CharField(blank=True, max_length=30, verbose_name="organiser's phone")),
-                ('attendees', models.PositiveSmallIntegerField(verbose_name='attendees')),
-                ('leader_level', models.CharField(choices=[('none', 'No leader'), ('department', 'Department head'), ('bureau', 'Bureau leader'), ('district', 'District leader')], default='none', max_length=12, verbose_name='highest leader attending')),
-                ('size', models.CharField(choices=[('small', 'Small'), ('large', 'Medium or large'), ('important', 'Important')], max_length=10, verbose_name='size class')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='booked', max_length=10, verbose_name='status')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='reason cancelled')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('staff_on_duty', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='staff on duty')),
-            ],
-            options={
-                'verbose_name': 'room booking',
-                'verbose_name_plural': 'room bookings',
-                'ordering': ['starts_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='BookingCheck',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text', models.CharField(max_length=200, verbose_name='item')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='meetings.booking', verbose_name='booking')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
-            ],
-            options={
-                'verbose_name': 'checklist line',
-                'verbose_name_plural': 'checklist lines',
-                'ordering': ['booking', 'position'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Room',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('location', models.CharField(blank=True, max_length=100, verbose_name='location')),
-                ('capacity', models.PositiveSmallIntegerField(default=10, verbose_name='seats')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'meeting room',
-                'verbose_name_plural': 'meeting rooms',
-                'ordering': ['site', 'name'],
-            },
-        ),
-        migrations.AddField(
-            model_name='booking',
-            name='room',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='meetings.room', verbose_name='room'),
-        ),
-        migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['room', 'starts_at'], name='booking_room_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='booking_ends_after_start'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='Booking',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('title', models.CharField(max_length=200, verbose_name='meeting')),
+                    ('organiser', models.CharField(max_length=100, verbose_name='organiser')),
+                    ('organiser_phone', models.CharField(blank=True, max_length=30, verbose_name="organiser's phone")),
+                    ('attendees', models.PositiveSmallIntegerField(verbose_name='attendees')),
+                    ('leader_level', models.CharField(choices=[('none', 'No leader'), ('department', 'Department head'), ('bureau', 'Bureau leader'), ('district', 'District leader')], default='none', max_length=12, verbose_name='highest leader attending')),
+                    ('size', models.CharField(choices=[('small', 'Small'), ('large', 'Medium or large'), ('important', 'Important')], max_length=10, verbose_name='size class')),
+                    ('starts_at', models.DateTimeField(verbose_name='starts')),
+                    ('ends_at', models.DateTimeField(verbose_name='ends')),
+                    ('status', models.CharField(choices=[('booked', 'Booked'), ('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='booked', max_length=10, verbose_name='status')),
+                    ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
+                    ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='reason cancelled')),
+                    ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+                    ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('staff_on_duty', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='staff on duty')),
+                ],
+                options={
+                    'verbose_name': 'room booking',
+                    'verbose_name_plural': 'room bookings',
+                    'ordering': ['starts_at', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='BookingCheck',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('position', models.PositiveSmallIntegerField(verbose_name='order')),
+                    ('text', models.CharField(max_length=200, verbose_name='item')),
+                    ('due_at', models.DateTimeField(verbose_name='due')),
+                    ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
+                    ('booking', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='meetings.booking', verbose_name='booking')),
+                    ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
+                ],
+                options={
+                    'verbose_name': 'checklist line',
+                    'verbose_name_plural': 'checklist lines',
+                    'ordering': ['booking', 'position'],
+                },
+            ),
+            migrations.CreateModel(
+                name='Room',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('name', models.CharField(max_length=60, verbose_name='name')),
+                    ('location', models.CharField(blank=True, max_length=100, verbose_name='location')),
+                    ('capacity', models.PositiveSmallIntegerField(default=10, verbose_name='seats')),
+                    ('is_active', models.BooleanField(default=True, verbose_name='in use')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'meeting room',
+                    'verbose_name_plural': 'meeting rooms',
+                    'ordering': ['site', 'name'],
+                },
+            ),
+            migrations.AddField(
+                model_name='booking',
+                name='room',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='meetings.room', verbose_name='room'),
+            ),
+            migrations.AddIndex(
+                model_name='booking',
+                index=models.Index(fields=['room', 'starts_at'], name='booking_room_start'),
+            ),
+            migrations.AddConstraint(
+                model_name='booking',
+                constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='booking_ends_after_start'),
+            ),
+        ]),
     ]

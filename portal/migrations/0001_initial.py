@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -17,108 +18,110 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='OnlineReport',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('repair', 'Repair'), ('complaint', 'Complaint'), ('suggestion', 'Suggestion')], max_length=12, verbose_name='kind')),
-                ('content', models.TextField(verbose_name='content')),
-                ('preferred_time', models.CharField(blank=True, max_length=60, verbose_name='preferred time')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the front desk'), ('confirmed', 'Accepted'), ('declined', 'Not accepted')], default='pending', max_length=12, verbose_name='status')),
-                ('reported_at', models.DateTimeField(verbose_name='reported')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled')),
-                ('decline_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('complaint', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='online_report', to='complaints.complaint')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='online_reports', to='estates.unit', verbose_name='household')),
-                ('work_order', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='online_report', to='tickets.workorder')),
-            ],
-            options={
-                'verbose_name': 'online report',
-                'verbose_name_plural': 'online reports',
-                'ordering': ['-reported_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='OnlineReportPhoto',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('file', models.FileField(upload_to='portal/reports/%Y/%m/', verbose_name='photo')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='portal.onlinereport')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='ResidentAccount',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('phone', models.CharField(max_length=20, unique=True, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('resident', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='account', to='estates.resident', verbose_name='resident')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resident_accounts', to='estates.unit', verbose_name='household')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='resident_account', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'resident account',
-                'verbose_name_plural': 'resident accounts',
-            },
-        ),
-        migrations.AddField(
-            model_name='onlinereport',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='portal.residentaccount', verbose_name='reported by'),
-        ),
-        migrations.CreateModel(
-            name='OnlineEvaluation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('value', models.CharField(choices=[('satisfied', 'Satisfied'), ('basic', 'Basically satisfied'), ('unsatisfied', 'Unsatisfied')], max_length=12, verbose_name='evaluation')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='online_evaluation', to='tickets.workorder')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.residentaccount')),
-            ],
-            options={
-                'verbose_name': 'online evaluation',
-                'verbose_name_plural': 'online evaluations',
-            },
-        ),
-        migrations.CreateModel(
-            name='SetupLink',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='portal.residentaccount')),
-            ],
-            options={
-                'verbose_name': 'password link',
-                'verbose_name_plural': 'password links',
-            },
-        ),
-        migrations.AddIndex(
-            model_name='onlinereport',
-            index=models.Index(fields=['site', 'status', '-reported_at'], name='portal_report_queue'),
-        ),
-        migrations.AddIndex(
-            model_name='onlinereport',
-            index=models.Index(fields=['unit', '-reported_at'], name='portal_report_unit'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='OnlineReport',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('kind', models.CharField(choices=[('repair', 'Repair'), ('complaint', 'Complaint'), ('suggestion', 'Suggestion')], max_length=12, verbose_name='kind')),
+                    ('content', models.TextField(verbose_name='content')),
+                    ('preferred_time', models.CharField(blank=True, max_length=60, verbose_name='preferred time')),
+                    ('status', models.CharField(choices=[('pending', 'Waiting for the front desk'), ('confirmed', 'Accepted'), ('declined', 'Not accepted')], default='pending', max_length=12, verbose_name='status')),
+                    ('reported_at', models.DateTimeField(verbose_name='reported')),
+                    ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled')),
+                    ('decline_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                    ('complaint', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='online_report', to='complaints.complaint')),
+                    ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='online_reports', to='estates.unit', verbose_name='household')),
+                    ('work_order', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='online_report', to='tickets.workorder')),
+                ],
+                options={
+                    'verbose_name': 'online report',
+                    'verbose_name_plural': 'online reports',
+                    'ordering': ['-reported_at', '-id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='OnlineReportPhoto',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('file', models.FileField(upload_to='portal/reports/%Y/%m/', verbose_name='photo')),
+                    ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='portal.onlinereport')),
+                ],
+                options={
+                    'abstract': False,
+                },
+            ),
+            migrations.CreateModel(
+                name='ResidentAccount',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('phone', models.CharField(max_length=20, unique=True, verbose_name='phone')),
+                    ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                    ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                    ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
+                    ('resident', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='account', to='estates.resident', verbose_name='resident')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resident_accounts', to='estates.unit', verbose_name='household')),
+                    ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='resident_account', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'verbose_name': 'resident account',
+                    'verbose_name_plural': 'resident accounts',
+                },
+            ),
+            migrations.AddField(
+                model_name='onlinereport',
+                name='account',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='portal.residentaccount', verbose_name='reported by'),
+            ),
+            migrations.CreateModel(
+                name='OnlineEvaluation',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('value', models.CharField(choices=[('satisfied', 'Satisfied'), ('basic', 'Basically satisfied'), ('unsatisfied', 'Unsatisfied')], max_length=12, verbose_name='evaluation')),
+                    ('comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
+                    ('at', models.DateTimeField(verbose_name='time')),
+                    ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='online_evaluation', to='tickets.workorder')),
+                    ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.residentaccount')),
+                ],
+                options={
+                    'verbose_name': 'online evaluation',
+                    'verbose_name_plural': 'online evaluations',
+                },
+            ),
+            migrations.CreateModel(
+                name='SetupLink',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('token_hash', models.CharField(max_length=64, unique=True)),
+                    ('expires_at', models.DateTimeField(verbose_name='expires')),
+                    ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used')),
+                    ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='portal.residentaccount')),
+                ],
+                options={
+                    'verbose_name': 'password link',
+                    'verbose_name_plural': 'password links',
+                },
+            ),
+            migrations.AddIndex(
+                model_name='onlinereport',
+                index=models.Index(fields=['site', 'status', '-reported_at'], name='portal_report_queue'),
+            ),
+            migrations.AddIndex(
+                model_name='onlinereport',
+                index=models.Index(fields=['unit', '-reported_at'], name='portal_report_unit'),
+            ),
+        ]),
     ]

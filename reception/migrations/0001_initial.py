@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django_fsm
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -16,73 +17,75 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='WorkLog',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('date', models.DateField(db_index=True, verbose_name='date')),
-                ('shift', models.CharField(choices=[('day', 'Day shift'), ('night', 'Night shift')], default='day', max_length=8, verbose_name='shift')),
-                ('content', models.TextField(verbose_name='work done')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to='estates.site', verbose_name='site')),
-            ],
-            options={
-                'verbose_name': 'work log',
-                'verbose_name_plural': 'work logs',
-                'ordering': ['-date', '-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HandoverItem',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('text', models.TextField(verbose_name='matter handed over')),
-                ('target', models.CharField(choices=[('next_shift', 'Next shift'), ('security', 'Security')], default='next_shift', max_length=12, verbose_name='handed over to')),
-                ('status', django_fsm.FSMField(choices=[('open', 'Waiting for acknowledgement'), ('acknowledged', 'Acknowledged')], default='open', max_length=14, protected=True, verbose_name='status')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('ack_note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
-                ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='reception.worklog', verbose_name='work log')),
-            ],
-            options={
-                'verbose_name': 'handover item',
-                'verbose_name_plural': 'handover items',
-                'ordering': ['created_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ReceptionEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('channel', models.CharField(choices=[('visit', 'Visit'), ('call', 'Call')], default='visit', max_length=8, verbose_name='channel')),
-                ('person_name', models.CharField(max_length=60, verbose_name='visitor or caller')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('purpose', models.CharField(choices=[('consultation', 'Consultation'), ('complaint', 'Complaint'), ('request', 'Request'), ('other', 'Other')], max_length=16, verbose_name='purpose')),
-                ('content', models.TextField(verbose_name='matter')),
-                ('answer', models.TextField(blank=True, verbose_name='answer given')),
-                ('referred_to', models.CharField(blank=True, help_text='e.g. the work order or complaint number it was registered as', max_length=100, verbose_name='passed on as')),
-                ('status', django_fsm.FSMField(choices=[('answered', 'Answered'), ('awaiting_reply', 'Reply promised'), ('replied', 'Replied')], default='answered', max_length=16, protected=True, verbose_name='status')),
-                ('promised_reply_at', models.DateTimeField(blank=True, null=True, verbose_name='promised reply by')),
-                ('reply', models.TextField(blank=True, verbose_name='reply')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied at')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='replied by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reception_entries', to='estates.site', verbose_name='site')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reception_entries', to='estates.unit', verbose_name='unit')),
-            ],
-            options={
-                'verbose_name': 'visitor and call log entry',
-                'verbose_name_plural': 'visitor and call log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['site', '-at'], name='reception_r_site_id_939e1f_idx')],
-            },
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='WorkLog',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('date', models.DateField(db_index=True, verbose_name='date')),
+                    ('shift', models.CharField(choices=[('day', 'Day shift'), ('night', 'Night shift')], default='day', max_length=8, verbose_name='shift')),
+                    ('content', models.TextField(verbose_name='work done')),
+                    ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to='estates.site', verbose_name='site')),
+                ],
+                options={
+                    'verbose_name': 'work log',
+                    'verbose_name_plural': 'work logs',
+                    'ordering': ['-date', '-created_at'],
+                },
+            ),
+            migrations.CreateModel(
+                name='HandoverItem',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('text', models.TextField(verbose_name='matter handed over')),
+                    ('target', models.CharField(choices=[('next_shift', 'Next shift'), ('security', 'Security')], default='next_shift', max_length=12, verbose_name='handed over to')),
+                    ('status', django_fsm.FSMField(choices=[('open', 'Waiting for acknowledgement'), ('acknowledged', 'Acknowledged')], default='open', max_length=14, protected=True, verbose_name='status')),
+                    ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
+                    ('ack_note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                    ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.site', verbose_name='site')),
+                    ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='reception.worklog', verbose_name='work log')),
+                ],
+                options={
+                    'verbose_name': 'handover item',
+                    'verbose_name_plural': 'handover items',
+                    'ordering': ['created_at', 'id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='ReceptionEntry',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('at', models.DateTimeField(db_index=True, verbose_name='time')),
+                    ('channel', models.CharField(choices=[('visit', 'Visit'), ('call', 'Call')], default='visit', max_length=8, verbose_name='channel')),
+                    ('person_name', models.CharField(max_length=60, verbose_name='visitor or caller')),
+                    ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
+                    ('purpose', models.CharField(choices=[('consultation', 'Consultation'), ('complaint', 'Complaint'), ('request', 'Request'), ('other', 'Other')], max_length=16, verbose_name='purpose')),
+                    ('content', models.TextField(verbose_name='matter')),
+                    ('answer', models.TextField(blank=True, verbose_name='answer given')),
+                    ('referred_to', models.CharField(blank=True, help_text='e.g. the work order or complaint number it was registered as', max_length=100, verbose_name='passed on as')),
+                    ('status', django_fsm.FSMField(choices=[('answered', 'Answered'), ('awaiting_reply', 'Reply promised'), ('replied', 'Replied')], default='answered', max_length=16, protected=True, verbose_name='status')),
+                    ('promised_reply_at', models.DateTimeField(blank=True, null=True, verbose_name='promised reply by')),
+                    ('reply', models.TextField(blank=True, verbose_name='reply')),
+                    ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied at')),
+                    ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                    ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='replied by')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reception_entries', to='estates.site', verbose_name='site')),
+                    ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reception_entries', to='estates.unit', verbose_name='unit')),
+                ],
+                options={
+                    'verbose_name': 'visitor and call log entry',
+                    'verbose_name_plural': 'visitor and call log',
+                    'ordering': ['-at', '-id'],
+                    'indexes': [models.Index(fields=['site', '-at'], name='reception_r_site_id_939e1f_idx')],
+                },
+            ),
+        ]),
     ]

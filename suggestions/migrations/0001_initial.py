@@ -5,6 +5,7 @@ import django.utils.timezone
 import django_fsm
 from django.conf import settings
 from django.db import migrations, models
+from core.migrations._operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -17,65 +18,67 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='Suggestion',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(max_length=30, verbose_name='number')),
-                ('channel', models.CharField(choices=[('visit', 'In person'), ('phone', 'Phone'), ('letter', 'Letter / message'), ('box', 'Suggestion box'), ('online', 'Online')], default='visit', max_length=10, verbose_name='channel')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('name', models.CharField(blank=True, max_length=60, verbose_name='suggested by')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('content', models.TextField(verbose_name='suggestion')),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Waiting for the director'), ('adopted', 'Adopted, being put into effect'), ('done', 'Adopted and put into effect'), ('not_adopted', 'Not adopted')], default='pending', max_length=12, protected=True, verbose_name='status')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('action', models.TextField(blank=True, verbose_name='what will be done')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='to be done by')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('done_note', models.TextField(blank=True, verbose_name='what was done')),
-                ('told_at', models.DateTimeField(blank=True, null=True, verbose_name='resident told')),
-                ('told_how', models.CharField(blank=True, max_length=100, verbose_name='how the resident was told')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='responsible')),
-                ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.resident', verbose_name='resident')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.site', verbose_name='site')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.unit', verbose_name='unit')),
-            ],
-            options={
-                'verbose_name': 'suggestion',
-                'verbose_name_plural': 'suggestions',
-                'ordering': ['-received_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='SuggestionEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('kind', models.CharField(max_length=40, verbose_name='event')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='suggestions.suggestion')),
-            ],
-            options={
-                'verbose_name': 'suggestion event',
-                'verbose_name_plural': 'suggestion events',
-                'ordering': ['at', 'id'],
-                'abstract': False,
-            },
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['site', 'status'], name='suggestion_site_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('site', 'number'), name='suggestion_number_site'),
-        ),
+        CreateModels([
+            migrations.CreateModel(
+                name='Suggestion',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                    ('number', models.CharField(max_length=30, verbose_name='number')),
+                    ('channel', models.CharField(choices=[('visit', 'In person'), ('phone', 'Phone'), ('letter', 'Letter / message'), ('box', 'Suggestion box'), ('online', 'Online')], default='visit', max_length=10, verbose_name='channel')),
+                    ('received_at', models.DateTimeField(verbose_name='received at')),
+                    ('name', models.CharField(blank=True, max_length=60, verbose_name='suggested by')),
+                    ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
+                    ('subject', models.CharField(max_length=200, verbose_name='subject')),
+                    ('content', models.TextField(verbose_name='suggestion')),
+                    ('status', django_fsm.FSMField(choices=[('pending', 'Waiting for the director'), ('adopted', 'Adopted, being put into effect'), ('done', 'Adopted and put into effect'), ('not_adopted', 'Not adopted')], default='pending', max_length=12, protected=True, verbose_name='status')),
+                    ('decision_reason', models.TextField(blank=True, verbose_name='reason')),
+                    ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
+                    ('action', models.TextField(blank=True, verbose_name='what will be done')),
+                    ('due_date', models.DateField(blank=True, null=True, verbose_name='to be done by')),
+                    ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
+                    ('done_note', models.TextField(blank=True, verbose_name='what was done')),
+                    ('told_at', models.DateTimeField(blank=True, null=True, verbose_name='resident told')),
+                    ('told_how', models.CharField(blank=True, max_length=100, verbose_name='how the resident was told')),
+                    ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                    ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.staff', verbose_name='responsible')),
+                    ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                    ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.resident', verbose_name='resident')),
+                    ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.site', verbose_name='site')),
+                    ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='estates.unit', verbose_name='unit')),
+                ],
+                options={
+                    'verbose_name': 'suggestion',
+                    'verbose_name_plural': 'suggestions',
+                    'ordering': ['-received_at', '-id'],
+                },
+            ),
+            migrations.CreateModel(
+                name='SuggestionEvent',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                    ('kind', models.CharField(max_length=40, verbose_name='event')),
+                    ('note', models.TextField(blank=True, verbose_name='note')),
+                    ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                    ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                    ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='suggestions.suggestion')),
+                ],
+                options={
+                    'verbose_name': 'suggestion event',
+                    'verbose_name_plural': 'suggestion events',
+                    'ordering': ['at', 'id'],
+                    'abstract': False,
+                },
+            ),
+            migrations.AddIndex(
+                model_name='suggestion',
+                index=models.Index(fields=['site', 'status'], name='suggestion_site_status'),
+            ),
+            migrations.AddConstraint(
+                model_name='suggestion',
+                constraint=models.UniqueConstraint(fields=('site', 'number'), name='suggestion_number_site'),
+            ),
+        ]),
     ]
