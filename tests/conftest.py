@@ -5,7 +5,9 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.db.models import AutoField, DecimalField, IntegerField
 
 from core.roles import Role
 from estates.models import Department
@@ -48,6 +50,18 @@ STARTED_FIRST = (
     "tests/reports/test_annual.py",
     "tests/fees/test_bank_and_property.py",
 )
+
+
+def pytest_configure(config):
+    """`-n 2` hands tests out one by one, except the group "demo": the tests that read the demo data
+    (`demo_db`) run on one worker, which builds the demo once (issue 14.8)."""
+    if config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
+
+
+def pytest_itemcollected(item):
+    if "demo_db" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 def _django_order(item) -> int:
@@ -120,13 +134,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _SITES.build()
 
 
-@pytest.fixture
-def small_demo_estates(monkeypatch):
-    """The demo estates at a tenth of their size (3 buildings, 2 entrances, 3 floors, 2 rooms a floor):
-    every kind of record the demo makes, a fraction of the rows (issue 14.8)."""
-    from estates import demo as estates_demo
+@pytest.fixture(scope="session")
+def _demo_template(django_db_setup, django_db_blocker):
+    """The demo, built once per test database on the first test that asks for it (see `demo_db`)."""
+    with django_db_blocker.unblock():
+        _DEMO.build()
+    return _DEMO
 
-    monkeypatch.setattr(estates_demo, "SITES", [(*s[:4], 3, 2, 3, 2) for s in estates_demo.SITES])
+
+@pytest.fixture
+def demo_db(_demo_template, db):
+    """The demo data in this test's database: `seed_demo` with the demo estates at a tenth of their size
+    (3 buildings, 2 entrances, 3 floors, 2 rooms a floor), every app's demo records. Built once per test
+    database and its rows inserted again per test (issue 14.8), as `site_a` does; the tests that ask for
+    it run on one xdist worker (group "demo", see `pytest_itemcollected`), so the demo is built once."""
+    _demo_template.load()
 
 
 @pytest.fixture(autouse=True)
@@ -156,6 +178,7 @@ def _reference_data_after_flush(request):
         request.getfixturevalue("transactional_db")
         run_data_migrations()
         _SITES.templates.clear()  # the seeds have new ids now: sites are built row by row again
+        _DEMO.rows = None  # and the demo is seeded again by the test that asks for it
 
 
 def _make_site(label: str):
@@ -328,6 +351,143 @@ def _instances(ns: SimpleNamespace) -> list:
 
 
 _SITES = _SiteTemplates()
+
+
+def _insert_rows(rows: list) -> None:
+    """Insert template rows again, as they were (ids included), in batches the database accepts."""
+    for model, objs in rows:
+        fields = model._meta.local_concrete_fields
+        size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+        for i in range(0, len(objs), size):
+            model._base_manager._insert(objs[i:i + size], fields=fields, raw=True)
+
+
+def _small_demo_sites() -> list:
+    """The demo estates at a tenth of their size (3 buildings, 2 entrances, 3 floors, 2 rooms a floor):
+    every kind of record the demo makes, a fraction of the rows."""
+    from estates import demo as estates_demo
+
+    return [(*s[:4], 3, 2, 3, 2) for s in estates_demo.SITES]
+
+
+class _DemoTemplate:
+    """The demo (`seed_demo`, estates at a tenth of their size) built once per test database (issue 14.8).
+
+    Seeding runs ~360 work orders and every app's records through the services (tens of thousands of
+    queries); the demo tests only read the result. So it is seeded once, in a transaction that is
+    rolled back, its new rows (every table) are kept, and each test that asks for `demo_db` inserts them
+    again (one INSERT per table and batch). The rows are the demo's own: times stay as seeded. The build
+    proves the demo changed no row that existed before it (reference data), else it is not replayed and
+    each test seeds the demo itself, as after a transactional test has emptied the tables."""
+
+    def __init__(self) -> None:
+        self.rows: list | None = None
+        self.built = False
+
+    @staticmethod
+    def _seed() -> None:
+        import io
+
+        from django.core.management import call_command
+
+        from estates import demo as estates_demo
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(estates_demo, "SITES", _small_demo_sites())
+            call_command("seed_demo", stdout=io.StringIO())
+
+    @staticmethod
+    def _before(models) -> dict:
+        """Every row that exists before the demo (reference data), per table: (pks, the rows' values)."""
+        return {model: (set(model._base_manager.values_list("pk", flat=True)),
+                         repr(list(model._base_manager.order_by("pk").values_list()))) for model in models}
+
+    @staticmethod
+    def _new_rows(models, before: dict) -> list | None:
+        """The rows the demo made, per table; None when it changed a row that was there before."""
+        rows = []
+        for model in models:
+            pks, values = before[model]
+            old = model._base_manager.filter(pk__in=pks) if pks else model._base_manager.none()
+            if repr(list(old.order_by("pk").values_list())) != values:
+                return None
+            new = list(model._base_manager.exclude(pk__in=pks).order_by("pk"))
+            if new:
+                rows.append((model, new))
+        return rows
+
+    @staticmethod
+    def _values(model) -> str:
+        """A summary table's rows without their ids; a row of zeros (what is left once everything is
+        paid) counts as no row."""
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
+        amounts = [i for i, f in enumerate(fields) if not f.is_relation and isinstance(f, DecimalField | IntegerField)]
+        rows = model._base_manager.values_list(*[f.attname for f in fields])
+        return repr(sorted(repr(r) for r in rows if not amounts or any(r[i] for i in amounts)))
+
+    def build(self) -> None:
+        from django.db import transaction
+        from django.utils import translation
+
+        if self.built:
+            return
+        self.built = True
+        models = _SITES._models()
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            before = self._before(models)
+            self._seed()
+            rows = self._new_rows(models, before)
+            by_triggers = self._by_triggers()
+            made = {m: self._values(m) for m, _o in rows or () if m._meta.db_table in by_triggers}
+            transaction.set_rollback(True)
+        if rows is None:
+            return
+        with transaction.atomic():  # proves the triggers make their tables again as the demo left them
+            _insert_rows([(m, objs) for m, objs in rows if m not in made])
+            if any(self._values(m) != v for m, v in made.items()):
+                rows = None
+            transaction.set_rollback(True)
+        if rows is not None and connection.vendor == "sqlite":
+            _keep_sqlite_ids(rows)
+        self.rows = None if rows is None else [(m, objs) for m, objs in rows if m not in made]
+
+    @staticmethod
+    def _by_triggers() -> set[str]:
+        """Tables the database's own triggers write (fees' arrears summaries, PostgreSQL): inserting the
+        bills again writes them again, so their rows are not inserted twice."""
+        if connection.vendor != "postgresql":
+            return set()
+        with connection.cursor() as cur:
+            cur.execute("SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal")
+            bodies = " ".join(r[0] for r in cur.fetchall()).lower()
+        return {m._meta.db_table for m in _SITES._models() if f"insert into {m._meta.db_table} " in bodies}
+
+    def load(self) -> None:
+        from django.core.cache import cache
+
+        from core.calendar_source import calendar_changed
+
+        if self.rows is None:
+            self._seed()
+            return
+        _insert_rows(self.rows)
+        cache.clear()  # caches keyed by ids the demo's rows reuse
+        calendar_changed()
+
+
+def _keep_sqlite_ids(rows: list) -> None:
+    """Rolled back on SQLite: keep autoincrement past the template's ids (PostgreSQL's sequences stay)."""
+    with connection.cursor() as cur:
+        for model, objs in rows:
+            if not isinstance(model._meta.pk, AutoField):
+                continue
+            top = max(o.pk for o in objs)
+            cur.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [top, model._meta.db_table])
+            if not cur.rowcount:
+                cur.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [model._meta.db_table, top])
+
+
+_DEMO = _DemoTemplate()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Issue 20.1: a Chinese user finds no English on any page.
 
-The demo data (`seed_demo`: two estates, orders, complaints, surveys, fees…) is loaded once; then, for
+The demo data (`seed_demo`: two estates, orders, complaints, surveys, fees…) is loaded (`demo_db`); then, for
 every role of one estate, the company roles and the demo resident, every page reachable from `/` is
 rendered in zh-hans (links, HTMX fragments and GET forms followed; each record page once, for the
 first user who reaches it), and the site director and company leader also open every URL pattern
@@ -9,16 +9,13 @@ belongs to the project's own English — a message id of any catalog, a policy l
 the test with the page and the text around it. See tests/project/pagewalk.py for what is read and
 the short list of Latin tokens allowed (file types, the language switch)."""
 
-import io
 import time
 from collections import defaultdict
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
-from estates import demo as estates_demo
 from estates.demo import demo_logins
 from tests.project.pagewalk import SKIP_NAMES, SKIP_ROUTE, Walk, english_words, walk
 
@@ -51,11 +48,10 @@ def _staff_users() -> list[str]:
 
 
 # SPEC W-01, X-05; issue 20.1
-def test_no_english_on_any_page_for_any_role(client, django_user_model, monkeypatch):
+def test_no_english_on_any_page_for_any_role(client, django_user_model, demo_db):
+    # demo_db: seed_demo with the demo estates at a tenth of their size (every kind of record, a fraction
+    # of the rows), built once per test database (tests/conftest.py)
     started = time.monotonic()
-    # the demo estates at a tenth of their size: every kind of record, a fraction of the rows
-    monkeypatch.setattr(estates_demo, "SITES", [(*s[:4], 3, 2, 3, 2) for s in estates_demo.SITES])
-    call_command("seed_demo", stdout=io.StringIO())
     vocabulary = english_words()
     assert {"received", "registered", "escalated", "draft", "approved"} <= vocabulary  # the set is real
     starts = ["/", *_pages_without_arguments()]

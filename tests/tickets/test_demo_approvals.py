@@ -1,25 +1,16 @@
 """SPEC T-18 in the demo: the heads find extensions waiting in their own login, some already approved by them;
 paid-service charges are checked by an engineering supervisor."""
 
-import io
-
 import pytest
-from django.test import override_settings
-from django.utils import timezone
 
 from core.models import ApprovalRequest
-from estates import demo as estates_demo
-from tickets import demo as tickets_demo
 from tickets.models import Material, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_waiting_and_approved_extensions(small_demo_estates):
-    now = timezone.now()
-    estates_demo.seed(now=now, stdout=None)
-    with override_settings(PROPSERV_PDF_PRERENDER=False):
-        tickets_demo.seed(now=now, stdout=io.StringIO())
+def test_demo_has_waiting_and_approved_extensions(demo_db):
+    # demo_db: seed_demo (tickets.demo among the others), the demo estates at a tenth of their size
     ext = ApprovalRequest.objects.filter(kind="ticket.extension")
     assert ext.filter(status="pending").exists() and ext.filter(status="approved").exists()
     assert all(r.decided_by.groups.filter(name="center_head").exists() for r in ext.filter(status="approved"))
