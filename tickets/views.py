@@ -29,7 +29,7 @@ from core.actions import action_form_view, action_post_view
 from core.deadlines import deadlines_of
 from core.errors import DomainError
 from core.once import submit_once
-from core.paging import CountlessPage, page_number
+from core.paging import page_number
 from core.roles import Role, has_role
 from estates.models import Site, Unit
 from estates.selectors import site_ids_visible_to
@@ -51,11 +51,16 @@ from tickets.views_referral import intake_error, intake_submit
 PAGE_SIZE = 25
 
 
-class Pager(CountlessPage):
-    """Page without COUNT(*) (core.paging): same interface the pager template needs; out of range → last page."""
+class Pager:
+    """A page of rows already read, with what the pager template needs (no COUNT(*), core.paging)."""
 
-    def __init__(self, qs, number, size: int = PAGE_SIZE) -> None:
-        super().__init__(qs, number, size)
+    def __init__(self, rows: list, number: int, has_next: bool) -> None:
+        self.object_list, self.number, self.has_next = rows, number, has_next
+        self.has_previous = number > 1
+        self.next_page_number, self.previous_page_number = number + 1, number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
 
 
 def _page_number(request) -> int:
@@ -70,13 +75,13 @@ def _filter_choices(request, unit_ids=()) -> dict:
 
 
 def _list(request: HttpRequest, template: str, params, title: str, extra: dict | None = None) -> HttpResponse:
-    """A page of work orders (issue 21.2): the page's rows as tuples, then the filter choices and the rows'
-    units in one query; the rows' names from the choices (the page query has no join). The rows and the
-    choices are shown from fragments cached under a digest of their content; model instances are made only
-    when the rows are rendered. The site column is shown only to who sees several sites."""
-    qs = selectors.work_order_list(request.user, params).values_list(*selectors.LIST_FIELDS)
-    page = Pager(qs, _page_number(request))
-    rows = page.object_list
+    """A page of work orders (issue 21.2): the page's rows as tuples (its SQL compiled once per kind), then
+    the filter choices and the rows' units in one query; the rows' names from the choices (the page query
+    has no join). The rows and the choices are shown from fragments cached under a digest of their content;
+    model instances are made only when the rows are rendered. The site column is shown only to who sees
+    several sites."""
+    rows, number, has_next = selectors.work_order_list_page(request.user, params, _page_number(request), PAGE_SIZE)
+    page = Pager(rows, number, has_next)
     choices = _filter_choices(request, (row[UNIT_AT] for row in rows if row[UNIT_AT] is not None))
     units = choices.pop("units")
     related = selectors.work_order_list_related(rows, {

@@ -170,3 +170,32 @@ def test_list_page_from_its_fragments_is_two_queries(client, site_a, django_asse
         with django_assert_num_queries(2):
             r, html, rendered = _get(client)
     assert TABLE not in rendered and order.number in html and order.unit.code in html
+
+
+def test_kept_page_statement_reads_what_the_orm_reads_and_no_clock_is_kept(site_a, site_b):
+    # issue 21.2: the page query's SQL is compiled once per kind (user, sites, roles, filters, page); the rows
+    # are read anew each time, and a statement with a clock reading in it (overdue, due today) is never kept
+    from django.http import QueryDict
+
+    first, second = register(site_a, now=T0), register(site_a, now=T0 + timedelta(minutes=1), unit=1)
+    register(site_b, now=T0)
+    user = site_a.users["front_desk"]
+    selectors._PAGE_SQL.clear()
+
+    def orm(params):
+        return list(selectors.work_order_list(user, params).values_list(*selectors.LIST_FIELDS)[:26])
+
+    for params in (QueryDict(""), QueryDict(f"status=registered&zone={site_a.zone.pk}")):
+        assert selectors.work_order_list_page(user, params, 1, 25) == (orm(params), 1, False)
+        assert len(selectors._PAGE_SQL) == (1 if not params else 2)
+    WorkOrder.objects.filter(pk=second.pk).update(location="新位置")  # read anew from the kept statement
+    rows, _number, _next = selectors.work_order_list_page(user, QueryDict(""), 1, 25)
+    assert rows == orm(QueryDict("")) and [r[0] for r in rows] == [second.pk, first.pk] and "新位置" in rows[0]
+    due = WorkOrder.objects.get(pk=first.pk).due_at
+    for at, expect in ((due - timedelta(seconds=1), []), (due + timedelta(seconds=1), [first.pk])):
+        with time_machine.travel(at, tick=False):
+            rows, _number, _next = selectors.work_order_list_page(user, QueryDict("overdue=1"), 1, 25)
+            assert [pk for pk, *_rest in rows if pk == first.pk] == expect
+    assert len(selectors._PAGE_SQL) == 2  # the overdue statement holds the time: not kept
+    other = selectors.work_order_list_page(site_b.users["front_desk"], QueryDict(""), 1, 25)[0]
+    assert {r[1] for r in other} == {site_b.site.pk}
