@@ -4,13 +4,14 @@ mounted at the callback's own URLs (callbacks:attempt, :finding, :reply_create, 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from callbacks import forms as f
 from callbacks import permissions as perm
 from callbacks import selectors
 from callbacks import services as svc
-from callbacks.models import Callback
+from callbacks.models import Callback, PromisedReply
 from core.actions import Action, Registry
 from core.redirects import safe_next
 
@@ -45,3 +46,17 @@ REGISTRY.add(Action(
     allowed=lambda u, cb: perm.can_manage_callbacks(u, cb.site_id),
     run=lambda cb, u, d: svc.callback_cancel(callback=cb, actor=u, **d),
     message=_("Callback cancelled.")), url_name="callbacks:cancel")
+
+
+def _visible_reply(request, pk: int) -> PromisedReply:
+    return get_object_or_404(selectors.promised_reply_list_visible_to(request.user), pk=pk)
+
+
+# CB-05: a promised reply is answered on the list of promised replies
+REPLY = Registry("callbacks.reply", get_object=_visible_reply, page_url=lambda r: reverse("callbacks:promised_list"))
+REPLY.add(Action(
+    "answer", _("Answered"), f.AnswerForm, transition="mark_answered", inline=True,
+    allowed=perm.can_answer_promised_reply,
+    run=lambda r, u, d: svc.promised_reply_answer(reply=r, actor=u, answer=d["answer"]),
+    error_fields={"answer_required": "answer"},
+    message=_("Answer recorded.")), url_name="callbacks:promised_answer")

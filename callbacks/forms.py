@@ -39,8 +39,8 @@ class PromisedReplyForm(OnceFormMixin):
                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
-class AnswerForm(forms.Form):  # one instance on a list of replies; answering twice is refused
-    answer = forms.CharField(label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 2}))
+class AnswerForm(OnceFormMixin):  # one per reply on the list of replies; answering twice is refused
+    answer = forms.CharField(label=_("Answer given"), max_length=1000)
 
 
 class VisitForm(OnceFormMixin):

@@ -48,6 +48,13 @@ def can_promise_reply(user: Any, site_id: int, *, callback: Any = None, visit: A
     return bool(user) and _at_site(user, site_id) and has_role(user, *WORKERS)
 
 
+def can_answer_promised_reply(user: Any, reply: Any) -> bool:
+    """CB-05: the answer given later is recorded by whoever promised it, or by the site's callback workers
+    (a colleague of the next shift gives it); never from another site (issue 14.2)."""
+    return bool(user) and _at_site(user, reply.site_id) and (
+        reply.owner_id == user.pk or has_role(user, *WORKERS))
+
+
 # ---- SPEC CB-08 relationship maintenance
 def can_plan_relationship(user: Any, site_id: int) -> bool:
     """The CS supervisor (or the heads of the site) makes the monthly plan and its tasks."""

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from callbacks import selectors, services
-from callbacks.actions import REGISTRY
+from callbacks.actions import REGISTRY, REPLY
 from callbacks.forms import (
-    AnswerForm,
     GenerateForm,
     SettingsForm,
     VisitForm,
 )
-from callbacks.models import Callback
+from callbacks.models import Callback, PromisedReply
 from callbacks.permissions import can_manage_callbacks, can_record_visit
 from core.actions import action_post_view
 from core.errors import DomainError
@@ -100,32 +99,30 @@ cancel = action_post_view(REGISTRY, page=_detail_page, key="cancel")
 reply_create = action_post_view(REGISTRY, page=_detail_page, key="reply")  # CB-05 from a callback
 
 
-@login_required
-def promised_list(request: HttpRequest) -> HttpResponse:
+def _promised_page(request: HttpRequest, reply: PromisedReply | None = None, bound: dict | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The promised replies; a refused or invalid answer comes back at its own row with what was typed."""
     state = request.GET.get("state", "open")
     qs = selectors.promised_reply_list_visible_to(request.user)
     if state in ("open", "answered"):
         qs = qs.filter(status=state)
     page = paginate(request, qs, 30)
+    failed = (reply.pk, (bound or {}).get("answer")) if reply is not None else (None, None)
+    rows = [(r, failed[1] if r.pk == failed[0] else (
+        REPLY.make_form(REPLY.get("answer"), r, request.user) if REPLY.allowed(request.user, r, "answer")
+        else None)) for r in page]
+    if reply is not None and failed[1] is not None and reply.pk not in {r.pk for r in page}:
+        rows.insert(0, (reply, failed[1]))  # the row answered is shown even when it is on another page
     return render(request, "callbacks/promised_list.html",
-                  {"page": page, "state": state, "now": timezone.now(), "answer_form": AnswerForm()})
+                  {"page": page, "rows": rows, "state": state, "now": timezone.now()}, status=status)
 
 
 @login_required
-@require_POST
-def promised_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = get_object_or_404(selectors.promised_reply_list_visible_to(request.user), pk=pk)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.promised_reply_answer(reply=reply, actor=request.user, **form.cleaned_data)
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, _("Answer recorded."))
-    else:
-        messages.error(request, _("Write down the answer given."))
-    return redirect("callbacks:promised_list")
+def promised_list(request: HttpRequest) -> HttpResponse:
+    return _promised_page(request)
+
+
+promised_answer = action_post_view(REPLY, page=_promised_page, key="answer")
 
 
 def _month_param(value: str | None) -> date:

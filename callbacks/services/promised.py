@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from callbacks.models import PromisedReply
-from callbacks.permissions import can_promise_reply
+from callbacks.permissions import can_answer_promised_reply, can_promise_reply
 from core.deadlines import deadline_start, deadline_stop
 from core.errors import DomainError
 
@@ -42,6 +42,8 @@ def promised_reply_answer(*, reply: PromisedReply, answer: str, actor: User,
                           now: datetime | None = None) -> PromisedReply:
     now = now or timezone.now()
     reply = PromisedReply.objects.select_for_update().get(pk=reply.pk)
+    if not can_answer_promised_reply(actor, reply):  # issue 14.2
+        raise DomainError(_("You may not record callbacks of this site."), code="not_allowed")
     if not answer.strip():
         raise DomainError(_("Write down the answer given."), code="answer_required")
     if not can_proceed(reply.mark_answered):

@@ -447,6 +447,19 @@ POOLS["surveys.action"] = _corrective_pool
 APPS = (*APPS, "surveys.action")
 
 
+# ---- callbacks: a promised reply answered on the list of promised replies (issue 14.2: the service checked nothing)
+def _promised_pool(a, b):
+    from callbacks.services import promised_reply_create
+
+    cb = _callback_pool(a, b)[0]
+    return [promised_reply_create(site_id=a.site.pk, callback=cb, question="车位租金怎么算？",
+                                  due_at=timezone.now() + dt.timedelta(days=1), actor=a.users["zone_staff"])]
+
+
+POOLS["callbacks.reply"] = _promised_pool
+APPS = (*APPS, "callbacks.reply")
+
+
 # ------------------------------------------------------------------ what a user would type
 
 def _value(field: forms.Field, obj):
