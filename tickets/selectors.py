@@ -144,6 +144,7 @@ def work_order_list(user, params, *, now: datetime | None = None) -> QuerySet[Wo
 # Kept only when the statement does not change with the clock (overdue, due today do), so a kept statement is
 # the one the ORM would compile now.
 _PAGE_SQL: dict[tuple, tuple] = {}
+_CLOCKED = ()  # a kind whose statement holds the time: compiled anew each request
 PAGE_SQL_KEPT = 256
 
 
@@ -154,22 +155,24 @@ def work_order_list_page(user, params, number: int, size: int) -> tuple[list[tup
     key = (getattr(user, "pk", None), tuple(site_ids_visible_to(user)), tuple(sorted(user_roles(user))),
            tuple(sorted((k, tuple(v)) for k, v in lists)), number, size)
     kept = _PAGE_SQL.get(key)
-    if kept is None:
+    if kept is None or kept is _CLOCKED:
         def compiled(now: datetime):
             qs = work_order_list(user, params, now=now).values_list(*LIST_FIELDS)
             compiler = qs[(number - 1) * size: number * size + 1].query.get_compiler(connection.alias)
             return compiler, *compiler.as_sql()
 
-        now = timezone.now()
+        now, clocked = timezone.now(), kept is _CLOCKED
         compiler, sql, sql_params = compiled(now)
         kept = (sql, tuple(sql_params), compiler, compiler.get_converters([s[0] for s in compiler.select]))
         # the same statement for another day and hour: no clock reading in it (each backend adapts a time its
-        # own way, so the statements are compared rather than their parameters' types)
-        if compiled(now + timedelta(days=1, hours=1))[1:] == (sql, sql_params):
+        # own way, so the statements are compared rather than their parameters' types); one that differs is
+        # remembered as such and compiled once a request from then on
+        if not clocked:
             with suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting at once
                 if len(_PAGE_SQL) >= PAGE_SQL_KEPT:
                     _PAGE_SQL.pop(next(iter(_PAGE_SQL)))  # the oldest
-            _PAGE_SQL[key] = kept
+            same = compiled(now + timedelta(days=1, hours=1))[1:] == (sql, sql_params)
+            _PAGE_SQL[key] = kept if same else _CLOCKED
     sql, sql_params, compiler, converters = kept
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
