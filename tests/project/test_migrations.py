@@ -8,12 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tests.conftest import run_data_migrations
 from tickets.models import Category
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _project_apps() -> set[str]:
+    return {cfg.label for cfg in apps.get_app_configs() if Path(cfg.path).resolve().is_relative_to(ROOT)
+            and ".venv" not in Path(cfg.path).parts}
 
 
 def _migrate(db: Path) -> None:
@@ -44,6 +50,13 @@ def test_migration_history_builds_the_schema_and_seeds_the_suite_uses(tmp_path):
     from reports.models import DigestSchedule
 
     assert schedules == DigestSchedule.objects.count() > 0
+    # every index and constraint the models declare exists in the migrated schema too (the initial
+    # migrations create their tables in one step, core/migrations/_operations.py: nothing is lost)
+    schema = "\n".join(sql for (sql,) in con.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    declared = {obj.name for model in apps.get_models() if model._meta.app_label in _project_apps()
+                for obj in (*model._meta.indexes, *model._meta.constraints)}
+    assert len(declared) > 100
+    assert sorted(name for name in declared if f'"{name}"' not in schema) == []
 
 
 @pytest.mark.django_db
