@@ -141,10 +141,10 @@ def work_order_list(user, params, *, now: datetime | None = None) -> QuerySet[Wo
 
 # The page query's compiled SQL, per process, for what the query is made of (issue 21.2: building and compiling
 # it was ~1 ms of the list page's CPU): the user, their visible sites and roles, the filters asked and the page.
-# Kept only when the statement does not change with the clock (overdue, due today do), so a kept statement is
-# the one the ORM would compile now.
+# Kept when the statement does not change with the clock, or only by the time itself as a parameter (overdue),
+# so a kept statement, with the time filled in, is the one the ORM would compile now.
 _PAGE_SQL: dict[tuple, tuple] = {}
-_CLOCKED = ()  # a kind whose statement holds the time: compiled anew each request
+_CLOCKED = ()  # a kind whose statement depends on the time otherwise than as "now": compiled each request
 PAGE_SQL_KEPT = 256
 
 
@@ -154,26 +154,37 @@ def work_order_list_page(user, params, number: int, size: int) -> tuple[list[tup
     lists = params.lists() if hasattr(params, "lists") else ((k, [v]) for k, v in params.items())
     key = (getattr(user, "pk", None), tuple(site_ids_visible_to(user)), tuple(sorted(user_roles(user))),
            tuple(sorted((k, tuple(v)) for k, v in lists)), number, size)
-    kept = _PAGE_SQL.get(key)
+    kept, now = _PAGE_SQL.get(key), timezone.now()
     if kept is None or kept is _CLOCKED:
-        def compiled(now: datetime):
-            qs = work_order_list(user, params, now=now).values_list(*LIST_FIELDS)
+        def compiled(at: datetime):
+            qs = work_order_list(user, params, now=at).values_list(*LIST_FIELDS)
             compiler = qs[(number - 1) * size: number * size + 1].query.get_compiler(connection.alias)
             return compiler, *compiler.as_sql()
 
-        now, clocked = timezone.now(), kept is _CLOCKED
         compiler, sql, sql_params = compiled(now)
-        kept = (sql, tuple(sql_params), compiler, compiler.get_converters([s[0] for s in compiler.select]))
-        # the same statement for another day and hour: no clock reading in it (each backend adapts a time its
-        # own way, so the statements are compared rather than their parameters' types); one that differs is
-        # remembered as such and compiled once a request from then on
-        if not clocked:
+        kept_now = (sql, tuple(sql_params), (), compiler, compiler.get_converters([s[0] for s in compiler.select]))
+        # compiled again for another day and hour: the same statement, or one whose only differing parameters
+        # are the clock itself (overdue: due_at < now), is kept, the clock's places noted and filled in each
+        # request; any other dependence on the time (due today: the day's bounds) is remembered as such and
+        # compiled each request. Each backend adapts a time its own way: compared as the backend adapted it.
+        if kept is None:
+            later = now + timedelta(days=1, hours=1)
+            _compiler, other_sql, other_params = compiled(later)
+            differ = [i for i, (x, y) in enumerate(zip(sql_params, other_params, strict=True)) if x != y] \
+                if other_sql == sql and len(other_params) == len(sql_params) else None
+            adapt = connection.ops.adapt_datetimefield_value
+            clock = differ is not None and all(sql_params[i] == adapt(now) and other_params[i] == adapt(later)
+                                               for i in differ)
             with suppress(KeyError, RuntimeError, StopIteration):  # another thread evicting at once
                 if len(_PAGE_SQL) >= PAGE_SQL_KEPT:
                     _PAGE_SQL.pop(next(iter(_PAGE_SQL)))  # the oldest
-            same = compiled(now + timedelta(days=1, hours=1))[1:] == (sql, sql_params)
-            _PAGE_SQL[key] = kept if same else _CLOCKED
-    sql, sql_params, compiler, converters = kept
+            _PAGE_SQL[key] = (*kept_now[:2], tuple(differ or ()), *kept_now[3:]) if clock else _CLOCKED
+        kept = kept_now
+    sql, sql_params, at_now, compiler, converters = kept
+    if at_now:
+        adapted, sql_params = connection.ops.adapt_datetimefield_value(now), list(sql_params)
+        for i in at_now:
+            sql_params[i] = adapted
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
         rows = cursor.fetchall()

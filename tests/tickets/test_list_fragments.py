@@ -196,6 +196,12 @@ def test_kept_page_statement_reads_what_the_orm_reads_and_no_clock_is_kept(site_
         with time_machine.travel(at, tick=False):
             rows, _number, _next = selectors.work_order_list_page(user, QueryDict("overdue=1"), 1, 25)
             assert [pk for pk, *_rest in rows if pk == first.pk] == expect
-    assert sorted(map(bool, selectors._PAGE_SQL.values())) == [False, True, True]  # overdue: not kept
+    assert len(selectors._PAGE_SQL) == 3 and all(selectors._PAGE_SQL.values())  # overdue kept, "now" filled in
+    with time_machine.travel(T0, tick=False):  # due today: the day's bounds, compiled each request
+        assert selectors.work_order_list_page(user, QueryDict("due=today"), 1, 25)[0] == []
+    with time_machine.travel(due, tick=False):
+        assert [r[0] for r in selectors.work_order_list_page(user, QueryDict("due=today"), 1, 25)[0]] == [
+            second.pk, first.pk]
+    assert sorted(map(bool, selectors._PAGE_SQL.values())) == [False, True, True, True]
     other = selectors.work_order_list_page(site_b.users["front_desk"], QueryDict(""), 1, 25)[0]
     assert {r[1] for r in other} == {site_b.site.pk}
