@@ -12,8 +12,9 @@ from complaints import forms as f
 from complaints import permissions as perm
 from complaints import selectors as sel
 from complaints import services as svc
-from complaints.models import Complaint, Level
-from core.actions import Action, Registry
+from complaints.models import Complaint, Escalation, Level
+from core.actions import Action, ConfirmForm, Registry
+from core.redirects import safe_next
 
 S = Complaint.Status
 RECORDABLE = (S.DISPATCHED, S.FINISHED, S.HANDLED)  # C-13 records, before closing
@@ -141,3 +142,27 @@ BY_KEY = REGISTRY.actions
 
 def available(user, complaint: Complaint) -> list[Action]:
     return REGISTRY.available(user, complaint)
+
+
+# C-06: an escalation is acknowledged by each level it reached, on the complaint's page or the escalation list
+def _visible_escalation(request, pk: int) -> Escalation:
+    return get_object_or_404(sel.escalation_list_visible_to(request.user), pk=pk)
+
+
+ESCALATION = Registry("complaints.escalation", get_object=_visible_escalation,
+                      page_url=lambda e: e.complaint.get_absolute_url())
+ESCALATION.add(Action(
+    "ack", _("Acknowledge"), ConfirmForm, style="outline-danger",
+    allowed=lambda u, e: e.acknowledged_at is None and perm.can_acknowledge_escalation(u, e),
+    run=lambda e, u, d: svc.escalation_acknowledge(escalation=e, actor=u),
+    message=_("Escalation acknowledged."),
+    next=lambda request, e, result: safe_next(request, e.complaint.get_absolute_url())),  # issue 13.6
+    url_name="complaints:escalation_ack")
+
+
+def escalation_rows(user, escalations, bound: tuple | None = None) -> list[tuple]:
+    """(escalation, its acknowledge form or None) for a page; a refused post comes back at its row."""
+    action = ESCALATION.get("ack")
+    failed_pk, failed_form = bound or (None, None)
+    return [(e, failed_form if e.pk == failed_pk else (
+        ESCALATION.make_form(action, e, user) if action.available(user, e) else None)) for e in escalations]

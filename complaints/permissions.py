@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from complaints.models import Level
 from core.roles import Role, has_role, is_company_level
 from estates.selectors import site_ids_visible_to
 
@@ -10,6 +11,13 @@ CONFIRM_ROLES = (Role.CENTER_HEAD, Role.SITE_DIRECTOR)
 SUPERVISOR_ROLES = (Role.CS_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
 DEPT_ROLES = (Role.DEPT_SUPERVISOR, Role.DEPT_STAFF, Role.SECURITY_SUPERVISOR, Role.SECURITY_OFFICER)
 DEPT_HEAD_ROLES = (Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR, Role.CENTER_HEAD, Role.SITE_DIRECTOR)
+# C-06: who is told at each level of escalation (and acknowledges it)
+LEVEL_ROLES = {
+    Level.CS_SUPERVISOR: [Role.CS_SUPERVISOR],
+    Level.SITE_DIRECTOR: [Role.SITE_DIRECTOR, Role.CENTER_HEAD],
+    Level.COMPANY_LEADER: [Role.COMPANY_LEADER],
+    Level.EXECUTIVE: [Role.EXECUTIVE],
+}
 
 
 def _staff(user):
@@ -134,3 +142,17 @@ def can_review(user, review) -> bool:
     """C-16: the site director of the review's site."""
     staff = _staff(user)
     return bool(has_role(user, Role.SITE_DIRECTOR) and staff is not None and staff.site_id == review.site_id)
+
+
+def can_acknowledge_escalation(user, escalation) -> bool:
+    """C-06: each level acknowledges — whoever it was sent to, or who holds that level's role now (at the
+    CS-supervisor level also the responsible department's supervisor); never from another site."""
+    complaint = escalation.complaint
+    if not (getattr(user, "is_authenticated", False) and can_see(user, complaint)):
+        return False
+    if getattr(user, "is_superuser", False) or escalation.notified.filter(pk=user.pk).exists():
+        return True
+    if has_role(user, *LEVEL_ROLES.get(Level(escalation.level), [])):
+        return True
+    return escalation.level == Level.CS_SUPERVISOR and in_department(user, complaint) and has_role(
+        user, Role.DEPT_SUPERVISOR, Role.SECURITY_SUPERVISOR)

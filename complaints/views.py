@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from complaints import actions as act
 from complaints import permissions as perm
@@ -17,13 +16,12 @@ from complaints import selectors as sel
 from complaints.exports import statistics_xlsx
 from complaints.forms import AnalysisForm, ComplaintForm
 from complaints.models import Category, Complaint, ComplaintReport, Level, Severity
-from complaints.services import analysis_submit, complaint_receive, escalation_acknowledge, work_order_of
+from complaints.services import analysis_submit, complaint_receive, work_order_of
 from core import uploads
 from core.actions import action_post_view
 from core.errors import DomainError
 from core.once import submit_once
 from core.paging import paginate
-from core.redirects import safe_next
 from estates.selectors import department_list_visible_to, site_list_visible_to, zone_list_visible_to
 
 
@@ -64,8 +62,10 @@ def _detail_context(request: HttpRequest, c: Complaint, bound: dict | None = Non
         "c": c, "registry": act.REGISTRY, "actions": act.REGISTRY.cards(request.user, c, bound),
         "events": c.events.select_related("actor__staff"),
         "deadlines": sel.deadline_rows(c), "decisions": c.chain_decisions.select_related("by__staff"),
-        "escalations": c.escalations.select_related("acknowledged_by")
-        .prefetch_related("notified"), "reports": c.reports.select_related("author"),
+        "escalations": (escalations := list(c.escalations.select_related("acknowledged_by")
+                                            .prefetch_related("notified"))),
+        "escalation_rows": act.escalation_rows(request.user, escalations),
+        "reports": c.reports.select_related("author"),
         "reminders": c.reminders.select_related("department", "issued_by"), "photos": c.photos.all(),
         "now": timezone.now(), "work_order": work_order_of(c),
     }
@@ -101,20 +101,20 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     qs = sel.escalation_list_visible_to(request.user, unacked=unacked, mine=mine).prefetch_related("notified")
     page = paginate(request, qs, 30)
-    return render(request, "complaints/escalation_list.html", {"page": page, "escalations": page.object_list,
-                                                               "unacked": unacked, "mine": mine})
+    return render(request, "complaints/escalation_list.html", {
+        "page": page, "escalations": page.object_list, "unacked": unacked, "mine": mine,
+        "escalation_rows": act.escalation_rows(request.user, page.object_list)})
 
 
-@require_POST
-def escalation_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    esc = get_object_or_404(sel.escalation_list_visible_to(request.user), pk=pk)
-    try:
-        escalation_acknowledge(escalation=esc, actor=request.user)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Escalation acknowledged."))
-    return redirect(safe_next(request, esc.complaint.get_absolute_url()))  # issue 13.6: never off site
+def _escalation_page(request: HttpRequest, esc, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    c = esc.complaint
+    context = _detail_context(request, c)
+    context["escalation_rows"] = act.escalation_rows(request.user, context["escalations"],
+                                                     bound=(esc.pk, (bound or {}).get("ack")))
+    return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+escalation_ack = action_post_view(act.ESCALATION, page=_escalation_page, key="ack")
 
 
 def reminder_list(request: HttpRequest) -> HttpResponse:

@@ -2,9 +2,9 @@
 
 One module per use case; everything is re-exported here so `from complaints.services import …` keeps working."""
 
+from complaints.permissions import LEVEL_ROLES
 from complaints.services._common import (
     EMERGENCY_CLOCKS,
-    LEVEL_ROLES,
     MAX_PHOTOS,
     E,
     S,

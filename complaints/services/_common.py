@@ -10,7 +10,6 @@ from typing import Any
 from complaints.models import (
     Complaint,
     ComplaintEvent,
-    Level,
 )
 from core.deadlines import deadline_running
 from core.notifications import notification_queue
@@ -28,12 +27,6 @@ E = ComplaintEvent.Kind
 S = Complaint.Status
 MAX_PHOTOS = 9
 EMERGENCY_CLOCKS = ["complaint.emergency.notify", "complaint.emergency.company", "complaint.emergency.executive"]
-LEVEL_ROLES = {
-    Level.CS_SUPERVISOR: [Role.CS_SUPERVISOR],
-    Level.SITE_DIRECTOR: [Role.SITE_DIRECTOR, Role.CENTER_HEAD],
-    Level.COMPANY_LEADER: [Role.COMPANY_LEADER],
-    Level.EXECUTIVE: [Role.EXECUTIVE],
-}
 
 
 def _staff(actor: Actor | None) -> Any:

@@ -18,7 +18,8 @@ from complaints.models import (
     Level,
     Reminder,
 )
-from complaints.services._common import LEVEL_ROLES, E, S, _department_people, _lock, _staff
+from complaints.permissions import LEVEL_ROLES
+from complaints.services._common import E, S, _department_people, _lock, _staff
 from core.errors import DomainError
 from core.models import Notification
 from core.notifications import notification_queue
@@ -77,9 +78,7 @@ def escalation_acknowledge(*, escalation: Escalation, actor: Actor | None, now: 
     require(user is not None, _("This escalation is not addressed to you."))
     assert user is not None  # for the type checker: require() refused None
     esc = Escalation.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=escalation.pk)
-    allowed = esc.notified.filter(pk=user.pk).exists() or user.pk in {
-        u.pk for u in escalation_recipients(esc.complaint, esc.level)} or getattr(user, "is_superuser", False)
-    require(allowed and perm.can_see(user, esc.complaint), _("This escalation is not addressed to you."))
+    require(perm.can_acknowledge_escalation(user, esc), _("This escalation is not addressed to you."))
     if esc.acknowledged_at is None:
         esc.acknowledged_at, esc.acknowledged_by = now, user
         esc.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
