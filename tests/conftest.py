@@ -52,14 +52,9 @@ STARTED_FIRST = (
 )
 
 
-def pytest_configure(config):
-    """`-n 2` hands tests out one by one, except the group "demo": the tests that read the demo data
-    (`demo_db`) run on one worker, which builds the demo once (issue 14.8)."""
-    if config.getoption("dist", "no") == "load":
-        config.option.dist = "loadgroup"
-
-
 def pytest_itemcollected(item):
+    """The group "demo": with `--dist loadgroup` (bin/test) the tests that read the demo data (`demo_db`)
+    run on one worker, which builds the demo once (issue 14.8)."""
     if "demo_db" in getattr(item, "fixturenames", ()):
         item.add_marker(pytest.mark.xdist_group("demo"))
 
@@ -80,13 +75,28 @@ def _django_order(item) -> int:
     return 0 if marker is not None or "db" in fixtures else 2
 
 
+def _name_groups(items) -> None:
+    """In an xdist worker with `--dist loadgroup`: the group suffix (`…@demo`) the controller schedules by.
+    pytest-xdist 3.8 writes it to `item._nodeid`, which pytest 9 no longer reads (the id is `item._id`), so
+    without this the group was silently ignored and each worker built the demo."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rsplit("::", 1)[-1]:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     def rank(item) -> tuple[int, int]:
         first = next((i for i, prefix in enumerate(STARTED_FIRST) if item.nodeid.startswith(prefix)),
                      len(STARTED_FIRST))
         return _django_order(item), first
 
+    if getattr(config.option, "loadgroup", False):
+        _name_groups(items)
     items.sort(key=rank)  # stable: the others keep their order
 
 
