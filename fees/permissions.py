@@ -71,6 +71,12 @@ def can_finance(user, site_id: int) -> bool:
     return allows(check_finance, user, site_id)
 
 
+def can_manage_reminders(user, site_id: int) -> bool:
+    """F-03: who assigns a payment reminder — the page shows the button to exactly them (the service asks
+    `check_manage_reminders`)."""
+    return allows(check_manage_reminders, user, site_id)
+
+
 def can_view_fees(user) -> bool:
     return is_company_level(user) or has_role(user, *VIEWERS)
 

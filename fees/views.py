@@ -84,7 +84,8 @@ def _account_page(request: HttpRequest, unit, bound: dict | None = None, status:
         "unit": unit, **account, "ledger": ledger, "bills": bills, "payments": payments,
         "forms": UNIT.forms(request.user, unit, bound),
         "can_pay": perm.can_take_payment(request.user, unit.site_id),
-        "can_finance": perm.can_finance(request.user, unit.site_id)}, status=status)
+        "can_finance": perm.can_finance(request.user, unit.site_id),
+        "can_remind": perm.can_manage_reminders(request.user, unit.site_id)}, status=status)
 
 
 @login_required

@@ -152,3 +152,34 @@ def test_reversal_is_a_declared_step(client, site_a, billed):
     r = client.post(url, {"amount": "10", "reason": "金额录错"})
     assert r.status_code == 302 and r["Location"] == reverse("fees:unit_account", args=[pay.unit_id])
     assert pay.reversals.get().amount == 10
+
+
+# SPEC F-03; issue 14.2: the "assign a reminder" button shows to exactly whom the service lets assign one
+def test_f03_reminder_button_follows_the_service_rule(client, site_a, billed):
+    from django.db import transaction
+
+    from core.errors import DomainError
+    from fees.models import Reminder
+
+    class Undo(Exception):
+        pass
+
+    unit = site_a.units[0]
+    url = reverse("fees:unit_account", args=[unit.pk])
+    for role, user in site_a.users.items():
+        client.force_login(user)
+        page = client.get(url)
+        shown = page.status_code == 200 and 'data-testid="reminder-create"' in page.content.decode()
+        allowed = True
+        try:
+            with transaction.atomic():  # what the service says, undone
+                svc.reminder_create(unit=unit, actor=user, now=T0)
+                raise Undo
+        except DomainError:
+            allowed = False
+        except Undo:
+            pass
+        assert shown == allowed, role
+    client.force_login(site_a.users["zone_manager"])  # not finance, and may assign one: the button is there
+    assert 'data-testid="reminder-create"' in client.get(url).content.decode()
+    assert Reminder.objects.filter(unit=unit).count() == 0
